@@ -1,0 +1,3 @@
+namespace BookingAws.Shared;
+
+public static class AssemblyMarker;
