@@ -1,14 +1,30 @@
-// Placeholder until the API lands: the platform script's contract is `BookingAws.Api migrate|seed-demo`.
-if (args.Length > 0 && args[0] is "migrate" or "seed-demo")
+using BookingAws.Api.Features.Demo;
+using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("bookingaws-api");
+builder.AddApiServices();
+
+var app = builder.Build();
+
+// One-shot commands used by ./platform and deployment: `migrate` applies EF Core migrations to the
+// primary, `seed-demo` adds the demo business. Both are safe to repeat.
+if (args is ["migrate", ..])
 {
-    Console.WriteLine($"{args[0]}: nothing to do yet");
+    await app.MigrateDatabaseAsync();
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
-app.MapGet("/health/ready", () => "ok");
-app.Run();
+if (args is ["seed-demo", ..])
+{
+    await app.MigrateDatabaseAsync();
+    await DemoSeeder.SeedAsync(app.Services, CancellationToken.None);
+    return;
+}
 
+app.MapApi();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace BookingAws.Api.Features.Inventory;
+
+public sealed record InventoryItemRequest(
+    [Required, StringLength(200, MinimumLength = 1)] string Name,
+    [Range(0, 1_000_000)] int Quantity);
+
+public sealed record InventoryItemDto(Guid Id, string Name, int Quantity, bool Archived, DateTimeOffset CreatedAt)
+{
+    public static InventoryItemDto From(InventoryItem i) => new(i.Id, i.Name, i.Quantity, i.Archived, i.CreatedAt.ToDateTimeOffset());
+}
+
+public static class InventoryEndpoints
+{
+    public static void MapInventoryEndpoints(this RouteGroupBuilder dashboard)
+    {
+        var group = dashboard.MapGroup("/inventory").WithTags("Inventory");
+        group.MapGet("/", List).WithName("ListInventory");
+        group.MapGet("/{id:guid}", Get).WithName("GetInventoryItem");
+        group.MapPost("/", Create).WithName("CreateInventoryItem").RequireAuthorization(Policies.Owner);
+        group.MapPut("/{id:guid}", Update).WithName("UpdateInventoryItem").RequireAuthorization(Policies.Owner);
+        group.MapPost("/{id:guid}/archive", Archive).WithName("ArchiveInventoryItem").RequireAuthorization(Policies.Owner);
+    }
+
+    public static async Task<Ok<List<InventoryItemDto>>> List(ReadSession reads, bool includeArchived = false, CancellationToken ct = default)
+    {
+        var db = await reads.ReaderAsync(ct);
+        var items = await db.InventoryItems
+            .Where(i => includeArchived || !i.Archived)
+            .OrderBy(i => i.Name)
+            .ToListAsync(ct);
+        return TypedResults.Ok(items.ConvertAll(InventoryItemDto.From));
+    }
+
+    public static async Task<Results<Ok<InventoryItemDto>, NotFound>> Get(Guid id, ReadSession reads, CancellationToken ct)
+    {
+        var db = await reads.ReaderAsync(ct);
+        var item = await db.InventoryItems.FirstOrDefaultAsync(i => i.Id == id, ct);
+        return item is null ? TypedResults.NotFound() : TypedResults.Ok(InventoryItemDto.From(item));
+    }
+
+    public static async Task<Created<InventoryItemDto>> Create(
+        InventoryItemRequest request, TenantContext scope, BookingDbContext db, ReadSession reads, IClock clock, CancellationToken ct)
+    {
+        var item = new InventoryItem
+        {
+            TenantId = scope.Tenant.Id,
+            Name = request.Name.Trim(),
+            Quantity = request.Quantity,
+            CreatedAt = clock.GetCurrentInstant(),
+        };
+        db.InventoryItems.Add(item);
+        await db.SaveChangesAsync(ct);
+        await reads.RecordWriteAsync(ct);
+        return TypedResults.Created($"/api/v1/tenants/{scope.Tenant.Slug}/inventory/{item.Id}", InventoryItemDto.From(item));
+    }
+
+    public static async Task<Results<Ok<InventoryItemDto>, NotFound>> Update(
+        Guid id, InventoryItemRequest request, BookingDbContext db, ReadSession reads, CancellationToken ct)
+    {
+        var item = await db.InventoryItems.FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (item is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        item.Name = request.Name.Trim();
+        item.Quantity = request.Quantity;
+        await db.SaveChangesAsync(ct);
+        await reads.RecordWriteAsync(ct);
+        return TypedResults.Ok(InventoryItemDto.From(item));
+    }
+
+    /// <summary>Archiving hides an item from new packages; bookings that used it keep their history.</summary>
+    public static async Task<Results<Ok<InventoryItemDto>, NotFound>> Archive(Guid id, BookingDbContext db, ReadSession reads, CancellationToken ct)
+    {
+        var item = await db.InventoryItems.FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (item is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        item.Archived = true;
+        await db.SaveChangesAsync(ct);
+        await reads.RecordWriteAsync(ct);
+        return TypedResults.Ok(InventoryItemDto.From(item));
+    }
+}

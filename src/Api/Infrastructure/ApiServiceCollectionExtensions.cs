@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BookingAws.Api.Features.Catalog;
+using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Features.Dev;
+using BookingAws.Api.Features.Hours;
+using BookingAws.Api.Features.Inventory;
+using BookingAws.Api.Features.Packages;
+using BookingAws.Api.Features.Tenants;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Staff;
+using BookingAws.Shared.Hosting;
+using BookingAws.Shared.Messaging;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
+
+namespace BookingAws.Api.Infrastructure;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddBookingData(configuration);
+        services.AddRedis(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
+        services.AddSqs();
+        services.AddHttpContextAccessor();
+        services.AddScoped<TenantContext>();
+        services.AddScoped<ReadSession>();
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions["correlationId"] = ctx.HttpContext.TraceIdentifier;
+            if (ctx.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseFields(validation.Errors);
+            }
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddValidation();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Malformed bodies must reach the exception handler so the response names the field.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+
+        services.AddHealthChecks().AddBookingReadinessChecks();
+        AddAuth(builder);
+        return builder;
+    }
+
+    private static void AddAuth(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Authority is not null || o.SigningKey is not null, "Auth needs an Authority (Cognito) or a local SigningKey.")
+            .ValidateOnStart();
+        services.AddSingleton<TokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                var o = auth.Value;
+                jwt.MapInboundClaims = false;
+                jwt.Authority = o.Authority;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = o.Authority ?? o.Issuer,
+                    ValidAudience = o.Audience,
+                    ValidateAudience = o.Authority is null,
+                    RoleClaimType = Claims.Role,
+                    NameClaimType = Claims.Email,
+                    IssuerSigningKey = o.SigningKey is null ? null : TokenIssuer.SigningKeyFor(o.SigningKey),
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Staff))
+            .AddPolicy(Policies.Customer, p => p.RequireRole(Roles.Customer));
+    }
+
+    /// <summary>Validation names fields as the JSON does ("name", "inventory[0].units"), not as C# does.</summary>
+    private static void CamelCaseFields(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (camel != key)
+            {
+                errors[camel] = errors[key];
+                errors.Remove(key);
+            }
+        }
+    }
+
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        var api = app.MapGroup("/api/v1");
+        if (app.Environment.IsDevelopment())
+        {
+            api.MapDevTokenEndpoints();
+        }
+
+        var publicTenant = api.MapGroup("/tenants/{slug}").AddEndpointFilter(new TenantScopeFilter(requireMembership: false));
+        var dashboard = api.MapGroup("/tenants/{slug}")
+            .RequireAuthorization(Policies.Staff)
+            .AddEndpointFilter(new TenantScopeFilter(requireMembership: true));
+
+        api.MapTenantEndpoints(dashboard);
+        dashboard.MapInventoryEndpoints();
+        dashboard.MapPackageEndpoints();
+        dashboard.MapHoursEndpoints();
+        dashboard.MapCustomerEndpoints();
+        publicTenant.MapCatalogEndpoints();
+        return app;
+    }
+}

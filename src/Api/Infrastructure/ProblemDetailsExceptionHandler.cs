@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace BookingAws.Api.Infrastructure;
+
+/// <summary>Raised by handlers for rule violations that a client can fix; mapped to ProblemDetails.</summary>
+public sealed class DomainException(int status, string title, string detail, string? field = null) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+    public string? Field { get; } = field;
+
+    public static DomainException Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static DomainException Invalid(string field, string detail) =>
+        new(StatusCodes.Status400BadRequest, "One or more validation errors occurred.", detail, field);
+
+    public static DomainException Unprocessable(string detail, string? field = null) =>
+        new(StatusCodes.Status422UnprocessableEntity, "Request cannot be processed", detail, field);
+}
+
+/// <summary>
+/// Turns failures a client caused into RFC 7807 responses: malformed JSON and bad parameters become
+/// 400 naming the field, PostgreSQL unique violations and serialization failures 409. Anything else is
+/// a genuine 500 and is logged by the framework.
+/// </summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Map(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails? Map(Exception exception) => exception switch
+    {
+        DomainException d when d.Field is not null && d.Status == StatusCodes.Status400BadRequest =>
+            Validation(d.Field, d.Message),
+        DomainException d => new ProblemDetails
+        {
+            Status = d.Status,
+            Title = d.Title,
+            Detail = d.Message,
+            Extensions = { ["field"] = d.Field },
+        },
+        BadHttpRequestException { InnerException: JsonException json } =>
+            Validation(JsonField(json.Path), $"The request body is not valid JSON for this endpoint: {json.Message}"),
+        BadHttpRequestException bad => new ProblemDetails
+        {
+            Status = bad.StatusCode,
+            Title = "Bad request",
+            Detail = bad.Message,
+        },
+        DbUpdateConcurrencyException => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict",
+            Detail = "The resource was changed by someone else; read it again and retry.",
+        },
+        DbUpdateException { InnerException: PostgresException pg } => FromPostgres(pg),
+        PostgresException pg => FromPostgres(pg),
+        _ => null,
+    };
+
+    private static ProblemDetails? FromPostgres(PostgresException pg) => pg.SqlState switch
+    {
+        PostgresErrorCodes.UniqueViolation => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict",
+            Detail = "A resource with the same unique value already exists.",
+            Extensions = { ["constraint"] = pg.ConstraintName },
+        },
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict",
+            Detail = "A concurrent change conflicted with this request; retry it.",
+        },
+        PostgresErrorCodes.ForeignKeyViolation => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict",
+            Detail = "The resource is still referenced by another resource.",
+            Extensions = { ["constraint"] = pg.ConstraintName },
+        },
+        _ => null,
+    };
+
+    private static HttpValidationProblemDetails Validation(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+        };
+
+    // System.Text.Json reports "$.seats"; clients know the field as "seats".
+    private static string JsonField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+}

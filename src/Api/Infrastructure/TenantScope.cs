@@ -1,0 +1,46 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingAws.Api.Infrastructure;
+
+/// <summary>The business a request is about, resolved once from the route's slug.</summary>
+public sealed class TenantContext
+{
+    private Tenant? _tenant;
+
+    public Tenant Tenant => _tenant ?? throw new InvalidOperationException("No tenant was resolved for this request.");
+
+    internal void Set(Tenant tenant) => _tenant = tenant;
+}
+
+/// <summary>
+/// Resolves <c>{slug}</c> to a tenant and scopes both data contexts to it. For dashboard routes the
+/// caller's tenant claim must match; a user of another business gets the same 404 as for a business
+/// that does not exist, so slugs of other tenants cannot be probed.
+/// </summary>
+internal sealed class TenantScopeFilter(bool requireMembership) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var slug = http.GetRouteValue("slug") as string;
+        var services = http.RequestServices;
+        var primary = services.GetRequiredService<BookingDbContext>();
+
+        var tenant = slug is null ? null : await primary.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, http.RequestAborted);
+        if (tenant is null || (requireMembership && CurrentUser.From(http.User)?.TenantId != tenant.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No business '{slug}'.");
+        }
+
+        services.GetRequiredService<TenantContext>().Set(tenant);
+        primary.TenantId = tenant.Id;
+        services.GetRequiredService<ReadDbContext>().TenantId = tenant.Id;
+        System.Diagnostics.Activity.Current?.SetTag("tenant.id", tenant.Id);
+        using (Serilog.Context.LogContext.PushProperty("TenantId", tenant.Id))
+        {
+            return await next(context);
+        }
+    }
+}

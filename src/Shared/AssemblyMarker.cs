@@ -1,3 +1,0 @@
-namespace BookingAws.Shared;
-
-public static class AssemblyMarker;

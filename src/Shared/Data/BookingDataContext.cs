@@ -1,0 +1,69 @@
+using System.Reflection;
+using BookingAws.Shared.Domain;
+using BookingAws.Shared.Domain.Catalog;
+using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Domain.Staff;
+using BookingAws.Shared.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingAws.Shared.Data;
+
+/// <summary>
+/// The model shared by the write context (primary) and the read context (replica). Every
+/// tenant-owned set is filtered on <see cref="TenantId"/>; with no tenant set, those sets are empty,
+/// so a forgotten scope fails closed instead of leaking another business's rows.
+/// </summary>
+public abstract class BookingDataContext(DbContextOptions options) : DbContext(options)
+{
+    public Guid? TenantId { get; set; }
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+    public DbSet<InventoryItem> InventoryItems => Set<InventoryItem>();
+    public DbSet<Package> Packages => Set<Package>();
+    public DbSet<OpeningHours> OpeningHours => Set<OpeningHours>();
+    public DbSet<Closure> Closures => Set<Closure>();
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    /// <summary>Scopes this context to one business and returns it, for fluent use.</summary>
+    public T ForTenant<T>(Guid tenantId)
+        where T : BookingDataContext
+    {
+        TenantId = tenantId;
+        return (T)this;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDataContext).Assembly);
+
+        var apply = typeof(BookingDataContext).GetMethod(nameof(ApplyTenantFilter), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().ToList())
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+            {
+                apply.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
+            }
+        }
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder modelBuilder)
+        where T : class, ITenantOwned =>
+        modelBuilder.Entity<T>().HasQueryFilter(e => e.TenantId == TenantId);
+}
+
+/// <summary>Commands: talks to the primary (Aurora writer).</summary>
+public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : BookingDataContext(options);
+
+/// <summary>
+/// Queries: talks to a replica (Aurora reader), never tracks, and refuses to save, so dashboard
+/// reads can never take locks or write on the primary.
+/// </summary>
+public sealed class ReadDbContext(DbContextOptions<ReadDbContext> options) : BookingDataContext(options)
+{
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new InvalidOperationException("The read context is read-only.");
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("The read context is read-only.");
+}

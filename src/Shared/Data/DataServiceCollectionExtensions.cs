@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace BookingAws.Shared.Data;
+
+public static class DataSources
+{
+    public const string Primary = "primary";
+    public const string Replica = "replica";
+}
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one Npgsql data source per endpoint (keyed <see cref="DataSources.Primary"/> and
+    /// <see cref="DataSources.Replica"/>), the write context on the primary and the read-only context
+    /// on the replica. Without a replica connection string (a single-node dev database) reads fall
+    /// back to the primary, so the shape of the code never changes.
+    /// </summary>
+    public static IServiceCollection AddBookingData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var primary = configuration.GetConnectionString("Primary")
+            ?? throw new InvalidOperationException("ConnectionStrings:Primary is required.");
+        var replica = configuration.GetConnectionString("Replica") ?? primary;
+
+        services.AddKeyedSingleton(DataSources.Primary, (_, _) => BuildDataSource(primary, "primary"));
+        services.AddKeyedSingleton(DataSources.Replica, (_, _) => BuildDataSource(replica, "replica"));
+
+        services.AddDbContext<BookingDbContext>((sp, o) => Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary)));
+        services.AddDbContext<ReadDbContext>((sp, o) =>
+            Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Replica))
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        return services;
+    }
+
+    public static NpgsqlDataSource BuildDataSource(string connectionString, string name)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
+        builder.UseNodaTime();
+        return builder.Build();
+    }
+
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options
+            .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime().MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}

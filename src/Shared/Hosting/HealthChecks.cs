@@ -1,0 +1,94 @@
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using BookingAws.Shared.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace BookingAws.Shared.Hosting;
+
+public static class HealthTags
+{
+    /// <summary>Checks that gate traffic: the load balancer only routes to instances that pass them.</summary>
+    public const string Ready = "ready";
+}
+
+internal sealed class PostgresHealthCheck(IServiceProvider services, string key) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var source = services.GetRequiredKeyedService<NpgsqlDataSource>(key);
+            await using var cmd = source.CreateCommand("SELECT pg_is_in_recovery()");
+            var inRecovery = (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+            return HealthCheckResult.Healthy(inRecovery ? "replica" : "primary");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy($"{key} database unreachable", ex);
+        }
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (RedisException ex)
+        {
+            return HealthCheckResult.Unhealthy("redis unreachable", ex);
+        }
+    }
+}
+
+internal sealed class SqsHealthCheck(IAmazonSQS sqs) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await sqs.ListQueuesAsync(new ListQueuesRequest { MaxResults = 1 }, cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException)
+        {
+            return HealthCheckResult.Unhealthy("sqs unreachable", ex);
+        }
+    }
+}
+
+public static class HealthCheckExtensions
+{
+    public static IHealthChecksBuilder AddBookingReadinessChecks(this IHealthChecksBuilder checks)
+    {
+        var timeout = TimeSpan.FromSeconds(3);
+        return checks
+            .AddTypeActivatedCheck<PostgresHealthCheck>("primary", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Primary)
+            .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Replica)
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [HealthTags.Ready], timeout)
+            .AddCheck<SqsHealthCheck>("sqs", HealthStatus.Unhealthy, [HealthTags.Ready], timeout);
+    }
+}
+
+public static class RedisServiceCollectionExtensions
+{
+    /// <summary>One multiplexer per process. abortConnect=false: the host starts and serves without
+    /// Redis; features that need it degrade and the ready check reports it.</summary>
+    public static IServiceCollection AddRedis(this IServiceCollection services, string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        return services;
+    }
+}
