@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingAws.Api.Tests.Platform;
+
+[Collection(ApiCollection.Name)]
+public sealed class PlatformTests(ApiFactory api)
+{
+    [Fact]
+    public async Task The_read_context_reads_from_a_streaming_replica_and_the_write_context_from_the_primary()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var read = scope.ServiceProvider.GetRequiredService<ReadDbContext>();
+        var write = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+
+        var readInRecovery = await read.Database.SqlQueryRaw<bool>("SELECT pg_is_in_recovery() AS \"Value\"").SingleAsync();
+        var writeInRecovery = await write.Database.SqlQueryRaw<bool>("SELECT pg_is_in_recovery() AS \"Value\"").SingleAsync();
+
+        Assert.True(readInRecovery, "the read context must be connected to a replica");
+        Assert.False(writeInRecovery, "the write context must be connected to the primary");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => read.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Ready_checks_primary_replica_redis_and_sqs()
+    {
+        var response = await api.CreateClient().GetAsync("/health/ready");
+
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_dashboard_endpoints()
+    {
+        var doc = await (await api.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
+
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/tenants/{slug}/packages", paths);
+        Assert.Contains("/api/v1/tenants/{slug}/catalog", paths);
+    }
+
+    [Fact]
+    public async Task A_caller_correlation_id_is_echoed_and_one_is_made_when_absent_even_on_errors()
+    {
+        var client = api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tenants/nobody-here/catalog");
+        request.Headers.Add("X-Correlation-Id", "test-correlation-42");
+
+        var echoed = await client.SendAsync(request);
+        var made = await client.GetAsync("/api/v1/tenants/nobody-here/catalog");
+
+        Assert.Equal("test-correlation-42", echoed.Headers.GetValues("X-Correlation-Id").Single());
+        Assert.Equal(32, made.Headers.GetValues("X-Correlation-Id").Single().Length);
+    }
+
+    [Fact]
+    public async Task The_development_token_endpoint_signs_in_the_seeded_style_users_and_rejects_strangers()
+    {
+        var tenant = await api.CreateTenantAsync();
+        var client = api.CreateClient();
+
+        var owner = await (await client.PostAsJsonAsync("/api/v1/dev/tokens", new { email = $"owner-{tenant.Slug}@example.test" })).ReadAsync<JsonElement>();
+        var unknown = await client.PostAsJsonAsync("/api/v1/dev/tokens", new { email = "nobody@example.test" });
+
+        Assert.Equal("owner", owner.GetProperty("role").GetString());
+        await unknown.ShouldBe(HttpStatusCode.NotFound);
+        var authed = api.ClientWithToken(owner.GetProperty("token").GetString());
+        await (await authed.GetAsync(tenant.Url("/policy"))).ShouldBe(HttpStatusCode.OK);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Features.Hours;
+using BookingAws.Api.Features.Inventory;
+using BookingAws.Api.Features.Packages;
+using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Infrastructure;
+using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Domain.Staff;
+using BookingAws.Shared.Domain.Tenants;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingAws.Api.Tests.Security;
+
+/// <summary>
+/// Walks every dashboard endpoint the app maps (not a hand-kept list) and calls it as a stranger, as
+/// nobody, as a customer, and, for owner-only endpoints, as staff. A new endpoint without a sample body
+/// here fails the test, so coverage cannot silently fall behind.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class TenantIsolationTests(ApiFactory api)
+{
+    private const string Prefix = "/api/v1/tenants/{slug}";
+
+    private static readonly Dictionary<string, object> Bodies = new()
+    {
+        ["PUT /"] = new UpdateTenantRequest("Hijacked", "Europe/London", null),
+        ["PUT /policy"] = new BookingPolicyDto(0, 30, 30, 0, 0, 10, 0, 0, RefundRule.None, 0),
+        ["POST /inventory/"] = new InventoryItemRequest("Stolen", 1),
+        ["PUT /inventory/{id:guid}"] = new InventoryItemRequest("Hijacked", 0),
+        ["POST /inventory/{id:guid}/archive"] = new { },
+        ["POST /packages/"] = new { name = "Stolen", durationMinutes = 60, priceMinor = 0, maxSeats = 1, inventory = new[] { new { inventoryItemId = Guid.Empty, units = 1, perSeat = false } } },
+        ["PUT /packages/{id:guid}"] = new { name = "Hijacked", durationMinutes = 60, priceMinor = 0, maxSeats = 1, inventory = new[] { new { inventoryItemId = Guid.Empty, units = 1, perSeat = false } } },
+        ["POST /packages/{id:guid}/archive"] = new { },
+        ["PUT /hours/"] = new WeeklyHoursRequest([]),
+        ["POST /closures/"] = new ClosureRequest(new(2031, 1, 1), new(2031, 1, 2), null),
+        ["POST /customers/"] = new CustomerRequest("stolen@example.test", "Stolen", null, null),
+        ["PUT /customers/{id:guid}"] = new CustomerRequest("hijacked@example.test", "Hijacked", null, null),
+    };
+
+    [Fact]
+    public async Task Every_dashboard_endpoint_is_404_for_another_business_401_without_a_token_and_403_for_customers_and_staff_where_owner_only()
+    {
+        var victim = await api.CreateTenantAsync();
+        var ids = await SeedAsync(victim);
+        var stranger = (await api.CreateTenantAsync()).Owner;
+        var anonymous = api.CreateClient();
+        var customer = await api.AddUserAsync(victim, Roles.Customer);
+        var staff = await api.AddUserAsync(victim, Roles.Staff);
+
+        var endpoints = DashboardEndpoints();
+        Assert.True(endpoints.Count >= 15, $"found only {endpoints.Count} dashboard endpoints");
+        foreach (var (method, pattern, ownerOnly) in endpoints)
+        {
+            var path = pattern[Prefix.Length..];
+            var url = victim.Url(path.Replace("{id:guid}", ids[path.Split('/')[1]].ToString()));
+            await Expect(stranger, method, path, url, HttpStatusCode.NotFound);
+            await Expect(anonymous, method, path, url, HttpStatusCode.Unauthorized);
+            await Expect(customer, method, path, url, HttpStatusCode.Forbidden);
+            if (ownerOnly)
+            {
+                await Expect(staff, method, path, url, HttpStatusCode.Forbidden);
+            }
+        }
+
+        // Nothing the rejected calls carried reached the victim's data.
+        var items = await (await victim.Owner.GetAsync(victim.Url("/inventory?includeArchived=true"))).ReadAsync<List<InventoryItemDto>>();
+        var tenant = await (await victim.Owner.GetAsync(victim.Url())).ReadAsync<TenantDto>();
+        Assert.Equal(("Kayak", 3, false), (Assert.Single(items).Name, items[0].Quantity, items[0].Archived));
+        Assert.NotEqual("Hijacked", tenant.Name);
+    }
+
+    private static async Task Expect(HttpClient client, string method, string path, string url, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (method is "POST" or "PUT")
+        {
+            Assert.True(Bodies.TryGetValue($"{method} {path}", out var body), $"Add a sample body for {method} {path} to this test.");
+            request.Content = JsonContent.Create(body, options: ApiFactory.Json);
+        }
+
+        var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == expected, $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}");
+    }
+
+    private List<(string Method, string Pattern, bool OwnerOnly)> DashboardEndpoints() =>
+        api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(Prefix, StringComparison.Ordinal) == true)
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (
+                m,
+                e.RoutePattern.RawText!,
+                e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Policies.Owner))))
+            .ToList();
+
+    private static async Task<Dictionary<string, Guid>> SeedAsync(TestTenant t)
+    {
+        var item = await (await t.Owner.PostAsJsonAsync(t.Url("/inventory"), new InventoryItemRequest("Kayak", 3), ApiFactory.Json)).ReadAsync<InventoryItemDto>(HttpStatusCode.Created);
+        var package = await (await t.Owner.PostAsJsonAsync(t.Url("/packages"), new PackageRequest("Tour", null, 60, 100, 1, [new(item.Id, 1, false)]), ApiFactory.Json))
+            .ReadAsync<PackageDto>(HttpStatusCode.Created);
+        var closure = await (await t.Owner.PostAsJsonAsync(t.Url("/closures"), new ClosureRequest(new(2031, 5, 1), new(2031, 5, 1), null), ApiFactory.Json))
+            .ReadAsync<ClosureDto>(HttpStatusCode.Created);
+        var customer = await (await t.Owner.PostAsJsonAsync(t.Url("/customers"), new CustomerRequest("c@example.test", "C", null, null), ApiFactory.Json))
+            .ReadAsync<CustomerDto>(HttpStatusCode.Created);
+        return new() { ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty };
+    }
+}
