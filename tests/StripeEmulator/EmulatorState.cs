@@ -288,7 +288,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
                 throw UnexpectedState($"This PaymentIntent's status is {status}, but it must be requires_payment_method or requires_confirmation to be confirmed.");
             }
 
-            var amount = (long)pi["amount"]!;
+            var amount = Long(pi["amount"]);
             var chargeId = NewId("ch");
             var paymentMethod = NewId("pm");
             var charge = new JsonObject
@@ -439,8 +439,8 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
                     "parameter_missing", "One of the following params should be provided for this request: payment_intent or charge.");
             }
 
-            var chargeAmount = (long)charge["amount"]!;
-            var alreadyRefunded = (long)charge["amount_refunded"]!;
+            var chargeAmount = Long(charge["amount"]);
+            var alreadyRefunded = Long(charge["amount_refunded"]);
             var remaining = chargeAmount - alreadyRefunded;
             if (remaining <= 0)
             {
@@ -649,7 +649,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
     {
         if (p.TryGetLong("created", out var exact, out _))
         {
-            items = items.Where(i => (long)i["created"]! == exact);
+            items = items.Where(i => Long(i["created"]) == exact);
         }
 
         foreach (var (op, raw) in p.Hash("created"))
@@ -667,7 +667,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
                 "lte" => c => c <= bound,
                 _ => throw StripeApiException.InvalidRequest("parameter_unknown", $"Received unknown parameter: created[{op}]", $"created[{op}]"),
             };
-            items = items.Where(i => test((long)i["created"]!));
+            items = items.Where(i => test(Long(i["created"])));
         }
 
         return items;
@@ -821,6 +821,8 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
 
     private static string Money(long minor, JsonObject charge) =>
         $"{((string?)charge["currency"] ?? "usd").ToUpperInvariant()} {minor / 100m:0.00}";
+
+    private static long Long(JsonNode? node) => long.Parse(node!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 
     private long Now() => time.GetUtcNow().ToUnixTimeSeconds();
 

@@ -85,6 +85,12 @@ public sealed class StripeApiMiddleware(
                     buffer.SetLength(0);
                     await WriteError(response, ex);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // An emulator bug must not leave the key "in progress" forever.
+                    buffer.SetLength(0);
+                    await WriteError(response, new StripeApiException(500, "api_error", null, "Emulator error: " + ex.Message));
+                }
 
                 status = response.StatusCode;
                 if (useIdempotency)
