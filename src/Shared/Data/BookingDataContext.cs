@@ -1,9 +1,11 @@
 using System.Reflection;
 using BookingAws.Shared.Domain;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAws.Shared.Data;
@@ -24,6 +26,11 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<OpeningHours> OpeningHours => Set<OpeningHours>();
     public DbSet<Closure> Closures => Set<Closure>();
     public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<BookingAllocation> BookingAllocations => Set<BookingAllocation>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
     /// <summary>Scopes this context to one business and returns it, for fluent use.</summary>
     public T ForTenant<T>(Guid tenantId)

@@ -1,0 +1,92 @@
+using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Catalog;
+using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BookingAws.Shared.Data.Configurations;
+
+internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
+{
+    public void Configure(EntityTypeBuilder<Booking> b)
+    {
+        b.Property(x => x.Status).HasMaxLength(16);
+        b.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
+        b.Property(x => x.CancelledBy).HasMaxLength(16);
+        b.Property(x => x.CancelReason).HasMaxLength(500);
+        b.Property(x => x.PaymentIntentId).HasMaxLength(255);
+        b.HasIndex(x => new { x.TenantId, x.StartsAt });
+        b.HasIndex(x => new { x.CustomerId, x.StartsAt });
+        b.HasIndex(x => x.ExpiresAt).HasFilter("status = 'held'");
+        b.HasIndex(x => x.EndsAt).HasFilter("status = 'confirmed'");
+        b.HasIndex(x => x.PaymentIntentId).IsUnique().HasFilter("payment_intent_id IS NOT NULL");
+        b.HasIndex(x => new { x.TenantId, x.ReceiptNumber }).IsUnique().HasFilter("receipt_number IS NOT NULL");
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_bookings_status", "status IN ('held','confirmed','completed','cancelled','expired')");
+            t.HasCheckConstraint("ck_bookings_seats", "seats > 0");
+            t.HasCheckConstraint("ck_bookings_window", "starts_at < ends_at");
+        });
+        b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Package>().WithMany().HasForeignKey(x => x.PackageId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class BookingAllocationConfiguration : IEntityTypeConfiguration<BookingAllocation>
+{
+    public void Configure(EntityTypeBuilder<BookingAllocation> b)
+    {
+        b.HasKey(x => new { x.BookingId, x.InventoryItemId });
+
+        // The capacity check scans one item's allocations that overlap a window.
+        b.HasIndex(x => new { x.InventoryItemId, x.OccupiedFrom, x.OccupiedTo });
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_booking_allocations_units", "units > 0");
+            t.HasCheckConstraint("ck_booking_allocations_window", "occupied_from < occupied_to");
+        });
+        b.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<InventoryItem>().WithMany().HasForeignKey(x => x.InventoryItemId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.ToTable("idempotency_keys");
+        b.HasKey(x => new { x.TenantId, x.Key });
+        b.Property(x => x.Key).HasMaxLength(255);
+        b.Property(x => x.RequestHash).HasMaxLength(64);
+        b.Property(x => x.ResponseBody).HasColumnType("jsonb");
+        b.HasIndex(x => x.CreatedAt);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.Property(x => x.Type).HasMaxLength(100);
+        b.Property(x => x.Payload).HasColumnType("jsonb");
+        b.Property(x => x.TraceParent).HasMaxLength(128);
+        b.Property(x => x.CorrelationId).HasMaxLength(128);
+        b.Property(x => x.LastError).HasMaxLength(2000);
+
+        // The relay reads only unsent rows, oldest first.
+        b.HasIndex(x => x.OccurredAt).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+    }
+}
+
+internal sealed class InboxMessageConfiguration : IEntityTypeConfiguration<InboxMessage>
+{
+    public void Configure(EntityTypeBuilder<InboxMessage> b)
+    {
+        b.HasKey(x => new { x.MessageId, x.Consumer });
+        b.Property(x => x.Consumer).HasMaxLength(100);
+        b.HasIndex(x => x.ProcessedAt);
+    }
+}

@@ -1,0 +1,99 @@
+namespace BookingAws.Shared.Messaging;
+
+/// <summary>An event published through the outbox. <see cref="WireName"/> is the stable name on the wire,
+/// never derived from the CLR type, so renaming a class cannot break consumers.</summary>
+public interface IBookingEvent
+{
+    static abstract string WireName { get; }
+
+    Guid TenantId { get; }
+
+    Guid BookingId { get; }
+}
+
+/// <summary>Fields every booking event carries, enough for analytics without a database read.</summary>
+public sealed record BookingSnapshot(
+    Guid BookingId,
+    Guid TenantId,
+    Guid PackageId,
+    Guid CustomerId,
+    string Status,
+    int Seats,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    long AmountMinor,
+    string Currency);
+
+public sealed record BookingHeld(BookingSnapshot Booking, DateTimeOffset ExpiresAt) : IBookingEvent
+{
+    public static string WireName => "booking.held.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+public sealed record BookingConfirmed(BookingSnapshot Booking, DateTimeOffset ConfirmedAt, string? PaymentIntentId, int? ReceiptNumber) : IBookingEvent
+{
+    public static string WireName => "booking.confirmed.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+public sealed record BookingCancelled(BookingSnapshot Booking, DateTimeOffset CancelledAt, string CancelledBy, string? Reason) : IBookingEvent
+{
+    public static string WireName => "booking.cancelled.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+public sealed record BookingExpired(BookingSnapshot Booking, DateTimeOffset ExpiredAt) : IBookingEvent
+{
+    public static string WireName => "booking.expired.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+public sealed record BookingRescheduled(BookingSnapshot Booking, DateTimeOffset PreviousStartsAt, DateTimeOffset PreviousEndsAt) : IBookingEvent
+{
+    public static string WireName => "booking.rescheduled.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+public sealed record BookingCompleted(BookingSnapshot Booking) : IBookingEvent
+{
+    public static string WireName => "booking.completed.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}
+
+/// <summary>Which queues (by concern) receive each event type. The relay sends one message per queue.</summary>
+public static class EventRoutes
+{
+    public const string Notifications = "notifications";
+    public const string Analytics = "analytics";
+    public const string Payments = "payments";
+
+    private static readonly Dictionary<string, string[]> Routes = new(StringComparer.Ordinal)
+    {
+        [BookingHeld.WireName] = [Analytics],
+        [BookingConfirmed.WireName] = [Notifications, Analytics],
+        [BookingCancelled.WireName] = [Notifications, Analytics, Payments],
+        [BookingExpired.WireName] = [Analytics, Payments],
+        [BookingRescheduled.WireName] = [Notifications, Analytics, Payments],
+        [BookingCompleted.WireName] = [Analytics],
+    };
+
+    public static IReadOnlyList<string> QueuesFor(string type) => Routes.TryGetValue(type, out var queues) ? queues : [];
+}
