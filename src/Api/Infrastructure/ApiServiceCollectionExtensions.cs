@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BookingAws.Api.Features.Availability;
+using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Dev;
@@ -8,6 +10,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Messaging;
@@ -33,6 +36,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
         services.AddScoped<ReadSession>();
+        services.AddSingleton<BookingStore>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -134,6 +138,8 @@ public static class ApiServiceCollectionExtensions
         dashboard.MapHoursEndpoints();
         dashboard.MapCustomerEndpoints();
         publicTenant.MapCatalogEndpoints();
+        publicTenant.MapAvailabilityEndpoints();
+        api.MapBookingEndpoints(dashboard);
         return app;
     }
 }

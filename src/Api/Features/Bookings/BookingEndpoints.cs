@@ -1,0 +1,272 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace BookingAws.Api.Features.Bookings;
+
+public static class BookingEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapBookingEndpoints(this RouteGroupBuilder api, RouteGroupBuilder dashboard)
+    {
+        // The hold skips the tenant filter on purpose: BookingStore resolves the slug in the same round
+        // trip as everything else it needs, which keeps the hottest endpoint cheap.
+        api.MapPost("/tenants/{slug}/bookings", Hold).WithName("HoldBooking").WithTags("Bookings").AllowAnonymous();
+
+        var bookings = api.MapGroup("/bookings").WithTags("Bookings").RequireAuthorization();
+        bookings.MapGet("/{id:guid}", Get).WithName("GetBooking");
+        bookings.MapPost("/{id:guid}/cancel", Cancel).WithName("CancelBooking");
+        bookings.MapPost("/{id:guid}/reschedule", Reschedule).WithName("RescheduleBooking");
+        api.MapGet("/me/bookings", Mine).WithName("ListMyBookings").WithTags("Bookings").RequireAuthorization(Policies.Customer);
+
+        dashboard.MapGet("/bookings", ListForBusiness).WithName("ListBookings").WithTags("Bookings");
+        dashboard.MapPost("/bookings/{id:guid}/confirm", ConfirmInPerson).WithName("ConfirmBookingInPerson").WithTags("Bookings");
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Hold(
+        string slug, HoldRequest request, HttpContext http, BookingStore store, ReadSession reads, CancellationToken ct)
+    {
+        var key = http.Request.Headers[IdempotencyHeader].ToString();
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
+        {
+            throw DomainException.Invalid(IdempotencyHeader, "Send an Idempotency-Key header (1-255 characters) so a retried request cannot book twice.");
+        }
+
+        var user = CurrentUser.From(http.User);
+        BookingCustomer customer;
+        if (user?.Role == Roles.Customer)
+        {
+            customer = new BookingCustomer(user.Id, null, null);
+        }
+        else if (request.Customer is { } guest)
+        {
+            customer = new BookingCustomer(null, guest.Name, guest.Email);
+        }
+        else
+        {
+            throw DomainException.Invalid("customer", "Sign in as a customer or give the customer's name and email.");
+        }
+
+        var command = new HoldCommand(slug, request.PackageId, Instant.FromDateTimeOffset(request.StartsAt), request.Seats, customer, key, Hash(request, user));
+        var outcome = await store.HoldAsync(command, (b, t) => JsonSerializer.Serialize(BookingDto.From(b, t.TimeZone), ApiJson.Options), ct);
+        switch (outcome)
+        {
+            case HoldOutcome.Created created:
+                http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
+                await reads.RecordWriteAsync(ct);
+                return TypedResults.Content(created.ResponseBody, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+            case HoldOutcome.Replayed replayed:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Content(replayed.ResponseBody, "application/json", Encoding.UTF8, replayed.StatusCode);
+            case HoldOutcome.KeyReusedWithDifferentRequest:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request.", IdempotencyHeader);
+            case HoldOutcome.TenantNotFound:
+                return Problem(StatusCodes.Status404NotFound, $"No business '{slug}'.");
+            case HoldOutcome.PackageNotFound:
+                return Problem(StatusCodes.Status404NotFound, "No such package.", "packageId");
+            case HoldOutcome.CustomerNotFound:
+                return Problem(StatusCodes.Status404NotFound, "The signed-in customer is not a customer of this business.");
+            case HoldOutcome.SeatsOutOfRange range:
+                throw DomainException.Invalid("seats", $"Book between 1 and {range.MaxSeats} seats.");
+            case HoldOutcome.SlotNotOffered:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
+            case HoldOutcome.NoCapacity:
+                return Problem(StatusCodes.Status409Conflict, "Not enough left at that time for this many seats.");
+            default:
+                throw new InvalidOperationException($"Unhandled outcome {outcome}.");
+        }
+    }
+
+    public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, HttpContext http, ReadSession reads, CancellationToken ct)
+    {
+        var user = CurrentUser.From(http.User)!;
+        var db = await reads.ReaderAsync(ct);
+        var found = await FindForAsync(db, user, id, ct);
+        return found is null ? TypedResults.NotFound() : TypedResults.Ok(found);
+    }
+
+    public static async Task<Ok<PagedResult<BookingDto>>> Mine(HttpContext http, ReadSession reads, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    {
+        CheckPaging(page, pageSize);
+        var user = CurrentUser.From(http.User)!;
+        var db = await reads.ReaderAsync(ct);
+        db.TenantId = user.TenantId;
+        var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
+        var query = db.Bookings.Where(b => b.CustomerId == user.Id);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, zone)), page, pageSize, total));
+    }
+
+    /// <summary>The business's bookings by local date range, status and package, newest start last.</summary>
+    public static async Task<Ok<PagedResult<BookingDto>>> ListForBusiness(
+        TenantContext scope,
+        ReadSession reads,
+        DateOnly? from = null,
+        DateOnly? to = null,
+        string? status = null,
+        Guid? packageId = null,
+        int page = 1,
+        int pageSize = 50,
+        CancellationToken ct = default)
+    {
+        CheckPaging(page, pageSize);
+        var tenant = scope.Tenant;
+        var zone = DateTimeZoneProviders.Tzdb[tenant.TimeZone];
+        var db = await reads.ReaderAsync(ct);
+        var query = db.Bookings.AsQueryable();
+        if (from is { } f)
+        {
+            var start = LocalDate.FromDateOnly(f).AtStartOfDayInZone(zone).ToInstant();
+            query = query.Where(b => b.StartsAt >= start);
+        }
+
+        if (to is { } t)
+        {
+            var end = LocalDate.FromDateOnly(t).PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+            query = query.Where(b => b.StartsAt < end);
+        }
+
+        if (status is not null)
+        {
+            if (status is not (BookingStatus.Held or BookingStatus.Confirmed or BookingStatus.Completed or BookingStatus.Cancelled or BookingStatus.Expired))
+            {
+                throw DomainException.Invalid("status", "Use held, confirmed, completed, cancelled or expired.");
+            }
+
+            query = query.Where(b => b.Status == status);
+        }
+
+        if (packageId is { } p)
+        {
+            query = query.Where(b => b.PackageId == p);
+        }
+
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(b => b.StartsAt).ThenBy(b => b.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, tenant.TimeZone)), page, pageSize, total));
+    }
+
+    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Cancel(
+        Guid id, CancelRequest? request, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+    {
+        var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
+        if (actor is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such booking.");
+        }
+
+        var outcome = await store.CancelAsync(user.TenantId, id, actor.Value, request?.Reason, ct);
+        return await ToResultAsync(outcome, db, user, reads, ct);
+    }
+
+    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Reschedule(
+        Guid id, RescheduleRequest request, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+    {
+        var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
+        if (actor is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such booking.");
+        }
+
+        var outcome = await store.RescheduleAsync(user.TenantId, id, Instant.FromDateTimeOffset(request.StartsAt), actor.Value, ct);
+        return await ToResultAsync(outcome, db, user, reads, ct);
+    }
+
+    /// <summary>The business took payment in person (or waives it): held → confirmed.</summary>
+    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ConfirmInPerson(
+        Guid id, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+    {
+        var user = CurrentUser.From(http.User)!;
+        var outcome = await store.ConfirmAsync(user.TenantId, id, null, ct);
+        return await ToResultAsync(outcome, db, user, reads, ct);
+    }
+
+    private static async Task<(CurrentUser User, Actor? Actor)> AuthorizeChangeAsync(HttpContext http, BookingDbContext db, Guid id, CancellationToken ct)
+    {
+        var user = CurrentUser.From(http.User)!;
+        db.TenantId = user.TenantId;
+        var owner = await db.Bookings.Where(b => b.Id == id).Select(b => (Guid?)b.CustomerId).FirstOrDefaultAsync(ct);
+        return owner switch
+        {
+            null => (user, null),
+            _ when user.Role is Roles.Owner or Roles.Staff => (user, Actor.Business),
+            _ when user.Role == Roles.Customer && owner == user.Id => (user, Actor.Customer),
+            _ => (user, null),
+        };
+    }
+
+    private static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ToResultAsync(
+        ChangeOutcome outcome, BookingDbContext db, CurrentUser user, ReadSession reads, CancellationToken ct)
+    {
+        switch (outcome)
+        {
+            case ChangeOutcome.Done done:
+                await reads.RecordWriteAsync(ct);
+                var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
+                return TypedResults.Ok(BookingDto.From(done.Booking, zone));
+            case ChangeOutcome.NotFound:
+                return Problem(StatusCodes.Status404NotFound, "No such booking.");
+            case ChangeOutcome.WrongState wrong:
+                return Problem(StatusCodes.Status409Conflict, $"The booking is {wrong.Status}.");
+            case ChangeOutcome.WindowClosed closed:
+                return Problem(StatusCodes.Status422UnprocessableEntity, $"The business's policy allowed this until {closed.Deadline}; contact the business.");
+            case ChangeOutcome.SlotNotOffered:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
+            case ChangeOutcome.NoCapacity:
+                return Problem(StatusCodes.Status409Conflict, "Not enough left at the new time; the booking is unchanged.");
+            default:
+                throw new InvalidOperationException($"Unhandled outcome {outcome}.");
+        }
+    }
+
+    private static async Task<BookingDto?> FindForAsync(BookingDataContext db, CurrentUser user, Guid id, CancellationToken ct)
+    {
+        db.TenantId = user.TenantId;
+        var query = db.Bookings.Where(b => b.Id == id);
+        if (user.Role == Roles.Customer)
+        {
+            query = query.Where(b => b.CustomerId == user.Id);
+        }
+
+        var row = await query
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone })
+            .FirstOrDefaultAsync(ct);
+        return row is null ? null : BookingDto.From(row.Booking, row.TimeZone);
+    }
+
+    private static void CheckPaging(int page, int pageSize)
+    {
+        if (page < 1)
+        {
+            throw DomainException.Invalid("page", "Pages start at 1.");
+        }
+
+        if (pageSize is < 1 or > CustomerEndpoints.MaxPageSize)
+        {
+            throw DomainException.Invalid("pageSize", $"Page size must be between 1 and {CustomerEndpoints.MaxPageSize}.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string detail, string? field = null) =>
+        TypedResults.Problem(
+            statusCode: status,
+            detail: detail,
+            extensions: field is null ? null : new Dictionary<string, object?> { ["field"] = field });
+
+    /// <summary>What makes two hold requests "the same": the body as sent and who sent it.</summary>
+    private static string Hash(HoldRequest request, CurrentUser? user)
+    {
+        var canonical = JsonSerializer.Serialize(new { request, user = user?.Id }, ApiJson.Options);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}
