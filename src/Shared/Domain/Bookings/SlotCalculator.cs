@@ -44,6 +44,8 @@ public static class SlotCalculator
                 continue;
             }
 
+            // Collected per day and ordered by instant: in a fall-back hour the local clock runs twice.
+            var day = new List<Slot>();
             foreach (var interval in hours.Where(h => h.Day == date.DayOfWeek).OrderBy(h => h.Opens))
             {
                 var closes = date + interval.Closes;
@@ -68,9 +70,14 @@ public static class SlotCalculator
                             continue;
                         }
 
-                        yield return new Slot(local, zoned.Offset, start, end);
+                        day.Add(new Slot(local, zoned.Offset, start, end));
                     }
                 }
+            }
+
+            foreach (var slot in day.OrderBy(s => s.Start))
+            {
+                yield return slot;
             }
         }
     }
