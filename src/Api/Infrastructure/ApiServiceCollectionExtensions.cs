@@ -96,7 +96,8 @@ public static class ApiServiceCollectionExtensions
     {
         foreach (var key in errors.Keys.ToList())
         {
-            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            // Header names ("Idempotency-Key") are not JSON members and keep their spelling.
+            var camel = key.Contains('-') ? key : string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
             if (camel != key)
             {
                 errors[camel] = errors[key];

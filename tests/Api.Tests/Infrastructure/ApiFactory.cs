@@ -23,6 +23,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>Real Kestrel on a free loopback port: tests speak HTTP over sockets, as clients do.</summary>
+    public ApiFactory() => UseKestrel(0);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
@@ -40,6 +41,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["POST /closures/"] = new ClosureRequest(new(2031, 1, 1), new(2031, 1, 2), null),
         ["POST /customers/"] = new CustomerRequest("stolen@example.test", "Stolen", null, null),
         ["PUT /customers/{id:guid}"] = new CustomerRequest("hijacked@example.test", "Hijacked", null, null),
+        ["POST /bookings/{id:guid}/confirm"] = new { },
     };
 
     [Fact]
@@ -107,6 +109,11 @@ public sealed class TenantIsolationTests(ApiFactory api)
             .ReadAsync<ClosureDto>(HttpStatusCode.Created);
         var customer = await (await t.Owner.PostAsJsonAsync(t.Url("/customers"), new CustomerRequest("c@example.test", "C", null, null), ApiFactory.Json))
             .ReadAsync<CustomerDto>(HttpStatusCode.Created);
-        return new() { ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty };
+        var week = Enum.GetValues<DayOfWeek>().Select(d => new OpeningIntervalDto(d, new TimeOnly(0, 0), new TimeOnly(23, 30))).ToList();
+        await (await t.Owner.PutAsJsonAsync(t.Url("/hours"), new WeeklyHoursRequest(week), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
+        var booking = await (await t.Owner.SendAsync(Bookings.BookingScenario.HoldMessage(
+                t, new HoldRequest(package.Id, Bookings.BookingScenario.SlotOnDay(3, 10), 1, new GuestDetails("G", "g@example.test")))))
+            .ReadAsync<BookingDto>(HttpStatusCode.Created);
+        return new() { ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty };
     }
 }

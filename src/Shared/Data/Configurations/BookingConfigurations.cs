@@ -61,7 +61,8 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.HasKey(x => new { x.TenantId, x.Key });
         b.Property(x => x.Key).HasMaxLength(255);
         b.Property(x => x.RequestHash).HasMaxLength(64);
-        b.Property(x => x.ResponseBody).HasColumnType("jsonb");
+        // text, not jsonb: a replay must return the stored answer byte for byte.
+        b.Property(x => x.ResponseBody).HasColumnType("text");
         b.HasIndex(x => x.CreatedAt);
     }
 }

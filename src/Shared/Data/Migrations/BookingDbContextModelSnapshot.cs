@@ -218,7 +218,7 @@ namespace BookingAws.Shared.Data.Migrations
 
                     b.Property<string>("ResponseBody")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("text")
                         .HasColumnName("response_body");
 
                     b.Property<int>("StatusCode")

@@ -103,7 +103,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             ? Outbox.Insert(new BookingConfirmed(Snapshot(booking), now.ToDateTimeOffset(), null, null), now)
             : Outbox.Insert(new BookingHeld(Snapshot(booking), expiresAt!.Value.ToDateTimeOffset()), now));
         batch.BatchCommands.Add(Command(
-            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, 201, $4::jsonb, $5)",
+            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, 201, $4, $5)",
             tenant.Id, command.IdempotencyKey, command.RequestHash, body, now));
         try
         {
@@ -376,7 +376,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             command.TenantSlug,
             command.StartsAt));
         batch.BatchCommands.Add(Command(
-            $"SELECT status_code, response_body::text, request_hash FROM idempotency_keys WHERE tenant_id = {TenantBySlug} AND key = $2",
+            $"SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = {TenantBySlug} AND key = $2",
             command.TenantSlug,
             command.IdempotencyKey));
 
@@ -516,7 +516,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
     private static async Task<HoldOutcome> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {
         await using var cmd = Command(
-            connection, "SELECT status_code, response_body::text, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenantId, command.IdempotencyKey);
+            connection, "SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenantId, command.IdempotencyKey);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return reader.GetString(2) == command.RequestHash

@@ -1,0 +1,59 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace BookingAws.Api.Tests.Bookings;
+
+/// <summary>Direct SQL checks on the primary, independent of the code under test.</summary>
+public static class Ledger
+{
+    /// <summary>
+    /// Instants at which live bookings (held and unexpired, or confirmed) use more of an item than exists,
+    /// computed from the bookings table itself rather than from the allocation rows the code maintains.
+    /// </summary>
+    public static async Task<List<string>> OversoldAsync(IServiceProvider services, Guid itemId)
+    {
+        var db = services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        await using var cmd = db.CreateCommand(
+            """
+            WITH live AS (
+                SELECT b.starts_at AS f, b.ends_at AS t,
+                       CASE WHEN pi.per_seat THEN pi.units * b.seats ELSE pi.units END AS units
+                FROM bookings b JOIN package_inventory pi ON pi.package_id = b.package_id
+                WHERE pi.inventory_item_id = $1
+                  AND (b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > now())))
+            SELECT p.f::text || ' uses ' || sum(l.units) || ' of ' || i.quantity
+            FROM (SELECT DISTINCT f FROM live) p JOIN live l ON l.f <= p.f AND l.t > p.f
+            JOIN inventory_items i ON i.id = $1
+            GROUP BY p.f, i.quantity
+            HAVING sum(l.units) > i.quantity
+            """);
+        cmd.Parameters.AddWithValue(itemId);
+        var violations = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            violations.Add(reader.GetString(0));
+        }
+
+        return violations;
+    }
+
+    public static async Task<List<(string Status, int Seats)>> BookingsAsync(IServiceProvider services, Guid tenantId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        db.TenantId = tenantId;
+        return (await db.Bookings.OrderBy(b => b.CreatedAt).Select(b => new { b.Status, b.Seats }).ToListAsync())
+            .ConvertAll(b => (b.Status, b.Seats));
+    }
+
+    public static async Task<List<OutboxMessage>> OutboxAsync(IServiceProvider services, Guid tenantId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        return await db.OutboxMessages.Where(m => m.TenantId == tenantId).OrderBy(m => m.OccurredAt).ThenBy(m => m.Id).ToListAsync();
+    }
+}
