@@ -1,0 +1,188 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElastiCache;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.RDS;
+using Amazon.CDK.AWS.SecretsManager;
+using Constructs;
+
+namespace BookingAws.Cdk.Stacks;
+
+public sealed class DataStackProps : StackProps
+{
+    public required StageConfig Stage { get; init; }
+    public required IVpc Vpc { get; init; }
+    public required ISecurityGroup DatabaseSecurityGroup { get; init; }
+    public required ISecurityGroup CacheSecurityGroup { get; init; }
+    public required ISecurityGroup RotationSecurityGroup { get; init; }
+}
+
+/// <summary>Aurora PostgreSQL (writer + readers), Redis replication group and the application secrets.</summary>
+public sealed class DataStack : Stack
+{
+    public const string DatabaseName = "bookingaws";
+    public const int CachePort = 6379;
+
+    public DatabaseCluster Database { get; }
+
+    /// <summary>Generated master credentials (JSON: host, port, username, password, dbname), rotated.</summary>
+    public ISecret DatabaseSecret { get; }
+
+    public CfnReplicationGroup Cache { get; }
+    public ISecret CacheAuthSecret { get; }
+
+    /// <summary>Operator-set Stripe keys (JSON: ApiKey, WebhookSecret).</summary>
+    public ISecret StripeSecret { get; }
+
+    /// <summary>Host name of Redis' primary endpoint.</summary>
+    public string CacheEndpoint => Cache.AttrPrimaryEndPointAddress;
+
+    public DataStack(Construct scope, string id, DataStackProps props) : base(scope, id, props)
+    {
+        var stage = props.Stage;
+        var keep = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+        var key = new Key(this, "DataKey", new KeyProps
+        {
+            Description = "Encrypts the BookingAws database, cache and secrets at rest",
+            EnableKeyRotation = true,
+            RemovalPolicy = keep,
+        });
+
+        var isolated = new SubnetSelection { SubnetType = SubnetType.PRIVATE_ISOLATED };
+        var instanceType = new Amazon.CDK.AWS.EC2.InstanceType(stage.DbInstanceType);
+        var readers = Enumerable.Range(1, stage.DbReaders)
+            .Select(i => ClusterInstance.Provisioned($"Reader{i}", new ProvisionedClusterInstanceProps
+            {
+                InstanceType = instanceType,
+                EnablePerformanceInsights = true,
+                PerformanceInsightEncryptionKey = key,
+                // Tier 1: a reader is promoted before any later-added instance on writer failure.
+                PromotionTier = 1,
+            }))
+            .ToArray();
+
+        Database = new DatabaseCluster(this, "Database", new DatabaseClusterProps
+        {
+            Engine = DatabaseClusterEngine.AuroraPostgres(new AuroraPostgresClusterEngineProps
+            {
+                Version = AuroraPostgresEngineVersion.VER_15_7,
+            }),
+            Credentials = Credentials.FromGeneratedSecret("bookingaws", new CredentialsBaseOptions { EncryptionKey = key }),
+            DefaultDatabaseName = DatabaseName,
+            Writer = ClusterInstance.Provisioned("Writer", new ProvisionedClusterInstanceProps
+            {
+                InstanceType = instanceType,
+                EnablePerformanceInsights = true,
+                PerformanceInsightEncryptionKey = key,
+            }),
+            Readers = readers,
+            Vpc = props.Vpc,
+            VpcSubnets = isolated,
+            SecurityGroups = [props.DatabaseSecurityGroup],
+            StorageEncrypted = true,
+            StorageEncryptionKey = key,
+            IamAuthentication = true,
+            Backup = new BackupProps { Retention = Duration.Days(stage.DbBackupDays), PreferredWindow = "02:00-03:00" },
+            PreferredMaintenanceWindow = "sun:03:30-sun:04:30",
+            CloudwatchLogsExports = ["postgresql"],
+            CloudwatchLogsRetention = NetworkStack.Retention(stage.LogRetentionDays),
+            DeletionProtection = stage.Protect,
+            RemovalPolicy = stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+            Parameters = new Dictionary<string, string>
+            {
+                // Log slow statements so lock-outs like the old analytics scans show up.
+                ["log_min_duration_statement"] = "500",
+                ["rds.force_ssl"] = "1",
+            },
+        });
+        SpreadInstancesAcrossZones(props.Vpc);
+        DatabaseSecret = Database.Secret!;
+
+        Database.AddRotationSingleUser(new RotationSingleUserOptions
+        {
+            AutomaticallyAfter = Duration.Days(30),
+            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
+            SecurityGroup = props.RotationSecurityGroup,
+        });
+
+        CacheAuthSecret = new Secret(this, "CacheAuthToken", new SecretProps
+        {
+            Description = "AUTH token for the BookingAws Redis replication group",
+            EncryptionKey = key,
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator
+            {
+                // Redis AUTH tokens allow 16-128 printable characters except @, " and /.
+                ExcludePunctuation = true,
+                PasswordLength = 64,
+            },
+        });
+        Nag.Suppress(CacheAuthSecret, "AwsSolutions-SMG4",
+            "ElastiCache AUTH rotation needs a ROTATE-strategy ModifyReplicationGroup call that has no hosted rotation function; rotated by the runbook in docs/DEPLOY.md.");
+
+        StripeSecret = new Secret(this, "StripeKeys", new SecretProps
+        {
+            Description = "Stripe API key and webhook signing secret for BookingAws (set by the operator)",
+            EncryptionKey = key,
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator
+            {
+                // Placeholders the operator overwrites with put-secret-value after the first deploy.
+                SecretStringTemplate = "{\"ApiKey\":\"sk_test_replace_me\",\"WebhookSecret\":\"whsec_replace_me\"}",
+                GenerateStringKey = "Placeholder",
+                ExcludePunctuation = true,
+            },
+        });
+        Nag.Suppress(StripeSecret, "AwsSolutions-SMG4",
+            "Stripe keys are issued by Stripe's dashboard; they are rolled there and stored with put-secret-value, not by a Lambda.");
+
+        var subnets = new CfnSubnetGroup(this, "CacheSubnets", new CfnSubnetGroupProps
+        {
+            Description = "Isolated subnets for BookingAws Redis",
+            SubnetIds = props.Vpc.SelectSubnets(isolated).SubnetIds,
+        });
+        var multiAz = stage.CacheReplicas > 0;
+        Cache = new CfnReplicationGroup(this, "Cache", new CfnReplicationGroupProps
+        {
+            ReplicationGroupDescription = "BookingAws cache, SignalR backplane and rate limits",
+            Engine = "redis",
+            EngineVersion = "7.1",
+            CacheNodeType = stage.CacheNodeType,
+            NumNodeGroups = 1,
+            ReplicasPerNodeGroup = stage.CacheReplicas,
+            AutomaticFailoverEnabled = multiAz,
+            MultiAzEnabled = multiAz,
+            CacheSubnetGroupName = subnets.Ref,
+            SecurityGroupIds = [props.CacheSecurityGroup.SecurityGroupId],
+            Port = CachePort,
+            TransitEncryptionEnabled = true,
+            AtRestEncryptionEnabled = true,
+            KmsKeyId = key.KeyId,
+            AuthToken = CacheAuthSecret.SecretValue.UnsafeUnwrap(),
+            SnapshotRetentionLimit = stage.CacheSnapshotDays,
+            SnapshotWindow = "01:00-02:00",
+            PreferredMaintenanceWindow = "sun:04:30-sun:05:30",
+            AutoMinorVersionUpgrade = true,
+        });
+        Cache.ApplyRemovalPolicy(stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
+        if (!multiAz)
+        {
+            Nag.Suppress(Cache, "AwsSolutions-AEC5",
+                "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
+        }
+    }
+
+    /// <summary>Pins the writer and each reader to different zones so one zone's loss leaves a reader or writer.</summary>
+    private void SpreadInstancesAcrossZones(IVpc vpc)
+    {
+        var zones = vpc.AvailabilityZones;
+        var instances = Database.Node.Children.OfType<Construct>()
+            .Select(c => c.Node.DefaultChild)
+            .OfType<CfnDBInstance>()
+            .ToList();
+        for (var i = 0; i < instances.Count; i++)
+        {
+            instances[i].AvailabilityZone = zones[i % zones.Length];
+        }
+    }
+}
