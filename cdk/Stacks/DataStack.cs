@@ -12,9 +12,9 @@ public sealed class DataStackProps : StackProps
 {
     public required StageConfig Stage { get; init; }
     public required IVpc Vpc { get; init; }
-    public required ISecurityGroup DatabaseSecurityGroup { get; init; }
-    public required ISecurityGroup CacheSecurityGroup { get; init; }
-    public required ISecurityGroup RotationSecurityGroup { get; init; }
+    public required ISecurityGroup ApiSecurityGroup { get; init; }
+    public required ISecurityGroup WorkerSecurityGroup { get; init; }
+    public required ISecurityGroup EndpointSecurityGroup { get; init; }
 }
 
 /// <summary>Aurora PostgreSQL (writer + readers), Redis replication group and the application secrets.</summary>
@@ -24,6 +24,9 @@ public sealed class DataStack : Stack
     public const int CachePort = 6379;
 
     public DatabaseCluster Database { get; }
+    public SecurityGroup DatabaseSecurityGroup { get; }
+    public SecurityGroup CacheSecurityGroup { get; }
+    public SecurityGroup RotationSecurityGroup { get; }
 
     /// <summary>Generated master credentials (JSON: host, port, username, password, dbname), rotated.</summary>
     public ISecret DatabaseSecret { get; }
@@ -43,10 +46,23 @@ public sealed class DataStack : Stack
         var keep = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
         var key = new Key(this, "DataKey", new KeyProps
         {
-            Description = "Encrypts the BookingAws database, cache and secrets at rest",
+            Description = "Encrypts the BookingAws database, cache and Performance Insights data at rest",
             EnableKeyRotation = true,
             RemovalPolicy = keep,
         });
+
+        DatabaseSecurityGroup = Group(props.Vpc, "Database", "Aurora PostgreSQL", allowAllOutbound: false);
+        CacheSecurityGroup = Group(props.Vpc, "Cache", "ElastiCache Redis", allowAllOutbound: false);
+        RotationSecurityGroup = Group(props.Vpc, "Rotation", "Secrets Manager rotation function", allowAllOutbound: true);
+        var postgres = Port.Tcp(5432);
+        DatabaseSecurityGroup.AddIngressRule(props.ApiSecurityGroup, postgres, "API to Aurora");
+        DatabaseSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, postgres, "Workers to Aurora");
+        DatabaseSecurityGroup.AddIngressRule(RotationSecurityGroup, postgres, "Rotation function to Aurora");
+        var redis = Port.Tcp(CachePort);
+        CacheSecurityGroup.AddIngressRule(props.ApiSecurityGroup, redis, "API to Redis");
+        CacheSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, redis, "Workers to Redis");
+        // remoteRule: the rule is created in this stack, so the network stack never depends on this one.
+        props.EndpointSecurityGroup.AddIngressRule(RotationSecurityGroup, Port.Tcp(443), "Rotation function to Secrets Manager", remoteRule: true);
 
         var isolated = new SubnetSelection { SubnetType = SubnetType.PRIVATE_ISOLATED };
         var instanceType = new Amazon.CDK.AWS.EC2.InstanceType(stage.DbInstanceType);
@@ -67,7 +83,9 @@ public sealed class DataStack : Stack
             {
                 Version = AuroraPostgresEngineVersion.VER_15_7,
             }),
-            Credentials = Credentials.FromGeneratedSecret("bookingaws", new CredentialsBaseOptions { EncryptionKey = key }),
+            // Secrets use Secrets Manager's own key: a customer key would need the compute roles in its key
+            // policy, which makes this stack depend on the compute stack.
+            Credentials = Credentials.FromGeneratedSecret("bookingaws"),
             DefaultDatabaseName = DatabaseName,
             Writer = ClusterInstance.Provisioned("Writer", new ProvisionedClusterInstanceProps
             {
@@ -78,7 +96,8 @@ public sealed class DataStack : Stack
             Readers = readers,
             Vpc = props.Vpc,
             VpcSubnets = isolated,
-            SecurityGroups = [props.DatabaseSecurityGroup],
+            SecurityGroups = [DatabaseSecurityGroup],
+            Port = 5432,
             StorageEncrypted = true,
             StorageEncryptionKey = key,
             IamAuthentication = true,
@@ -102,13 +121,12 @@ public sealed class DataStack : Stack
         {
             AutomaticallyAfter = Duration.Days(30),
             VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
-            SecurityGroup = props.RotationSecurityGroup,
+            SecurityGroup = RotationSecurityGroup,
         });
 
         CacheAuthSecret = new Secret(this, "CacheAuthToken", new SecretProps
         {
             Description = "AUTH token for the BookingAws Redis replication group",
-            EncryptionKey = key,
             RemovalPolicy = keep,
             GenerateSecretString = new SecretStringGenerator
             {
@@ -123,7 +141,6 @@ public sealed class DataStack : Stack
         StripeSecret = new Secret(this, "StripeKeys", new SecretProps
         {
             Description = "Stripe API key and webhook signing secret for BookingAws (set by the operator)",
-            EncryptionKey = key,
             RemovalPolicy = keep,
             GenerateSecretString = new SecretStringGenerator
             {
@@ -153,7 +170,7 @@ public sealed class DataStack : Stack
             AutomaticFailoverEnabled = multiAz,
             MultiAzEnabled = multiAz,
             CacheSubnetGroupName = subnets.Ref,
-            SecurityGroupIds = [props.CacheSecurityGroup.SecurityGroupId],
+            SecurityGroupIds = [CacheSecurityGroup.SecurityGroupId],
             Port = CachePort,
             TransitEncryptionEnabled = true,
             AtRestEncryptionEnabled = true,
@@ -171,6 +188,14 @@ public sealed class DataStack : Stack
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }
     }
+
+    private SecurityGroup Group(IVpc vpc, string id, string description, bool allowAllOutbound) =>
+        new(this, id + "SecurityGroup", new SecurityGroupProps
+        {
+            Vpc = vpc,
+            Description = description,
+            AllowAllOutbound = allowAllOutbound,
+        });
 
     /// <summary>Pins the writer and each reader to different zones so one zone's loss leaves a reader or writer.</summary>
     private void SpreadInstancesAcrossZones(IVpc vpc)

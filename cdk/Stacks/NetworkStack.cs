@@ -11,9 +11,9 @@ public sealed class NetworkStackProps : StackProps
 }
 
 /// <summary>
-/// VPC, endpoints and every security group. All groups live here so each allowed path of the architecture is
-/// declared once, in one place, and no other stack has to add rules to another stack's group (which would
-/// create dependency cycles).
+/// VPC, endpoints and the security groups of the entry and compute tiers. The data tier's groups live in
+/// the data stack beside the cluster and cache they guard (their rules refer to the cluster's port, which
+/// would otherwise make the network stack depend on the data stack).
 /// </summary>
 public sealed class NetworkStack : Stack
 {
@@ -21,9 +21,6 @@ public sealed class NetworkStack : Stack
     public SecurityGroup AlbSecurityGroup { get; }
     public SecurityGroup ApiSecurityGroup { get; }
     public SecurityGroup WorkerSecurityGroup { get; }
-    public SecurityGroup DatabaseSecurityGroup { get; }
-    public SecurityGroup CacheSecurityGroup { get; }
-    public SecurityGroup RotationSecurityGroup { get; }
     public SecurityGroup EndpointSecurityGroup { get; }
 
     public NetworkStack(Construct scope, string id, NetworkStackProps props) : base(scope, id, props)
@@ -56,9 +53,6 @@ public sealed class NetworkStack : Stack
         AlbSecurityGroup = Group("Alb", "Internet-facing load balancer", allowAllOutbound: false);
         ApiSecurityGroup = Group("Api", "API instances", allowAllOutbound: true);
         WorkerSecurityGroup = Group("Workers", "Worker instances", allowAllOutbound: true);
-        DatabaseSecurityGroup = Group("Database", "Aurora PostgreSQL", allowAllOutbound: false);
-        CacheSecurityGroup = Group("Cache", "ElastiCache Redis", allowAllOutbound: false);
-        RotationSecurityGroup = Group("Rotation", "Secrets Manager rotation function", allowAllOutbound: true);
         EndpointSecurityGroup = Group("Endpoints", "Interface VPC endpoints", allowAllOutbound: false);
 
         // The ALB is the public entry point (CloudFront's origin); ports 80 and 443 from anywhere.
@@ -71,19 +65,9 @@ public sealed class NetworkStack : Stack
         AlbSecurityGroup.AddEgressRule(ApiSecurityGroup, app, "ALB to API instances");
         ApiSecurityGroup.AddIngressRule(AlbSecurityGroup, app, "ALB to API instances");
 
-        var postgres = Port.Tcp(5432);
-        DatabaseSecurityGroup.AddIngressRule(ApiSecurityGroup, postgres, "API to Aurora");
-        DatabaseSecurityGroup.AddIngressRule(WorkerSecurityGroup, postgres, "Workers to Aurora");
-        DatabaseSecurityGroup.AddIngressRule(RotationSecurityGroup, postgres, "Rotation function to Aurora");
-
-        var redis = Port.Tcp(6379);
-        CacheSecurityGroup.AddIngressRule(ApiSecurityGroup, redis, "API to Redis");
-        CacheSecurityGroup.AddIngressRule(WorkerSecurityGroup, redis, "Workers to Redis");
-
         var https = Port.Tcp(443);
         EndpointSecurityGroup.AddIngressRule(ApiSecurityGroup, https, "API to AWS service endpoints");
         EndpointSecurityGroup.AddIngressRule(WorkerSecurityGroup, https, "Workers to AWS service endpoints");
-        EndpointSecurityGroup.AddIngressRule(RotationSecurityGroup, https, "Rotation function to Secrets Manager");
 
         // Gateway endpoint: S3 traffic (assets, portal, logs) stays off the NAT gateways at no cost.
         Vpc.AddGatewayEndpoint("S3", new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 });
