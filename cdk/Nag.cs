@@ -27,6 +27,41 @@ public static class Nag
         }
     }
 
+    /// <summary>
+    /// Acknowledges a rule on resources CDK adds to <paramref name="stack"/> itself (custom-resource providers
+    /// such as the cross-region export writer), some of which only appear during synthesis. They are matched
+    /// by logical-id prefix through template metadata, never as a blanket stack-wide acknowledgement.
+    /// </summary>
+    public static void SuppressGenerated(Stack stack, string logicalIdPrefix, string ruleId, string reason)
+    {
+        var key = stack.Node.Path + "#template";
+        var rulesByPath = RulesByApp.GetOrCreateValue(stack.Node.Root);
+        if (!rulesByPath.TryGetValue(key, out var rules))
+        {
+            rules = [];
+            rulesByPath[key] = rules;
+        }
+        rules.Add(new Dictionary<string, string> { ["id"] = ruleId, ["reason"] = reason, ["resources"] = logicalIdPrefix });
+        stack.TemplateOptions.Metadata = new Dictionary<string, object>
+        {
+            ["cdk_nag"] = new Dictionary<string, object> { ["rules_to_suppress"] = rules.ToArray() },
+        };
+    }
+
+    /// <summary>The rules CDK's own Node.js custom-resource providers trip, with the reason they are acceptable.</summary>
+    public static void SuppressCdkProvider(Stack stack, string logicalIdPrefix, params string[] iamResourceFindings)
+    {
+        SuppressGenerated(stack, logicalIdPrefix, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "CDK-managed provider function; the basic execution policy only lets it write its own logs.");
+        SuppressGenerated(stack, logicalIdPrefix, "AwsSolutions-L1",
+            "CDK-managed provider function; its runtime is chosen by the pinned aws-cdk-lib version, not by this app.");
+        foreach (var finding in iamResourceFindings)
+        {
+            SuppressGenerated(stack, logicalIdPrefix, $"AwsSolutions-IAM5[{finding}]",
+                "CDK-managed provider policy, scoped by CDK to the parameters or log groups it manages.");
+        }
+    }
+
     internal static void Add(CfnResource resource, string ruleId, string reason)
     {
         var rulesByPath = RulesByApp.GetOrCreateValue(resource.Node.Root);

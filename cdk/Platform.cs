@@ -108,6 +108,11 @@ public sealed class Platform
             Queues = messaging.ByConcern,
         });
 
+        Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
+        Nag.SuppressCdkProvider(data, "LogRetention", "Resource::*");
+        Nag.SuppressCdkProvider(waf, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/*");
+        Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/{edge.StackName}/*");
+
         foreach (var stack in new Stack[] { network, data, messaging, compute, waf, edge, observability })
         {
             Tags.Of(stack).Add("Project", "BookingAws");

@@ -71,7 +71,12 @@ public sealed class AppFleet : Construct
             "Session Manager access instead of SSH; the AWS-maintained policy tracks the agent's needs.");
 
         var bundle = new Asset(this, "Bundle", new AssetProps { Path = props.BundlePath });
-        bundle.GrantRead(Role);
+        // Asset.GrantRead would allow s3:GetObject*/List* on the whole bootstrap bucket; this fleet needs one object.
+        Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["s3:GetObject"],
+            Resources = [bundle.Bucket.ArnForObjects(bundle.S3ObjectKey)],
+        }));
         props.LogGroup.GrantWrite(Role);
         props.DatabaseSecret.GrantRead(Role);
         props.CacheAuthSecret.GrantRead(Role);
@@ -98,6 +103,8 @@ public sealed class AppFleet : Construct
             Actions = ["cloudformation:SignalResource"],
             Resources = [stack.StackId],
         }));
+        Nag.Suppress(Role, "AwsSolutions-IAM5[Resource::*]",
+            "cloudwatch:PutMetricData (limited by namespace condition) and X-Ray writes support no resource-level permissions.");
 
         var userData = UserData.ForLinux();
         LaunchTemplate = new LaunchTemplate(this, "LaunchTemplate", new LaunchTemplateProps
