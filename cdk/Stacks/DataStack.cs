@@ -58,7 +58,7 @@ public sealed class DataStack : Stack
         var postgres = Port.Tcp(5432);
         DatabaseSecurityGroup.AddIngressRule(props.ApiSecurityGroup, postgres, "API to Aurora");
         DatabaseSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, postgres, "Workers to Aurora");
-        DatabaseSecurityGroup.AddIngressRule(RotationSecurityGroup, postgres, "Rotation function to Aurora");
+        // The rotation function's own rule to the cluster is added by AddRotationSingleUser below.
         var redis = Port.Tcp(CachePort);
         CacheSecurityGroup.AddIngressRule(props.ApiSecurityGroup, redis, "API to Redis");
         CacheSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, redis, "Workers to Redis");

@@ -52,8 +52,19 @@ public sealed class ObservabilityStack : Stack
         {
             DisplayName = $"BookingAws {props.Stage.Name} on-call",
             MasterKey = key,
-            EnforceSSL = true,
         });
+        // Stated explicitly: the pinned CDK version's EnforceSSL option does not emit this policy.
+        OnCall.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Effect = Effect.DENY,
+            Principals = [new AnyPrincipal()],
+            Actions = ["sns:Publish"],
+            Resources = [OnCall.TopicArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" },
+            },
+        }));
         if (props.Stage.AlarmEmail is not null)
         {
             OnCall.AddSubscription(new EmailSubscription(props.Stage.AlarmEmail));
