@@ -139,7 +139,7 @@ public sealed class EdgeStack : Stack
         });
         Nag.Suppress(Distribution, "AwsSolutions-CFR1", "Bookings are sold worldwide; no country is blocked.");
         Nag.Suppress(Distribution, "AwsSolutions-CFR4",
-            "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, which permits TLSv1; with a domain the TLSv1.2_2021 policy applies.");
+            "CloudFront serves its default *.cloudfront.net certificate, which permits TLSv1, until a custom domain with a us-east-1 certificate is added (not wired yet).");
         if (!props.ApiOriginHttps)
         {
             Nag.Suppress(Distribution, "AwsSolutions-CFR5",
