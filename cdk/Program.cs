@@ -1,5 +1,6 @@
 using Amazon.CDK;
+using BookingAws.Cdk;
 
 var app = new App();
-_ = new Stack(app, "BookingAws");
+Platform.Build(app);
 app.Synth();

@@ -1,0 +1,134 @@
+using Amazon.CDK;
+using BookingAws.Cdk.Stacks;
+
+namespace BookingAws.Cdk;
+
+/// <summary>Builds every stack of one stage into an app; shared by Program and the tests.</summary>
+public sealed class Platform
+{
+    /// <summary>Used for offline synth when no AWS environment is given (cdk.json carries its zones).</summary>
+    public const string PlaceholderAccount = "111111111111";
+    public const string PlaceholderRegion = "eu-west-1";
+
+    /// <summary>WAF web ACLs for CloudFront exist only in us-east-1.</summary>
+    public const string EdgeSecurityRegion = "us-east-1";
+
+    public required StageConfig Stage { get; init; }
+    public required NetworkStack Network { get; init; }
+    public required DataStack Data { get; init; }
+    public required MessagingStack Messaging { get; init; }
+    public required ComputeStack Compute { get; init; }
+    public required WafStack Waf { get; init; }
+    public required EdgeStack Edge { get; init; }
+    public required ObservabilityStack Observability { get; init; }
+
+    public static Platform Build(App app)
+    {
+        string? Context(string key) => app.Node.TryGetContext(key) as string;
+
+        var stage = StageConfig.From(Context);
+        var account = Context("account") ?? System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT") ?? PlaceholderAccount;
+        var region = Context("region") ?? System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION") ?? PlaceholderRegion;
+        var env = new Amazon.CDK.Environment { Account = account, Region = region };
+        var placeholder = Path.Combine(AppContext.BaseDirectory, "assets", "placeholder");
+        var apiBundle = Context("apiBundle") ?? Path.Combine(placeholder, "api");
+        var workersBundle = Context("workersBundle") ?? Path.Combine(placeholder, "workers");
+        var prefix = $"BookingAws-{stage.Name}";
+
+        var network = new NetworkStack(app, $"{prefix}-Network", new NetworkStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: VPC, endpoints, security groups",
+        });
+        var data = new DataStack(app, $"{prefix}-Data", new DataStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: Aurora PostgreSQL, Redis, secrets",
+            Vpc = network.Vpc,
+            ApiSecurityGroup = network.ApiSecurityGroup,
+            WorkerSecurityGroup = network.WorkerSecurityGroup,
+            EndpointSecurityGroup = network.EndpointSecurityGroup,
+        });
+        var messaging = new MessagingStack(app, $"{prefix}-Messaging", new MessagingStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: SQS queues, DLQs, schedules",
+        });
+        var compute = new ComputeStack(app, $"{prefix}-Compute", new ComputeStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: load balancer, API and worker fleets",
+            ApiBundlePath = apiBundle,
+            WorkersBundlePath = workersBundle,
+            Vpc = network.Vpc,
+            AlbSecurityGroup = network.AlbSecurityGroup,
+            ApiSecurityGroup = network.ApiSecurityGroup,
+            WorkerSecurityGroup = network.WorkerSecurityGroup,
+            Database = data.Database,
+            DatabaseSecret = data.DatabaseSecret,
+            CacheAuthSecret = data.CacheAuthSecret,
+            CacheHost = data.CacheEndpoint,
+            CachePort = DataStack.CachePort,
+            StripeSecret = data.StripeSecret,
+            Messaging = messaging,
+        });
+        var waf = new WafStack(app, $"{prefix}-Waf", new WafStackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = account, Region = EdgeSecurityRegion },
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: CloudFront web ACL (us-east-1)",
+            CrossRegionReferences = true,
+        });
+        var edge = new EdgeStack(app, $"{prefix}-Edge", new EdgeStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: portal bucket, CloudFront",
+            CrossRegionReferences = true,
+            ApiOriginDomain = stage.OriginDomainName ?? compute.LoadBalancer.LoadBalancerDnsName,
+            ApiOriginHttps = compute.Https,
+            WebAclArn = waf.WebAcl.AttrArn,
+        });
+        var observability = new ObservabilityStack(app, $"{prefix}-Observability", new ObservabilityStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: dashboard, alarms, on-call topic",
+            LoadBalancer = compute.LoadBalancer,
+            ApiTargets = compute.ApiTargets,
+            ApiGroup = compute.Api.Group,
+            WorkerGroup = compute.Workers.Group,
+            Database = data.Database,
+            CacheReplicationGroupId = data.Cache.Ref,
+            CacheNodes = 1 + stage.CacheReplicas,
+            Queues = messaging.ByConcern,
+        });
+
+        Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
+        Nag.SuppressCdkProvider(data, "LogRetention", "Resource::*");
+        Nag.SuppressCdkProvider(waf, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/*");
+        Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/{edge.StackName}/*");
+
+        foreach (var stack in new Stack[] { network, data, messaging, compute, waf, edge, observability })
+        {
+            Tags.Of(stack).Add("Project", "BookingAws");
+            Tags.Of(stack).Add("Stage", stage.Name);
+        }
+
+        return new Platform
+        {
+            Stage = stage,
+            Network = network,
+            Data = data,
+            Messaging = messaging,
+            Compute = compute,
+            Waf = waf,
+            Edge = edge,
+            Observability = observability,
+        };
+    }
+}

@@ -1,0 +1,292 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.AutoScaling;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.RDS;
+using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.SecretsManager;
+using BookingAws.Cdk.Constructs;
+using Constructs;
+using TargetHealthCheck = Amazon.CDK.AWS.ElasticLoadBalancingV2.HealthCheck;
+
+namespace BookingAws.Cdk.Stacks;
+
+public sealed class ComputeStackProps : StackProps
+{
+    public required StageConfig Stage { get; init; }
+    public required string ApiBundlePath { get; init; }
+    public required string WorkersBundlePath { get; init; }
+    public required IVpc Vpc { get; init; }
+    public required ISecurityGroup AlbSecurityGroup { get; init; }
+    public required ISecurityGroup ApiSecurityGroup { get; init; }
+    public required ISecurityGroup WorkerSecurityGroup { get; init; }
+    public required IDatabaseCluster Database { get; init; }
+    public required ISecret DatabaseSecret { get; init; }
+    public required ISecret CacheAuthSecret { get; init; }
+    public required string CacheHost { get; init; }
+    public required int CachePort { get; init; }
+    public required ISecret StripeSecret { get; init; }
+    public required MessagingStack Messaging { get; init; }
+}
+
+/// <summary>The internet-facing ALB, the API fleet behind it and the worker fleet scaled on queue backlog.</summary>
+public sealed class ComputeStack : Stack
+{
+    /// <summary>Paths the ALB forwards to the API; everything else is the portal's, served by CloudFront.</summary>
+    public static readonly string[] ApiPaths = ["/api/*", "/hubs/*"];
+
+    public ApplicationLoadBalancer LoadBalancer { get; }
+    public ApplicationTargetGroup ApiTargets { get; }
+    public AppFleet Api { get; }
+    public AppFleet Workers { get; }
+    public LogGroup ApiLogs { get; }
+    public LogGroup WorkerLogs { get; }
+
+    /// <summary>True when the ALB listens on HTTPS, so CloudFront must use HTTPS to reach it.</summary>
+    public bool Https { get; }
+
+    public ComputeStack(Construct scope, string id, ComputeStackProps props) : base(scope, id, props)
+    {
+        var stage = props.Stage;
+        var keep = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+        ApiLogs = new LogGroup(this, "ApiLogs", new LogGroupProps
+        {
+            Retention = NetworkStack.Retention(stage.LogRetentionDays),
+            RemovalPolicy = keep,
+        });
+        WorkerLogs = new LogGroup(this, "WorkerLogs", new LogGroupProps
+        {
+            Retention = NetworkStack.Retention(stage.LogRetentionDays),
+            RemovalPolicy = keep,
+        });
+
+        var queues = props.Messaging.ByConcern;
+        var environment = queues.ToDictionary(q => $"Sqs__Queues__{q.Key}", q => q.Value.Queue.QueueUrl);
+        if (stage.JwtAuthority is not null)
+        {
+            environment["Jwt__Authority"] = stage.JwtAuthority;
+        }
+
+        AppFleetProps Fleet(string name, string executable, string bundle, ISecurityGroup group, string type, int min, int max,
+            LogGroup logs, IDictionary<string, string> env, string? readiness) => new()
+            {
+                ServiceName = name,
+                Executable = executable,
+                BundlePath = bundle,
+                Vpc = props.Vpc,
+                SecurityGroup = group,
+                InstanceType = type,
+                MinCapacity = min,
+                MaxCapacity = max,
+                LogGroup = logs,
+                Environment = env,
+                DatabaseSecret = props.DatabaseSecret,
+                DatabaseReaderHost = props.Database.ClusterReadEndpoint.Hostname,
+                CacheAuthSecret = props.CacheAuthSecret,
+                CacheHost = props.CacheHost,
+                CachePort = props.CachePort,
+                StripeSecret = props.StripeSecret,
+                ReadinessUrl = readiness,
+                ElbHealthCheck = readiness is not null,
+            };
+
+        var apiEnv = new Dictionary<string, string>(environment)
+        {
+            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{stage.AppPort}",
+            // The ALB terminates TLS and sets X-Forwarded-*; the app trusts them from inside the VPC.
+            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
+        };
+        Api = new AppFleet(this, "Api", Fleet("api", "BookingAws.Api", props.ApiBundlePath, props.ApiSecurityGroup,
+            stage.ApiInstanceType, stage.ApiMin, stage.ApiMax, ApiLogs, apiEnv,
+            $"http://127.0.0.1:{stage.AppPort}/health/ready"));
+        Workers = new AppFleet(this, "Workers", Fleet("workers", "BookingAws.Workers", props.WorkersBundlePath,
+            props.WorkerSecurityGroup, stage.WorkerInstanceType, stage.WorkerMin, stage.WorkerMax, WorkerLogs,
+            environment, null));
+
+        foreach (var queue in queues.Values)
+        {
+            // The API's outbox relay publishes; workers consume and may publish follow-up messages.
+            queue.Queue.GrantSendMessages(Api.Role);
+            queue.Queue.GrantSendMessages(Workers.Role);
+            queue.Queue.GrantConsumeMessages(Workers.Role);
+        }
+
+        var accessLogs = new Bucket(this, "AccessLogs", new BucketProps
+        {
+            // ALB log delivery supports SSE-S3 only.
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            EnforceSSL = true,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            LifecycleRules = [new LifecycleRule { Expiration = Duration.Days(stage.LogRetentionDays) }],
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+        Nag.Suppress(accessLogs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+
+        LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
+        {
+            Vpc = props.Vpc,
+            InternetFacing = true,
+            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PUBLIC },
+            SecurityGroup = props.AlbSecurityGroup,
+            DropInvalidHeaderFields = true,
+            DeletionProtection = stage.Protect,
+        });
+        LoadBalancer.LogAccessLogs(accessLogs, "alb");
+
+        ApiTargets = new ApplicationTargetGroup(this, "ApiTargets", new ApplicationTargetGroupProps
+        {
+            Vpc = props.Vpc,
+            Port = stage.AppPort,
+            Protocol = ApplicationProtocol.HTTP,
+            TargetType = TargetType.INSTANCE,
+            Targets = [Api.Group],
+            DeregistrationDelay = Duration.Seconds(30),
+            // SignalR's negotiate and connect requests must reach the same instance.
+            StickinessCookieDuration = Duration.Hours(1),
+            HealthCheck = new TargetHealthCheck
+            {
+                Path = "/health/ready",
+                HealthyHttpCodes = "200",
+                Interval = Duration.Seconds(15),
+                Timeout = Duration.Seconds(5),
+                HealthyThresholdCount = 2,
+                UnhealthyThresholdCount = 3,
+            },
+        });
+
+        Https = stage.CertificateArn is not null;
+        var notFound = ListenerAction.FixedResponse(404, new FixedResponseOptions { ContentType = "text/plain", MessageBody = "Not found" });
+        ApplicationListener appListener;
+        if (Https)
+        {
+            appListener = LoadBalancer.AddListener("Https", new BaseApplicationListenerProps
+            {
+                Port = 443,
+                Protocol = ApplicationProtocol.HTTPS,
+                Certificates = [ListenerCertificate.FromArn(stage.CertificateArn!)],
+                SslPolicy = SslPolicy.RECOMMENDED_TLS,
+                Open = false,
+                DefaultAction = notFound,
+            });
+            LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
+            {
+                Port = 80,
+                Protocol = ApplicationProtocol.HTTP,
+                Open = false,
+                DefaultAction = ListenerAction.Redirect(new RedirectOptions { Protocol = "HTTPS", Port = "443", Permanent = true }),
+            });
+        }
+        else
+        {
+            appListener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
+            {
+                Port = 80,
+                Protocol = ApplicationProtocol.HTTP,
+                Open = false,
+                DefaultAction = notFound,
+            });
+        }
+        appListener.AddAction("Api", new AddApplicationActionProps
+        {
+            Priority = 10,
+            Conditions = [ListenerCondition.PathPatterns(ApiPaths)],
+            Action = ListenerAction.Forward([ApiTargets]),
+        });
+
+        var group = Api.Group;
+        group.ScaleOnRequestCount("RequestsPerTarget", new RequestCountScalingProps
+        {
+            TargetRequestsPerMinute = stage.RequestsPerTargetPerMinute,
+        });
+        group.ScaleOnCpuUtilization("Cpu", new CpuUtilizationScalingProps { TargetUtilizationPercent = 60 });
+        // Lower the floor at night and restore it before the morning peak; target tracking still scales up.
+        group.ScaleOnSchedule("NightFloor", new BasicScheduledActionProps
+        {
+            Schedule = Amazon.CDK.AWS.AutoScaling.Schedule.Cron(new CronOptions { Hour = "22", Minute = "0" }),
+            MinCapacity = stage.ApiNightMin,
+            TimeZone = "UTC",
+        });
+        group.ScaleOnSchedule("DayFloor", new BasicScheduledActionProps
+        {
+            Schedule = Amazon.CDK.AWS.AutoScaling.Schedule.Cron(new CronOptions { Hour = "6", Minute = "0" }),
+            MinCapacity = stage.ApiMin,
+            TimeZone = "UTC",
+        });
+
+        ScaleWorkersOnBacklog(stage, queues.Values);
+
+        _ = new CfnOutput(this, "LoadBalancerDnsName", new CfnOutputProps
+        {
+            Value = LoadBalancer.LoadBalancerDnsName,
+            Description = "ALB DNS name: point originDomainName's CNAME here when HTTPS is configured",
+        });
+    }
+
+    /// <summary>
+    /// Target tracking on (visible messages across all queues) / (in-service workers): the AWS-recommended
+    /// "backlog per instance" metric, which follows load better than raw queue depth or CPU.
+    /// </summary>
+    private void ScaleWorkersOnBacklog(StageConfig stage, IEnumerable<QueueWithDeadLetter> queues)
+    {
+        var metrics = new List<CfnScalingPolicy.TargetTrackingMetricDataQueryProperty>();
+        var ids = new List<string>();
+        var i = 0;
+        foreach (var queue in queues)
+        {
+            var id = $"q{i++}";
+            ids.Add(id);
+            metrics.Add(new CfnScalingPolicy.TargetTrackingMetricDataQueryProperty
+            {
+                Id = id,
+                ReturnData = false,
+                MetricStat = new CfnScalingPolicy.TargetTrackingMetricStatProperty
+                {
+                    Stat = "Sum",
+                    Metric = new CfnScalingPolicy.MetricProperty
+                    {
+                        Namespace = "AWS/SQS",
+                        MetricName = "ApproximateNumberOfMessagesVisible",
+                        Dimensions = new[] { new CfnScalingPolicy.MetricDimensionProperty { Name = "QueueName", Value = queue.Queue.QueueName } },
+                    },
+                },
+            });
+        }
+        metrics.Add(new CfnScalingPolicy.TargetTrackingMetricDataQueryProperty
+        {
+            Id = "workers",
+            ReturnData = false,
+            MetricStat = new CfnScalingPolicy.TargetTrackingMetricStatProperty
+            {
+                Stat = "Average",
+                Metric = new CfnScalingPolicy.MetricProperty
+                {
+                    Namespace = "AWS/AutoScaling",
+                    MetricName = "GroupInServiceInstances",
+                    Dimensions = new[] { new CfnScalingPolicy.MetricDimensionProperty { Name = "AutoScalingGroupName", Value = Workers.Group.AutoScalingGroupName } },
+                },
+            },
+        });
+        metrics.Add(new CfnScalingPolicy.TargetTrackingMetricDataQueryProperty
+        {
+            Id = "backlogPerInstance",
+            Label = "Messages waiting per worker instance",
+            ReturnData = true,
+            Expression = $"({string.Join(" + ", ids)}) / workers",
+        });
+        _ = new CfnScalingPolicy(this, "WorkerBacklogScaling", new CfnScalingPolicyProps
+        {
+            AutoScalingGroupName = Workers.Group.AutoScalingGroupName,
+            PolicyType = "TargetTrackingScaling",
+            TargetTrackingConfiguration = new CfnScalingPolicy.TargetTrackingConfigurationProperty
+            {
+                TargetValue = stage.WorkerBacklogPerInstance,
+                CustomizedMetricSpecification = new CfnScalingPolicy.CustomizedMetricSpecificationProperty
+                {
+                    Metrics = metrics.ToArray(),
+                },
+            },
+        });
+    }
+}

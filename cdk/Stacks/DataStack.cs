@@ -1,0 +1,218 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElastiCache;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.RDS;
+using Amazon.CDK.AWS.SecretsManager;
+using Constructs;
+
+namespace BookingAws.Cdk.Stacks;
+
+public sealed class DataStackProps : StackProps
+{
+    public required StageConfig Stage { get; init; }
+    public required IVpc Vpc { get; init; }
+    public required ISecurityGroup ApiSecurityGroup { get; init; }
+    public required ISecurityGroup WorkerSecurityGroup { get; init; }
+    public required ISecurityGroup EndpointSecurityGroup { get; init; }
+}
+
+/// <summary>Aurora PostgreSQL (writer + readers), Redis replication group and the application secrets.</summary>
+public sealed class DataStack : Stack
+{
+    public const string DatabaseName = "bookingaws";
+    // Not 6379: a non-default port costs nothing and keeps generic Redis scanners off (cdk-nag AEC5).
+    public const int CachePort = 6380;
+
+    public DatabaseCluster Database { get; }
+    public SecurityGroup DatabaseSecurityGroup { get; }
+    public SecurityGroup CacheSecurityGroup { get; }
+    public SecurityGroup RotationSecurityGroup { get; }
+
+    /// <summary>Generated master credentials (JSON: host, port, username, password, dbname), rotated.</summary>
+    public ISecret DatabaseSecret { get; }
+
+    public CfnReplicationGroup Cache { get; }
+    public ISecret CacheAuthSecret { get; }
+
+    /// <summary>Operator-set Stripe keys (JSON: ApiKey, WebhookSecret).</summary>
+    public ISecret StripeSecret { get; }
+
+    /// <summary>Host name of Redis' primary endpoint.</summary>
+    public string CacheEndpoint => Cache.AttrPrimaryEndPointAddress;
+
+    public DataStack(Construct scope, string id, DataStackProps props) : base(scope, id, props)
+    {
+        var stage = props.Stage;
+        var keep = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+        var key = new Key(this, "DataKey", new KeyProps
+        {
+            Description = "Encrypts the BookingAws database, cache and Performance Insights data at rest",
+            EnableKeyRotation = true,
+            RemovalPolicy = keep,
+        });
+
+        DatabaseSecurityGroup = Group(props.Vpc, "Database", "Aurora PostgreSQL", allowAllOutbound: false);
+        CacheSecurityGroup = Group(props.Vpc, "Cache", "ElastiCache Redis", allowAllOutbound: false);
+        RotationSecurityGroup = Group(props.Vpc, "Rotation", "Secrets Manager rotation function", allowAllOutbound: true);
+        var postgres = Port.Tcp(5432);
+        DatabaseSecurityGroup.AddIngressRule(props.ApiSecurityGroup, postgres, "API to Aurora");
+        DatabaseSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, postgres, "Workers to Aurora");
+        // The rotation function's own rule to the cluster is added by AddRotationSingleUser below.
+        var redis = Port.Tcp(CachePort);
+        CacheSecurityGroup.AddIngressRule(props.ApiSecurityGroup, redis, "API to Redis");
+        CacheSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, redis, "Workers to Redis");
+        // remoteRule: the rule is created in this stack, so the network stack never depends on this one.
+        props.EndpointSecurityGroup.AddIngressRule(RotationSecurityGroup, Port.Tcp(443), "Rotation function to Secrets Manager", remoteRule: true);
+
+        var isolated = new SubnetSelection { SubnetType = SubnetType.PRIVATE_ISOLATED };
+        var instanceType = new Amazon.CDK.AWS.EC2.InstanceType(stage.DbInstanceType);
+        var readers = Enumerable.Range(1, stage.DbReaders)
+            .Select(i => ClusterInstance.Provisioned($"Reader{i}", new ProvisionedClusterInstanceProps
+            {
+                InstanceType = instanceType,
+                EnablePerformanceInsights = true,
+                PerformanceInsightEncryptionKey = key,
+                // Tier 1: a reader is promoted before any later-added instance on writer failure.
+                PromotionTier = 1,
+            }))
+            .ToArray();
+
+        Database = new DatabaseCluster(this, "Database", new DatabaseClusterProps
+        {
+            Engine = DatabaseClusterEngine.AuroraPostgres(new AuroraPostgresClusterEngineProps
+            {
+                Version = AuroraPostgresEngineVersion.VER_15_7,
+            }),
+            // Secrets use Secrets Manager's own key: a customer key would need the compute roles in its key
+            // policy, which makes this stack depend on the compute stack.
+            Credentials = Credentials.FromGeneratedSecret("bookingaws"),
+            DefaultDatabaseName = DatabaseName,
+            Writer = ClusterInstance.Provisioned("Writer", new ProvisionedClusterInstanceProps
+            {
+                InstanceType = instanceType,
+                EnablePerformanceInsights = true,
+                PerformanceInsightEncryptionKey = key,
+            }),
+            Readers = readers,
+            Vpc = props.Vpc,
+            VpcSubnets = isolated,
+            SecurityGroups = [DatabaseSecurityGroup],
+            Port = 5432,
+            StorageEncrypted = true,
+            StorageEncryptionKey = key,
+            IamAuthentication = true,
+            Backup = new BackupProps { Retention = Duration.Days(stage.DbBackupDays), PreferredWindow = "02:00-03:00" },
+            PreferredMaintenanceWindow = "sun:03:30-sun:04:30",
+            CloudwatchLogsExports = ["postgresql"],
+            CloudwatchLogsRetention = NetworkStack.Retention(stage.LogRetentionDays),
+            DeletionProtection = stage.Protect,
+            RemovalPolicy = stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+            Parameters = new Dictionary<string, string>
+            {
+                // Log slow statements so lock-outs like the old analytics scans show up.
+                ["log_min_duration_statement"] = "500",
+                ["rds.force_ssl"] = "1",
+            },
+        });
+        SpreadInstancesAcrossZones(props.Vpc);
+        if (!stage.Protect)
+        {
+            Nag.Suppress(Database, "AwsSolutions-RDS10", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
+        }
+        DatabaseSecret = Database.Secret!;
+
+        Database.AddRotationSingleUser(new RotationSingleUserOptions
+        {
+            AutomaticallyAfter = Duration.Days(30),
+            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
+            SecurityGroup = RotationSecurityGroup,
+        });
+
+        CacheAuthSecret = new Secret(this, "CacheAuthToken", new SecretProps
+        {
+            Description = "AUTH token for the BookingAws Redis replication group",
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator
+            {
+                // Redis AUTH tokens allow 16-128 printable characters except @, " and /.
+                ExcludePunctuation = true,
+                PasswordLength = 64,
+            },
+        });
+        Nag.Suppress(CacheAuthSecret, "AwsSolutions-SMG4",
+            "ElastiCache AUTH rotation needs a ROTATE-strategy ModifyReplicationGroup call that has no hosted rotation function; rotated by the runbook in docs/DEPLOY.md.");
+
+        StripeSecret = new Secret(this, "StripeKeys", new SecretProps
+        {
+            Description = "Stripe API key and webhook signing secret for BookingAws (set by the operator)",
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator
+            {
+                // Placeholders the operator overwrites with put-secret-value after the first deploy.
+                SecretStringTemplate = "{\"ApiKey\":\"sk_test_replace_me\",\"WebhookSecret\":\"whsec_replace_me\"}",
+                GenerateStringKey = "Placeholder",
+                ExcludePunctuation = true,
+            },
+        });
+        Nag.Suppress(StripeSecret, "AwsSolutions-SMG4",
+            "Stripe keys are issued by Stripe's dashboard; they are rolled there and stored with put-secret-value, not by a Lambda.");
+
+        var subnets = new CfnSubnetGroup(this, "CacheSubnets", new CfnSubnetGroupProps
+        {
+            Description = "Isolated subnets for BookingAws Redis",
+            SubnetIds = props.Vpc.SelectSubnets(isolated).SubnetIds,
+        });
+        var multiAz = stage.CacheReplicas > 0;
+        Cache = new CfnReplicationGroup(this, "Cache", new CfnReplicationGroupProps
+        {
+            ReplicationGroupDescription = "BookingAws cache, SignalR backplane and rate limits",
+            Engine = "redis",
+            EngineVersion = "7.1",
+            CacheNodeType = stage.CacheNodeType,
+            NumNodeGroups = 1,
+            ReplicasPerNodeGroup = stage.CacheReplicas,
+            AutomaticFailoverEnabled = multiAz,
+            MultiAzEnabled = multiAz,
+            CacheSubnetGroupName = subnets.Ref,
+            SecurityGroupIds = [CacheSecurityGroup.SecurityGroupId],
+            Port = CachePort,
+            TransitEncryptionEnabled = true,
+            AtRestEncryptionEnabled = true,
+            KmsKeyId = key.KeyId,
+            AuthToken = CacheAuthSecret.SecretValue.UnsafeUnwrap(),
+            SnapshotRetentionLimit = stage.CacheSnapshotDays,
+            SnapshotWindow = "01:00-02:00",
+            PreferredMaintenanceWindow = "sun:04:30-sun:05:30",
+            AutoMinorVersionUpgrade = true,
+        });
+        Cache.ApplyRemovalPolicy(stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
+        if (!multiAz)
+        {
+            Nag.Suppress(Cache, "AwsSolutions-AEC4",
+                "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
+        }
+    }
+
+    private SecurityGroup Group(IVpc vpc, string id, string description, bool allowAllOutbound) =>
+        new(this, id + "SecurityGroup", new SecurityGroupProps
+        {
+            Vpc = vpc,
+            Description = description,
+            AllowAllOutbound = allowAllOutbound,
+        });
+
+    /// <summary>Pins the writer and each reader to different zones so one zone's loss leaves a reader or writer.</summary>
+    private void SpreadInstancesAcrossZones(IVpc vpc)
+    {
+        var zones = vpc.AvailabilityZones;
+        var instances = Database.Node.Children.OfType<Construct>()
+            .Select(c => c.Node.DefaultChild)
+            .OfType<CfnDBInstance>()
+            .ToList();
+        for (var i = 0; i < instances.Count; i++)
+        {
+            instances[i].AvailabilityZone = zones[i % zones.Length];
+        }
+    }
+}

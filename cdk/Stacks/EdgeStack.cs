@@ -1,0 +1,165 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.CloudFront;
+using Amazon.CDK.AWS.CloudFront.Origins;
+using Amazon.CDK.AWS.S3;
+using Constructs;
+
+namespace BookingAws.Cdk.Stacks;
+
+public sealed class EdgeStackProps : StackProps
+{
+    public required StageConfig Stage { get; init; }
+
+    /// <summary>DNS name CloudFront uses to reach the ALB (the ALB's own name when HTTPS is off).</summary>
+    public required string ApiOriginDomain { get; init; }
+    public required bool ApiOriginHttps { get; init; }
+    public required string WebAclArn { get; init; }
+}
+
+/// <summary>Portal bucket and the CloudFront distribution in front of both the portal and the API.</summary>
+public sealed class EdgeStack : Stack
+{
+    /// <summary>Public catalogue reads, cached briefly at the edge; everything else under /api is uncached.</summary>
+    public const string CataloguePath = "/api/catalog/*";
+
+    public Bucket PortalBucket { get; }
+    public Distribution Distribution { get; }
+
+    public EdgeStack(Construct scope, string id, EdgeStackProps props) : base(scope, id, props)
+    {
+        var stage = props.Stage;
+        var logs = new Bucket(this, "EdgeLogs", new BucketProps
+        {
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            EnforceSSL = true,
+            // CloudFront standard logging writes with ACLs.
+            ObjectOwnership = ObjectOwnership.OBJECT_WRITER,
+            LifecycleRules = [new LifecycleRule { Expiration = Duration.Days(stage.LogRetentionDays) }],
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+        Nag.Suppress(logs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+
+        PortalBucket = new Bucket(this, "Portal", new BucketProps
+        {
+            Encryption = BucketEncryption.S3_MANAGED,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            EnforceSSL = true,
+            Versioned = true,
+            ServerAccessLogsBucket = logs,
+            ServerAccessLogsPrefix = "portal-bucket/",
+            RemovalPolicy = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        });
+
+        var api = new HttpOrigin(props.ApiOriginDomain, new HttpOriginProps
+        {
+            ProtocolPolicy = props.ApiOriginHttps ? OriginProtocolPolicy.HTTPS_ONLY : OriginProtocolPolicy.HTTP_ONLY,
+            OriginSslProtocols = [OriginSslPolicy.TLS_V1_2],
+            ReadTimeout = Duration.Seconds(30),
+        });
+
+        var securityHeaders = new ResponseHeadersPolicy(this, "SecurityHeaders", new ResponseHeadersPolicyProps
+        {
+            Comment = "HSTS, no sniffing, no framing, strict referrer, XSS protection",
+            SecurityHeadersBehavior = new ResponseSecurityHeadersBehavior
+            {
+                StrictTransportSecurity = new ResponseHeadersStrictTransportSecurity
+                {
+                    AccessControlMaxAge = Duration.Days(365),
+                    IncludeSubdomains = true,
+                    Override = true,
+                },
+                ContentTypeOptions = new ResponseHeadersContentTypeOptions { Override = true },
+                FrameOptions = new ResponseHeadersFrameOptions { FrameOption = HeadersFrameOption.DENY, Override = true },
+                ReferrerPolicy = new ResponseHeadersReferrerPolicy
+                {
+                    ReferrerPolicy = HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    Override = true,
+                },
+                XssProtection = new ResponseHeadersXSSProtection { Protection = true, ModeBlock = true, Override = true },
+            },
+        });
+
+        var catalogueCache = new CachePolicy(this, "CatalogueCache", new CachePolicyProps
+        {
+            Comment = "Public catalogue: short edge cache keyed on path and query",
+            DefaultTtl = Duration.Seconds(30),
+            MinTtl = Duration.Seconds(0),
+            MaxTtl = Duration.Seconds(60),
+            QueryStringBehavior = CacheQueryStringBehavior.All(),
+            HeaderBehavior = CacheHeaderBehavior.AllowList("Accept-Language"),
+            CookieBehavior = CacheCookieBehavior.None(),
+            EnableAcceptEncodingGzip = true,
+            EnableAcceptEncodingBrotli = true,
+        });
+
+        BehaviorOptions ApiBehavior(ICachePolicy cache, AllowedMethods methods) => new()
+        {
+            Origin = api,
+            ViewerProtocolPolicy = ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            AllowedMethods = methods,
+            CachePolicy = cache,
+            // Forwards every viewer header (including the WebSocket upgrade ones) but the Host.
+            OriginRequestPolicy = OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            ResponseHeadersPolicy = securityHeaders,
+            Compress = true,
+        };
+
+        Distribution = new Distribution(this, "Distribution", new DistributionProps
+        {
+            Comment = $"BookingAws {stage.Name}",
+            DefaultRootObject = "index.html",
+            DefaultBehavior = new BehaviorOptions
+            {
+                Origin = S3BucketOrigin.WithOriginAccessControl(PortalBucket),
+                ViewerProtocolPolicy = ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                CachePolicy = CachePolicy.CACHING_OPTIMIZED,
+                ResponseHeadersPolicy = securityHeaders,
+                Compress = true,
+            },
+            AdditionalBehaviors = new Dictionary<string, IBehaviorOptions>
+            {
+                [CataloguePath] = ApiBehavior(catalogueCache, AllowedMethods.ALLOW_GET_HEAD_OPTIONS),
+                ["/api/*"] = ApiBehavior(CachePolicy.CACHING_DISABLED, AllowedMethods.ALLOW_ALL),
+                ["/hubs/*"] = ApiBehavior(CachePolicy.CACHING_DISABLED, AllowedMethods.ALLOW_ALL),
+            },
+            // The portal is a single-page app: unknown paths render index.html and route client-side.
+            ErrorResponses =
+            [
+                new ErrorResponse { HttpStatus = 403, ResponseHttpStatus = 200, ResponsePagePath = "/index.html", Ttl = Duration.Seconds(10) },
+                new ErrorResponse { HttpStatus = 404, ResponseHttpStatus = 200, ResponsePagePath = "/index.html", Ttl = Duration.Seconds(10) },
+            ],
+            HttpVersion = HttpVersion.HTTP2_AND_3,
+            MinimumProtocolVersion = SecurityPolicyProtocol.TLS_V1_2_2021,
+            PriceClass = stage.Protect ? PriceClass.PRICE_CLASS_ALL : PriceClass.PRICE_CLASS_100,
+            EnableLogging = true,
+            LogBucket = logs,
+            LogFilePrefix = "cloudfront/",
+            WebAclId = props.WebAclArn,
+        });
+        Nag.Suppress(Distribution, "AwsSolutions-CFR1", "Bookings are sold worldwide; no country is blocked.");
+        Nag.Suppress(Distribution, "AwsSolutions-CFR4",
+            "CloudFront serves its default *.cloudfront.net certificate, which permits TLSv1, until a custom domain with a us-east-1 certificate is added (not wired yet).");
+        if (!props.ApiOriginHttps)
+        {
+            Nag.Suppress(Distribution, "AwsSolutions-CFR5",
+                "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in DEPLOY.md); prod sets both.");
+        }
+
+        _ = new CfnOutput(this, "DistributionDomainName", new CfnOutputProps
+        {
+            Value = Distribution.DistributionDomainName,
+            Description = "Public URL of the platform (portal at /, API at /api, SignalR at /hubs)",
+        });
+        _ = new CfnOutput(this, "PortalBucketName", new CfnOutputProps
+        {
+            Value = PortalBucket.BucketName,
+            Description = "Upload the portal build here (aws s3 sync dist/ s3://<bucket>), then invalidate the distribution",
+        });
+        _ = new CfnOutput(this, "DistributionId", new CfnOutputProps
+        {
+            Value = Distribution.DistributionId,
+            Description = "For cache invalidations after a portal upload",
+        });
+    }
+}

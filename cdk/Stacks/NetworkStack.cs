@@ -1,0 +1,108 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.Logs;
+using Constructs;
+
+namespace BookingAws.Cdk.Stacks;
+
+public sealed class NetworkStackProps : StackProps
+{
+    public required StageConfig Stage { get; init; }
+}
+
+/// <summary>
+/// VPC, endpoints and the security groups of the entry and compute tiers. The data tier's groups live in
+/// the data stack beside the cluster and cache they guard (their rules refer to the cluster's port, which
+/// would otherwise make the network stack depend on the data stack).
+/// </summary>
+public sealed class NetworkStack : Stack
+{
+    public Vpc Vpc { get; }
+    public SecurityGroup AlbSecurityGroup { get; }
+    public SecurityGroup ApiSecurityGroup { get; }
+    public SecurityGroup WorkerSecurityGroup { get; }
+    public SecurityGroup EndpointSecurityGroup { get; }
+
+    public NetworkStack(Construct scope, string id, NetworkStackProps props) : base(scope, id, props)
+    {
+        var stage = props.Stage;
+        Vpc = new Vpc(this, "Vpc", new VpcProps
+        {
+            IpAddresses = IpAddresses.Cidr("10.40.0.0/16"),
+            MaxAzs = stage.MaxAzs,
+            NatGateways = stage.NatGateways,
+            SubnetConfiguration =
+            [
+                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
+                new SubnetConfiguration { Name = "app", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = 20 },
+                new SubnetConfiguration { Name = "data", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
+            ],
+        });
+
+        var flowLogs = new LogGroup(this, "FlowLogs", new LogGroupProps
+        {
+            Retention = Retention(stage.LogRetentionDays),
+            RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+        Vpc.AddFlowLog("FlowLog", new FlowLogOptions
+        {
+            Destination = FlowLogDestination.ToCloudWatchLogs(flowLogs),
+            TrafficType = FlowLogTrafficType.REJECT,
+        });
+
+        AlbSecurityGroup = Group("Alb", "Internet-facing load balancer", allowAllOutbound: false);
+        ApiSecurityGroup = Group("Api", "API instances", allowAllOutbound: true);
+        WorkerSecurityGroup = Group("Workers", "Worker instances", allowAllOutbound: true);
+        EndpointSecurityGroup = Group("Endpoints", "Interface VPC endpoints", allowAllOutbound: false);
+
+        // The ALB is the public entry point (CloudFront's origin); ports 80 and 443 from anywhere.
+        AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(80), "HTTP from viewers and CloudFront (redirected when HTTPS is on)");
+        AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(443), "HTTPS from viewers and CloudFront");
+        Nag.Suppress(AlbSecurityGroup, "AwsSolutions-EC23",
+            "Internet-facing load balancer: it must accept HTTP/HTTPS from any address; WAF sits on CloudFront in front of it.");
+
+        var app = Port.Tcp(stage.AppPort);
+        AlbSecurityGroup.AddEgressRule(ApiSecurityGroup, app, "ALB to API instances");
+        ApiSecurityGroup.AddIngressRule(AlbSecurityGroup, app, "ALB to API instances");
+
+        var https = Port.Tcp(443);
+        EndpointSecurityGroup.AddIngressRule(ApiSecurityGroup, https, "API to AWS service endpoints");
+        EndpointSecurityGroup.AddIngressRule(WorkerSecurityGroup, https, "Workers to AWS service endpoints");
+
+        // Gateway endpoint: S3 traffic (assets, portal, logs) stays off the NAT gateways at no cost.
+        Vpc.AddGatewayEndpoint("S3", new GatewayVpcEndpointOptions { Service = GatewayVpcEndpointAwsService.S3 });
+        Endpoint("Sqs", InterfaceVpcEndpointAwsService.SQS);
+        Endpoint("SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
+        Endpoint("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+    }
+
+    internal static RetentionDays Retention(int days) => days switch
+    {
+        <= 1 => RetentionDays.ONE_DAY,
+        <= 7 => RetentionDays.ONE_WEEK,
+        <= 14 => RetentionDays.TWO_WEEKS,
+        <= 30 => RetentionDays.ONE_MONTH,
+        <= 90 => RetentionDays.THREE_MONTHS,
+        <= 180 => RetentionDays.SIX_MONTHS,
+        _ => RetentionDays.ONE_YEAR,
+    };
+
+    private SecurityGroup Group(string id, string description, bool allowAllOutbound) =>
+        new(this, id + "SecurityGroup", new SecurityGroupProps
+        {
+            Vpc = Vpc,
+            Description = description,
+            AllowAllOutbound = allowAllOutbound,
+        });
+
+    private void Endpoint(string id, InterfaceVpcEndpointAwsService service) =>
+        Vpc.AddInterfaceEndpoint(id, new InterfaceVpcEndpointOptions
+        {
+            Service = service,
+            Subnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
+            SecurityGroups = [EndpointSecurityGroup],
+            // Only the groups above may reach the endpoints, not the whole VPC CIDR.
+            Open = false,
+            PrivateDnsEnabled = true,
+        });
+}

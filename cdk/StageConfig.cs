@@ -1,0 +1,123 @@
+namespace BookingAws.Cdk;
+
+/// <summary>Everything that differs between stages, in one place so a reviewer can diff dev against prod.</summary>
+public sealed record StageConfig
+{
+    public required string Name { get; init; }
+
+    // Network
+    public required int MaxAzs { get; init; }
+    public required int NatGateways { get; init; }
+
+    // Data
+    public required string DbInstanceType { get; init; }
+    public required int DbReaders { get; init; }
+    public required int DbBackupDays { get; init; }
+    public required string CacheNodeType { get; init; }
+    public required int CacheReplicas { get; init; }
+    public required int CacheSnapshotDays { get; init; }
+
+    /// <summary>Prod keeps data when a stack is deleted and refuses accidental deletes.</summary>
+    public required bool Protect { get; init; }
+
+    // Compute (Graviton by default: same app, roughly 20% cheaper per vCPU).
+    public required string ApiInstanceType { get; init; }
+    public required int ApiMin { get; init; }
+    public required int ApiMax { get; init; }
+    public required int ApiNightMin { get; init; }
+    public required string WorkerInstanceType { get; init; }
+    public required int WorkerMin { get; init; }
+    public required int WorkerMax { get; init; }
+
+    /// <summary>Messages one worker instance can drain comfortably; the backlog target per instance.</summary>
+    public required int WorkerBacklogPerInstance { get; init; }
+
+    public required int AppPort { get; init; }
+    public required int RequestsPerTargetPerMinute { get; init; }
+
+    // Observability
+    public required int LogRetentionDays { get; init; }
+
+    // Optional, from context: an HTTPS listener needs a certificate and a DNS name that matches it.
+    public string? CertificateArn { get; init; }
+    public string? OriginDomainName { get; init; }
+    public string? AlarmEmail { get; init; }
+    public string? JwtAuthority { get; init; }
+
+    public static StageConfig Dev { get; } = new()
+    {
+        Name = "dev",
+        MaxAzs = 2,
+        NatGateways = 1,
+        DbInstanceType = "t4g.medium",
+        DbReaders = 1,
+        DbBackupDays = 1,
+        CacheNodeType = "cache.t4g.micro",
+        CacheReplicas = 0,
+        CacheSnapshotDays = 1,
+        Protect = false,
+        ApiInstanceType = "t4g.small",
+        ApiMin = 1,
+        ApiMax = 2,
+        ApiNightMin = 1,
+        WorkerInstanceType = "t4g.small",
+        WorkerMin = 1,
+        WorkerMax = 2,
+        WorkerBacklogPerInstance = 100,
+        AppPort = 5080,
+        RequestsPerTargetPerMinute = 1000,
+        LogRetentionDays = 14,
+    };
+
+    public static StageConfig Prod { get; } = new()
+    {
+        Name = "prod",
+        MaxAzs = 3,
+        NatGateways = 3,
+        DbInstanceType = "r7g.large",
+        DbReaders = 2,
+        DbBackupDays = 14,
+        CacheNodeType = "cache.r7g.large",
+        CacheReplicas = 2,
+        CacheSnapshotDays = 7,
+        Protect = true,
+        ApiInstanceType = "c7g.large",
+        ApiMin = 3,
+        ApiMax = 12,
+        ApiNightMin = 2,
+        WorkerInstanceType = "t4g.medium",
+        WorkerMin = 2,
+        WorkerMax = 10,
+        WorkerBacklogPerInstance = 200,
+        AppPort = 5080,
+        RequestsPerTargetPerMinute = 3000,
+        LogRetentionDays = 90,
+    };
+
+    /// <summary>Picks the stage by name and layers the optional context values over it.</summary>
+    public static StageConfig From(Func<string, string?> context)
+    {
+        var name = context("stage") ?? "dev";
+        var stage = name switch
+        {
+            "dev" => Dev,
+            "prod" => Prod,
+            _ => throw new ArgumentException($"Unknown stage '{name}': use -c stage=dev or -c stage=prod."),
+        };
+        stage = stage with
+        {
+            CertificateArn = NullIfEmpty(context("certificateArn")),
+            OriginDomainName = NullIfEmpty(context("originDomainName")),
+            AlarmEmail = NullIfEmpty(context("alarmEmail")),
+            JwtAuthority = NullIfEmpty(context("jwtAuthority")),
+        };
+        if (stage.CertificateArn is not null && stage.OriginDomainName is null)
+        {
+            // CloudFront must reach the ALB by a name the certificate covers, or HTTPS to the origin fails.
+            throw new ArgumentException("certificateArn needs originDomainName (a DNS name on the certificate pointing at the ALB).");
+        }
+        return stage;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

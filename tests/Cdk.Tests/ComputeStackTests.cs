@@ -1,0 +1,200 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+
+namespace BookingAws.Cdk.Tests;
+
+public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https) : IClassFixture<ProdPlatform>, IClassFixture<ProdHttpsPlatform>
+{
+    [Fact]
+    public void Instances_require_imdsv2_and_encrypted_volumes()
+    {
+        var templates = PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate").Values.ToList();
+        Assert.Equal(2, templates.Count);
+        foreach (var template in templates)
+        {
+            var data = template["Properties"]!["LaunchTemplateData"]!;
+            Assert.Equal("required", data["MetadataOptions"]!["HttpTokens"]!.ToString());
+            Assert.True((bool)data["BlockDeviceMappings"]![0]!["Ebs"]!["Encrypted"]!);
+        }
+    }
+
+    [Fact]
+    public void Instances_run_amazon_linux_2023_on_graviton()
+    {
+        var parameters = System.Text.Json.JsonSerializer.Serialize(prod.Compute.ToJSON()["Parameters"]);
+        Assert.Contains("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64", parameters, StringComparison.Ordinal);
+        Assert.All(PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate").Values,
+            t => Assert.Matches("^\\w+g\\.", t["Properties"]!["LaunchTemplateData"]!["InstanceType"]!.ToString()));
+    }
+
+    [Fact]
+    public void Fleets_span_the_private_subnets_of_every_zone_with_rolling_updates()
+    {
+        var groups = PlatformFixture.Resources(prod.Compute, "AWS::AutoScaling::AutoScalingGroup").Values.ToList();
+        Assert.Equal(2, groups.Count);
+        foreach (var group in groups)
+        {
+            Assert.Equal(3, group["Properties"]!["VPCZoneIdentifier"]!.AsArray().Count);
+            Assert.Equal(1, (int)group["UpdatePolicy"]!["AutoScalingRollingUpdate"]!["MaxBatchSize"]!);
+            Assert.True((bool)group["UpdatePolicy"]!["AutoScalingRollingUpdate"]!["WaitOnResourceSignals"]!);
+        }
+    }
+
+    [Fact]
+    public void Api_scales_on_requests_per_target_and_cpu()
+    {
+        prod.Compute.HasResourceProperties("AWS::AutoScaling::ScalingPolicy", new Dictionary<string, object>
+        {
+            ["TargetTrackingConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["PredefinedMetricSpecification"] = Match.ObjectLike(new Dictionary<string, object> { ["PredefinedMetricType"] = "ALBRequestCountPerTarget" }),
+            }),
+        });
+        prod.Compute.HasResourceProperties("AWS::AutoScaling::ScalingPolicy", new Dictionary<string, object>
+        {
+            ["TargetTrackingConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["PredefinedMetricSpecification"] = new Dictionary<string, object> { ["PredefinedMetricType"] = "ASGAverageCPUUtilization" },
+            }),
+        });
+    }
+
+    [Fact]
+    public void Api_floor_drops_at_night_and_returns_in_the_morning()
+    {
+        prod.Compute.HasResourceProperties("AWS::AutoScaling::ScheduledAction", new Dictionary<string, object>
+        {
+            ["Recurrence"] = "0 22 * * *",
+            ["MinSize"] = 2,
+        });
+        prod.Compute.HasResourceProperties("AWS::AutoScaling::ScheduledAction", new Dictionary<string, object>
+        {
+            ["Recurrence"] = "0 6 * * *",
+            ["MinSize"] = 3,
+        });
+    }
+
+    [Fact]
+    public void Workers_scale_on_backlog_per_instance()
+    {
+        var policy = Assert.Single(PlatformFixture.Resources(prod.Compute, "AWS::AutoScaling::ScalingPolicy", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["TargetTrackingConfiguration"] = Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["CustomizedMetricSpecification"] = Match.AnyValue(),
+                }),
+            }),
+        })).Value;
+        var metrics = policy["Properties"]!["TargetTrackingConfiguration"]!["CustomizedMetricSpecification"]!["Metrics"]!.AsArray();
+        var expression = metrics.Single(m => m!["Expression"] is not null)!["Expression"]!.ToString();
+        Assert.Equal("(q0 + q1 + q2) / workers", expression);
+        Assert.Equal(200, (int)policy["Properties"]!["TargetTrackingConfiguration"]!["TargetValue"]!);
+    }
+
+    [Fact]
+    public void Load_balancer_forwards_only_api_and_hub_paths()
+    {
+        prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", new Dictionary<string, object>
+        {
+            ["Conditions"] = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["Field"] = "path-pattern",
+                    ["PathPatternConfig"] = new Dictionary<string, object> { ["Values"] = new[] { "/api/*", "/hubs/*" } },
+                },
+            },
+            ["Actions"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Type"] = "forward" }) },
+        });
+        prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
+        {
+            ["DefaultActions"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Type"] = "fixed-response" }) },
+        });
+    }
+
+    [Fact]
+    public void Targets_are_health_checked_on_the_ready_endpoint()
+    {
+        prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", new Dictionary<string, object>
+        {
+            ["HealthCheckPath"] = "/health/ready",
+            ["Port"] = 5080,
+        });
+    }
+
+    [Fact]
+    public void With_a_certificate_http_redirects_to_https()
+    {
+        https.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
+        {
+            ["Port"] = 443,
+            ["Protocol"] = "HTTPS",
+            ["Certificates"] = new[] { new Dictionary<string, object> { ["CertificateArn"] = ProdHttpsPlatform.CertificateArn } },
+        });
+        https.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
+        {
+            ["Port"] = 80,
+            ["DefaultActions"] = new[]
+            {
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Type"] = "redirect",
+                    ["RedirectConfig"] = Match.ObjectLike(new Dictionary<string, object> { ["Protocol"] = "HTTPS", ["Port"] = "443" }),
+                }),
+            },
+        });
+    }
+
+    [Fact]
+    public void Load_balancer_writes_access_logs()
+    {
+        prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", new Dictionary<string, object>
+        {
+            ["Scheme"] = "internet-facing",
+            ["LoadBalancerAttributes"] = Match.ArrayWith([new Dictionary<string, object> { ["Key"] = "access_logs.s3.enabled", ["Value"] = "true" }]),
+        });
+    }
+
+    [Fact]
+    public void Api_user_data_runs_the_bundle_as_a_systemd_service_and_waits_until_ready()
+    {
+        var api = prod.Compute.GetLogicalId(prod.Platform.Compute.Api.LaunchTemplate);
+        var userData = PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[api]["Properties"]!["LaunchTemplateData"]!["UserData"]!.ToJsonString();
+        Assert.Contains("bookingaws-api.service", userData, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/opt/bookingaws/api/BookingAws.Api", userData, StringComparison.Ordinal);
+        Assert.Contains("http://127.0.0.1:5080/health/ready", userData, StringComparison.Ordinal);
+        Assert.Contains("amazon-cloudwatch-agent", userData, StringComparison.Ordinal);
+        Assert.Contains("cfn-signal", userData, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_secret_value_is_written_into_user_data()
+    {
+        var all = prod.Compute.ToJSON();
+        var text = System.Text.Json.JsonSerializer.Serialize(all);
+        Assert.DoesNotContain("resolve:secretsmanager", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_test_replace_me", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wildcard_resources_are_only_used_for_actions_without_resource_level_permissions()
+    {
+        var allowed = new HashSet<string>
+        {
+            "cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+        };
+        foreach (var policy in PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values)
+        {
+            foreach (var statement in policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())
+            {
+                if (statement!["Resource"] is JsonValue resource && resource.ToString() == "*")
+                {
+                    var actions = statement["Action"] is JsonArray list ? list.Select(a => a!.ToString()) : [statement["Action"]!.ToString()];
+                    Assert.All(actions, a => Assert.Contains(a, allowed));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Amazon.CDK.Assertions;
+
+namespace BookingAws.Cdk.Tests;
+
+public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassFixture<ProdPlatform>, IClassFixture<DevPlatform>
+{
+    [Fact]
+    public void Aurora_runs_postgresql_15_encrypted_with_deletion_protection_in_prod()
+    {
+        prod.Data.HasResourceProperties("AWS::RDS::DBCluster", new Dictionary<string, object>
+        {
+            ["Engine"] = "aurora-postgresql",
+            ["EngineVersion"] = Match.StringLikeRegexp("^15\\."),
+            ["StorageEncrypted"] = true,
+            ["DeletionProtection"] = true,
+            ["BackupRetentionPeriod"] = 14,
+        });
+    }
+
+    [Fact]
+    public void Prod_has_a_writer_and_two_readers_in_three_different_zones()
+    {
+        var zones = PlatformFixture.Resources(prod.Data, "AWS::RDS::DBInstance")
+            .Select(i => i.Value["Properties"]!["AvailabilityZone"]!.ToString())
+            .ToList();
+        Assert.Equal(3, zones.Count);
+        Assert.Equal(3, zones.Distinct().Count());
+    }
+
+    [Fact]
+    public void Dev_has_one_reader()
+    {
+        dev.Data.ResourceCountIs("AWS::RDS::DBInstance", 2);
+    }
+
+    [Fact]
+    public void No_database_instance_is_public_and_all_have_performance_insights()
+    {
+        foreach (var instance in PlatformFixture.Resources(prod.Data, "AWS::RDS::DBInstance").Values)
+        {
+            Assert.False((bool)instance["Properties"]!["PubliclyAccessible"]!);
+            Assert.True((bool)instance["Properties"]!["EnablePerformanceInsights"]!);
+        }
+    }
+
+    [Fact]
+    public void Database_credentials_rotate_every_30_days()
+    {
+        prod.Data.HasResourceProperties("AWS::SecretsManager::RotationSchedule", new Dictionary<string, object>
+        {
+            ["RotationRules"] = new Dictionary<string, object> { ["ScheduleExpression"] = "rate(30 days)" },
+        });
+    }
+
+    [Fact]
+    public void Prod_keeps_a_snapshot_when_the_cluster_is_deleted()
+    {
+        prod.Data.HasResource("AWS::RDS::DBCluster", new Dictionary<string, object>
+        {
+            ["DeletionPolicy"] = "Snapshot",
+            ["UpdateReplacePolicy"] = "Snapshot",
+        });
+    }
+
+    [Fact]
+    public void Prod_cache_is_multi_az_with_failover_and_encrypted_with_an_auth_token()
+    {
+        prod.Data.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>
+        {
+            ["MultiAZEnabled"] = true,
+            ["AutomaticFailoverEnabled"] = true,
+            ["ReplicasPerNodeGroup"] = 2,
+            ["TransitEncryptionEnabled"] = true,
+            ["AtRestEncryptionEnabled"] = true,
+            ["AuthToken"] = Match.AnyValue(),
+        });
+    }
+
+    [Fact]
+    public void Cache_auth_token_comes_from_secrets_manager_not_the_template()
+    {
+        var group = Assert.Single(PlatformFixture.Resources(prod.Data, "AWS::ElastiCache::ReplicationGroup")).Value;
+        Assert.Contains("resolve:secretsmanager", group["Properties"]!["AuthToken"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dev_cache_is_a_single_node()
+    {
+        dev.Data.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>
+        {
+            ["ReplicasPerNodeGroup"] = 0,
+            ["MultiAZEnabled"] = false,
+        });
+    }
+
+    [Fact]
+    public void Database_accepts_only_the_api_workers_and_rotation_function()
+    {
+        var dbGroup = prod.Data.GetLogicalId(prod.Platform.Data.DatabaseSecurityGroup);
+        var rules = PlatformFixture.Resources(prod.Data, "AWS::EC2::SecurityGroupIngress", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["GroupId"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new[] { dbGroup, "GroupId" } },
+            }),
+        });
+        Assert.Equal(3, rules.Count);
+        Assert.Equal(3, rules.Values.Select(r => r["Properties"]!["SourceSecurityGroupId"]!.ToJsonString()).Distinct().Count());
+        Assert.All(rules.Values, r => Assert.Null(r["Properties"]!["CidrIp"]));
+    }
+
+    [Fact]
+    public void Data_lives_in_isolated_subnets()
+    {
+        var subnetRefs = PlatformFixture.Resources(prod.Data, "AWS::RDS::DBSubnetGroup").Single().Value["Properties"]!["SubnetIds"]!.ToJsonString();
+        Assert.Contains("dataSubnet", subnetRefs, StringComparison.Ordinal);
+        Assert.DoesNotContain("appSubnet", subnetRefs, StringComparison.Ordinal);
+    }
+}

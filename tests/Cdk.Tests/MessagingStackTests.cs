@@ -1,0 +1,74 @@
+using Amazon.CDK.Assertions;
+
+namespace BookingAws.Cdk.Tests;
+
+public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdPlatform>
+{
+    [Fact]
+    public void There_are_three_queues_each_with_a_dead_letter_queue()
+    {
+        prod.Messaging.ResourceCountIs("AWS::SQS::Queue", 6);
+        var redriven = PlatformFixture.Resources(prod.Messaging, "AWS::SQS::Queue", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["RedrivePolicy"] = Match.ObjectLike(new Dictionary<string, object> { ["maxReceiveCount"] = Match.AnyValue() }),
+            }),
+        });
+        Assert.Equal(3, redriven.Count);
+    }
+
+    [Fact]
+    public void Every_queue_is_encrypted()
+    {
+        foreach (var queue in PlatformFixture.Resources(prod.Messaging, "AWS::SQS::Queue").Values)
+        {
+            Assert.True((bool)queue["Properties"]!["SqsManagedSseEnabled"]!);
+        }
+    }
+
+    [Fact]
+    public void Dead_letter_queues_keep_messages_for_14_days()
+    {
+        var dlqs = PlatformFixture.Resources(prod.Messaging, "AWS::SQS::Queue", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["MessageRetentionPeriod"] = 1209600 }),
+        });
+        Assert.Equal(3, dlqs.Count);
+    }
+
+    [Fact]
+    public void Queues_refuse_requests_without_tls()
+    {
+        prod.Messaging.ResourceCountIs("AWS::SQS::QueuePolicy", 6);
+        prod.Messaging.HasResourceProperties("AWS::SQS::QueuePolicy", new Dictionary<string, object>
+        {
+            ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Effect"] = "Deny",
+                    ["Condition"] = new Dictionary<string, object>
+                    {
+                        ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" },
+                    },
+                })]),
+            }),
+        });
+    }
+
+    [Fact]
+    public void Daily_reminders_and_reconciliation_are_scheduled()
+    {
+        prod.Messaging.HasResourceProperties("AWS::Scheduler::Schedule", new Dictionary<string, object>
+        {
+            ["ScheduleExpression"] = "cron(0 6 * * ? *)",
+            ["Target"] = Match.ObjectLike(new Dictionary<string, object> { ["Input"] = Match.StringLikeRegexp("daily-reminders") }),
+        });
+        prod.Messaging.HasResourceProperties("AWS::Scheduler::Schedule", new Dictionary<string, object>
+        {
+            ["ScheduleExpression"] = "rate(15 minutes)",
+            ["Target"] = Match.ObjectLike(new Dictionary<string, object> { ["Input"] = Match.StringLikeRegexp("payment-reconciliation") }),
+        });
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace BookingAws.Cdk.Tests;
+
+/// <summary>Runs what `./platform synth` runs (the CLI, offline) for both stages, then cdk-nag over the output.</summary>
+public sealed class CliSynthFixture
+{
+    public CliSynthFixture()
+    {
+        Dev = Run("bash", "cdk/scripts/synth.sh", "dev");
+        Prod = Run("bash", "cdk/scripts/synth.sh", "prod");
+        Nag = Run("node", "cdk/scripts/nag.mjs", "cdk.out/dev", "cdk.out/prod");
+    }
+
+    public Result Dev { get; }
+    public Result Prod { get; }
+    public Result Nag { get; }
+
+    public static int TemplateCount(string stage) =>
+        Directory.GetFiles(Path.Combine(RepoPaths.Root, "cdk.out", stage), "*.template.json").Length;
+
+    private static Result Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // The in-process fixtures set no AWS environment; keep the CLI offline whatever the caller's shell has.
+        start.Environment.Remove("CDK_DEFAULT_ACCOUNT");
+        start.Environment.Remove("CDK_DEFAULT_REGION");
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new Result(process.ExitCode, stdout + stderr.Result);
+    }
+
+    public sealed record Result(int ExitCode, string Output);
+}
+
+public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSynthFixture>
+{
+    [Fact]
+    public void Dev_synthesizes_offline_into_seven_templates()
+    {
+        Assert.True(cli.Dev.ExitCode == 0, cli.Dev.Output);
+        Assert.Equal(7, CliSynthFixture.TemplateCount("dev"));
+    }
+
+    [Fact]
+    public void Prod_synthesizes_offline_into_seven_templates()
+    {
+        Assert.True(cli.Prod.ExitCode == 0, cli.Prod.Output);
+        Assert.Equal(7, CliSynthFixture.TemplateCount("prod"));
+    }
+
+    [Fact]
+    public void Cdk_nag_aws_solutions_finds_no_unacknowledged_error()
+    {
+        Assert.True(cli.Nag.ExitCode == 0, cli.Nag.Output);
+        Assert.Contains("14 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
+    }
+}
