@@ -20,7 +20,7 @@ public sealed class EdgeStackProps : StackProps
 public sealed class EdgeStack : Stack
 {
     /// <summary>Public catalogue reads, cached briefly at the edge; everything else under /api is uncached.</summary>
-    public const string CataloguePath = "/api/catalog/*";
+    public const string CataloguePath = "/api/v1/tenants/*/catalog";
 
     public Bucket PortalBucket { get; }
     public Distribution Distribution { get; }
