@@ -24,6 +24,7 @@ ensure_service() {
   fi
   "$start"
   STARTED+=("$name")
+  info "    started $name (pid $(head -n 1 "$(pid_file "$name")" 2>/dev/null), port $port)"
 }
 
 alive() {
@@ -227,19 +228,35 @@ make_replica() {
     { show_log_tail "$PG_ROOT/logs/basebackup.log"; die "pg_basebackup failed; see $PG_ROOT/logs/basebackup.log"; }
 }
 
+# try_start_replica: starts the replica and waits until it serves reads; fails instead of exiting
+# so that a broken data directory can be re-created.
+try_start_replica() {
+  write_pg_conf "$PG_REPLICA_DIR" "$BOOKINGAWS_PG_REPLICA_PORT"
+  pg_ctl_start "$PG_REPLICA_DIR" "$PG_REPLICA_LOG" || return 1
+  record_pid pg-replica "$(postmaster_pid "$PG_REPLICA_DIR")"
+  # A replica that accepts connections but cannot serve the bookingaws database for a few seconds
+  # is broken (for example files missing), not merely catching up.
+  local deadline=$((SECONDS + BOOKINGAWS_START_TIMEOUT)) accepting_since=""
+  until pg_replica_healthy; do
+    ((SECONDS < deadline)) || return 1
+    if "$BOOKINGAWS_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$BOOKINGAWS_PG_REPLICA_PORT"; then
+      accepting_since="${accepting_since:-$SECONDS}"
+      ((SECONDS - accepting_since < 5)) || return 1
+    fi
+    sleep 0.2
+  done
+}
+
 start_pg_replica() {
   wait_until "PostgreSQL primary (for the replica)" "$PG_PRIMARY_LOG" "" pg_primary_healthy
   replica_matches_primary || make_replica
-  write_pg_conf "$PG_REPLICA_DIR" "$BOOKINGAWS_PG_REPLICA_PORT"
-  if ! pg_ctl_start "$PG_REPLICA_DIR" "$PG_REPLICA_LOG"; then
-    warn "replica failed to start (see $PG_REPLICA_LOG); re-creating it from the primary"
+  if ! try_start_replica; then
+    show_log_tail "$PG_REPLICA_LOG"
+    warn "replica did not become ready (see $PG_REPLICA_LOG); re-creating it from the primary"
+    stop_postgres pg-replica "$PG_REPLICA_DIR"
     make_replica
-    write_pg_conf "$PG_REPLICA_DIR" "$BOOKINGAWS_PG_REPLICA_PORT"
-    pg_ctl_start "$PG_REPLICA_DIR" "$PG_REPLICA_LOG" ||
-      { show_log_tail "$PG_REPLICA_LOG"; die "PostgreSQL replica failed to start; see $PG_REPLICA_LOG"; }
+    try_start_replica || { show_log_tail "$PG_REPLICA_LOG"; die "PostgreSQL replica failed to start; see $PG_REPLICA_LOG"; }
   fi
-  record_pid pg-replica "$(postmaster_pid "$PG_REPLICA_DIR")"
-  wait_until "PostgreSQL replica" "$PG_REPLICA_LOG" "" pg_replica_healthy
 }
 
 stop_postgres() { # NAME DATADIR
@@ -363,6 +380,7 @@ ensure_workers() {
   fi
   start_background workers "$LOGS_DIR/workers.log" env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL"
   STARTED+=(workers)
+  info "    started workers (pid $LAST_PID)"
   # The workers listen on no port: give them a moment and check they did not exit at start-up.
   local deadline=$((SECONDS + 3))
   while ((SECONDS < deadline)); do
