@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables here are used by the files that source this one
 # Shared helpers for ./platform: settings, logging with timings, readiness waits, pid files.
 # Sourced by ./platform (bash, set -euo pipefail); defines functions and variables only.
 
@@ -64,6 +65,7 @@ step() {
 # Readiness checks
 # ---------------------------------------------------------------------------------------------
 port_open() {
+  # shellcheck disable=SC2016 # $1 expands in the inner shell
   timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start, check and stop each local service for ./platform. Sourced after common.sh.
 #
 # Every ensure_* function is idempotent: a service this checkout started (live pid file) or one
@@ -396,6 +397,7 @@ start_portal() {
     (cd "$PORTAL_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOGS_DIR/portal-npm.log" 2>&1 ||
       { show_log_tail "$LOGS_DIR/portal-npm.log"; die "npm ci in portal/ failed; see $LOGS_DIR/portal-npm.log"; }
   fi
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner shell
   start_background portal "$LOGS_DIR/portal.log" bash -c 'cd "$1" && exec npm run dev -- --host 127.0.0.1 --port "$2" --strictPort' \
     _ "$PORTAL_DIR" "$BOOKINGAWS_PORTAL_PORT"
   wait_until "portal" "$LOGS_DIR/portal.log" "$LAST_PID" portal_healthy
