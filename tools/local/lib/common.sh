@@ -118,7 +118,7 @@ recorded_pid() {
   pid="$(head -n 1 "$file" 2>/dev/null | tr -dc '0-9')"
   [[ -n "$pid" ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
   printf '%s' "$pid"
 }
 

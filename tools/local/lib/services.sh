@@ -5,10 +5,10 @@
 # that answers healthily on its port (for example started from another checkout) is left alone;
 # anything else on the port is an error. Services started here are appended to STARTED.
 
-# ensure_service NAME PORT HEALTH_FN START_FN PATTERN
+# ensure_service NAME PORT HEALTH_FN START_FN
 ensure_service() {
-  local name="$1" port="$2" health="$3" start="$4" pattern="$5" pid
-  if pid="$(recorded_pid "$name" "$pattern")"; then
+  local name="$1" port="$2" health="$3" start="$4" pid
+  if pid="$(recorded_pid "$name" "$(pattern_for "$name")")"; then
     if "$health"; then
       info "    $name already running (pid $pid, port $port)"
       return 0
@@ -262,14 +262,14 @@ start_pg_replica() {
 
 stop_postgres() { # NAME DATADIR
   local name="$1" dir="$2" pid
-  pid="$(recorded_pid "$name" postgres)" || { rm -f "$(pid_file "$name")"; return 0; }
-  if [[ "$(postmaster_pid "$dir")" == "$pid" ]]; then
-    as_postgres "$BOOKINGAWS_PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null ||
-      warn "pg_ctl stop failed for $dir"
-  else
-    stop_pid "$name" "$pid"
-  fi
+  pid="$(recorded_pid "$name" "-D $dir")" || pid=""
+  # The pid file goes first, so a concurrent `up` sees a deliberate stop rather than a crash.
   rm -f "$(pid_file "$name")"
+  if [[ -n "$pid" && "$(postmaster_pid "$dir")" == "$pid" ]]; then
+    # A concurrent `./platform down` may have stopped it already; only a server still up is a failure.
+    as_postgres "$BOOKINGAWS_PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+      [[ ! -f "$dir/postmaster.pid" ]] || warn "pg_ctl stop failed for $dir; see $PG_ROOT/logs"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -336,29 +336,29 @@ ensure_stripe_emulator_if_present() {
     info "    skipped: ${STRIPE_PROJECT#"$ROOT/"} does not exist"
     return 0
   fi
-  if ! recorded_pid stripe StripeEmulator >/dev/null && ! port_open "$BOOKINGAWS_STRIPE_PORT"; then
+  if ! recorded_pid stripe "$(pattern_for stripe)" >/dev/null && ! port_open "$BOOKINGAWS_STRIPE_PORT"; then
     dotnet build "$STRIPE_PROJECT" -c Debug -nologo -v q >"$LOGS_DIR/stripe-build.log" 2>&1 ||
       { show_log_tail "$LOGS_DIR/stripe-build.log"; die "building the Stripe emulator failed; see $LOGS_DIR/stripe-build.log"; }
   fi
-  ensure_service stripe "$BOOKINGAWS_STRIPE_PORT" stripe_healthy start_stripe BookingAws.StripeEmulator
+  ensure_service stripe "$BOOKINGAWS_STRIPE_PORT" stripe_healthy start_stripe
 }
 
 start_services() {
   resolve_pg_root
   prepare_pg_root
   step "PostgreSQL primary on port $BOOKINGAWS_PG_PORT" \
-    ensure_service pg-primary "$BOOKINGAWS_PG_PORT" pg_primary_healthy start_pg_primary postgres
+    ensure_service pg-primary "$BOOKINGAWS_PG_PORT" pg_primary_healthy start_pg_primary
   step "PostgreSQL streaming replica on port $BOOKINGAWS_PG_REPLICA_PORT" \
-    ensure_service pg-replica "$BOOKINGAWS_PG_REPLICA_PORT" pg_replica_healthy start_pg_replica postgres
+    ensure_service pg-replica "$BOOKINGAWS_PG_REPLICA_PORT" pg_replica_healthy start_pg_replica
   step "Redis on port $BOOKINGAWS_REDIS_PORT" \
-    ensure_service redis "$BOOKINGAWS_REDIS_PORT" redis_healthy start_redis redis-server
+    ensure_service redis "$BOOKINGAWS_REDIS_PORT" redis_healthy start_redis
   step "SQS server (fauxqs) on port $BOOKINGAWS_SQS_PORT" \
-    ensure_service sqs "$BOOKINGAWS_SQS_PORT" sqs_healthy start_sqs sqs-server.mjs
+    ensure_service sqs "$BOOKINGAWS_SQS_PORT" sqs_healthy start_sqs
   step "SQS queues and dead-letter queues" create_queues
   step "SES server (aws-ses-v2-local) on port $BOOKINGAWS_SES_PORT" \
-    ensure_service ses "$BOOKINGAWS_SES_PORT" ses_healthy start_ses aws-ses-v2-local
+    ensure_service ses "$BOOKINGAWS_SES_PORT" ses_healthy start_ses
   step "Aspire dashboard on port $BOOKINGAWS_DASHBOARD_PORT" \
-    ensure_service dashboard "$BOOKINGAWS_DASHBOARD_PORT" dashboard_healthy start_dashboard Aspire.Dashboard
+    ensure_service dashboard "$BOOKINGAWS_DASHBOARD_PORT" dashboard_healthy start_dashboard
   step "Stripe emulator on port $BOOKINGAWS_STRIPE_PORT (if present)" ensure_stripe_emulator_if_present
 }
 
@@ -375,7 +375,7 @@ start_api() {
 
 ensure_workers() {
   local pid
-  if pid="$(recorded_pid workers BookingAws.Workers.dll)"; then
+  if pid="$(recorded_pid workers "$(pattern_for workers)")"; then
     info "    workers already running (pid $pid)"
     return 0
   fi
@@ -409,22 +409,25 @@ serve_portal_if_present() {
     info "    skipped: portal/package.json does not exist"
     return 0
   fi
-  ensure_service portal "$BOOKINGAWS_PORTAL_PORT" portal_healthy start_portal "npm run dev"
+  ensure_service portal "$BOOKINGAWS_PORTAL_PORT" portal_healthy start_portal
 }
 
 # ---------------------------------------------------------------------------------------------
 # Stopping
 # ---------------------------------------------------------------------------------------------
+# What a recorded pid's command line must contain to still be ours: full paths where the program
+# lives in this checkout, so a reused pid of another checkout's service never matches.
 pattern_for() {
   case "$1" in
-  pg-primary | pg-replica) echo postgres ;;
-  redis) echo redis-server ;;
-  sqs) echo sqs-server.mjs ;;
-  ses) echo aws-ses-v2-local ;;
-  dashboard) echo Aspire.Dashboard ;;
-  stripe) echo BookingAws.StripeEmulator ;;
-  api) echo BookingAws.Api.dll ;;
-  workers) echo BookingAws.Workers.dll ;;
+  pg-primary) echo "-D $PG_PRIMARY_DIR" ;;
+  pg-replica) echo "-D $PG_REPLICA_DIR" ;;
+  redis) echo "redis-server 127.0.0.1:" ;;
+  sqs) echo "$TOOLS_DIR/sqs-server.mjs" ;;
+  ses) echo "$TOOLS_DIR/node_modules/aws-ses-v2-local" ;;
+  dashboard) echo "tools/Aspire.Dashboard" ;;
+  stripe) echo "$STRIPE_DLL" ;;
+  api) echo "$API_DLL" ;;
+  workers) echo "$WORKERS_DLL" ;;
   portal) echo "npm run dev" ;;
   *) echo "$1" ;;
   esac
@@ -436,10 +439,9 @@ stop_service() {
   pg-primary) stop_postgres pg-primary "$PG_PRIMARY_DIR" ;;
   pg-replica) stop_postgres pg-replica "$PG_REPLICA_DIR" ;;
   *)
-    if pid="$(recorded_pid "$name" "$(pattern_for "$name")")"; then
-      stop_pid "$name" "$pid"
-    fi
+    pid="$(recorded_pid "$name" "$(pattern_for "$name")")" || pid=""
     rm -f "$(pid_file "$name")"
+    [[ -z "$pid" ]] || stop_pid "$name" "$pid"
     ;;
   esac
 }
