@@ -208,6 +208,11 @@ GRANT pg_monitor TO bookingaws;
 SELECT 'CREATE DATABASE bookingaws OWNER bookingaws'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'bookingaws') \gexec
 SQL
+  # Function grants are per database. Tests pause and resume WAL replay on the replica to prove
+  # read-your-writes under lag.
+  "$BOOKINGAWS_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKETS" -p "$BOOKINGAWS_PG_PORT" -U postgres -d bookingaws \
+    -c 'GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO bookingaws' \
+    >>"$PG_PRIMARY_LOG" 2>&1 || die "granting replay control failed; see $PG_PRIMARY_LOG"
   wait_until "PostgreSQL primary" "$PG_PRIMARY_LOG" "" pg_primary_healthy
 }
 
@@ -369,7 +374,7 @@ api_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$BOOKINGAWS_API_POR
 
 start_api() {
   start_background api "$LOGS_DIR/api.log" env ASPNETCORE_ENVIRONMENT=Development \
-    dotnet "$API_DLL" --urls "http://127.0.0.1:$BOOKINGAWS_API_PORT"
+    dotnet "$API_DLL" --urls "http://127.0.0.1:$BOOKINGAWS_API_PORT" --contentRoot "$(dirname "$API_DLL")"
   wait_until "API" "$LOGS_DIR/api.log" "$LAST_PID" api_healthy
 }
 
@@ -379,7 +384,7 @@ ensure_workers() {
     info "    workers already running (pid $pid)"
     return 0
   fi
-  start_background workers "$LOGS_DIR/workers.log" env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL"
+  start_background workers "$LOGS_DIR/workers.log" env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")"
   STARTED+=(workers)
   info "    started workers (pid $LAST_PID)"
   # The workers listen on no port: give them a moment and check they did not exit at start-up.
