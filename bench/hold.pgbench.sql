@@ -1,0 +1,25 @@
+-- The hold's transaction as plain SQL: lock the item, read overlapping allocations, insert the
+-- booking, its allocation and its outbox row. Same shape and indexes as BookingStore.HoldAsync.
+\set n random(1, 20)
+\set day random(2, 61)
+\set slot random(0, 25)
+BEGIN;
+SELECT id, quantity FROM inventory_items WHERE id = (SELECT item FROM bench_items WHERE n = :n) ORDER BY id FOR UPDATE;
+SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocations
+ WHERE inventory_item_id = (SELECT item FROM bench_items WHERE n = :n)
+   AND occupied_from < (SELECT base FROM bench_items WHERE n = :n) + make_interval(days => :day, mins => 540 + :slot * 30 + 30)
+   AND occupied_to > (SELECT base FROM bench_items WHERE n = :n) + make_interval(days => :day, mins => 540 + :slot * 30)
+   AND (held_until IS NULL OR held_until > now());
+WITH b AS (
+  INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at)
+  SELECT gen_random_uuid(), tenant, package, customer, 'held', 1,
+         base + make_interval(days => :day, mins => 540 + :slot * 30),
+         base + make_interval(days => :day, mins => 570 + :slot * 30),
+         now() + interval '10 minutes', 1000, 'GBP', now(), now()
+  FROM bench_items WHERE n = :n
+  RETURNING id, tenant_id, starts_at, ends_at, expires_at)
+INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
+SELECT b.id, (SELECT item FROM bench_items WHERE n = :n), b.tenant_id, 1, b.starts_at, b.ends_at, b.expires_at FROM b;
+INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, attempts)
+SELECT gen_random_uuid(), tenant, 'booking.held.v1', '{"bench":true}'::jsonb, now(), 0 FROM bench_items WHERE n = :n;
+COMMIT;

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Hold throughput and latency: the API's POST /bookings (wrk) against PostgreSQL running the same
+# transaction (pgbench), at 32 and 128 concurrent clients. Prints figures; asserts nothing.
+# Usage: bench/holds.sh [seconds-per-run] [warmup-seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-20}"
+WARMUP="${2:-30}"
+PORT="${BENCH_API_PORT:-5099}"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+./platform services >/dev/null
+set -a; . .platform/env; set +a
+
+echo "== build (Release)"
+dotnet build src/Api -c Release -v q -nologo >/dev/null
+API_DIR=src/Api/bin/Release/net10.0
+ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
+
+PSQL=(psql "postgresql://bookingaws:bookingaws@127.0.0.1:${BOOKINGAWS_PG_PORT:-55432}/bookingaws" -X -q -v ON_ERROR_STOP=1)
+SLUG="bench-$(date +%s)"
+BASE_EPOCH=$(date -u -d "$(date -u +%F)" +%s)
+echo "== seed tenant $SLUG: 20 packages, each with its own inventory item, and 100k existing bookings"
+"${PSQL[@]}" <<SQL
+CREATE TABLE IF NOT EXISTS bench_items (n int PRIMARY KEY, tenant uuid, package uuid, item uuid, customer uuid, base timestamptz);
+TRUNCATE bench_items;
+WITH t AS (
+  INSERT INTO tenants (id, slug, name, time_zone, currency, created_at, policy_buffer_after_minutes, policy_buffer_before_minutes,
+    policy_cancellation_window_hours, policy_hold_minutes, policy_horizon_days, policy_late_refund_percent, policy_lead_time_minutes,
+    policy_refund_rule, policy_reschedule_window_hours, policy_slot_step_minutes)
+  VALUES (gen_random_uuid(), '$SLUG', 'Bench', 'Etc/UTC', 'GBP', now(), 0, 0, 24, 10, 90, 0, 0, 'FullBeforeWindow', 24, 30)
+  RETURNING id)
+INSERT INTO bench_items (n, tenant, package, item, customer, base)
+SELECT n, t.id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), to_timestamp($BASE_EPOCH) FROM t, generate_series(1, 20) n;
+INSERT INTO inventory_items (id, tenant_id, name, quantity, archived, created_at) SELECT item, tenant, 'Item ' || n, 1000000, false, now() FROM bench_items;
+INSERT INTO packages (id, tenant_id, name, duration_minutes, price_minor, currency, max_seats, archived, created_at)
+  SELECT package, tenant, 'Package ' || n, 30, 1000, 'GBP', 10, false, now() FROM bench_items;
+INSERT INTO package_inventory (package_id, inventory_item_id, units, per_seat) SELECT package, item, 1, true FROM bench_items;
+INSERT INTO customers (id, tenant_id, email, name, created_at) SELECT customer, tenant, 'seed' || n || '@example.test', 'Seed', now() FROM bench_items;
+INSERT INTO opening_hours (id, tenant_id, day, opens, closes)
+  SELECT gen_random_uuid(), (SELECT tenant FROM bench_items LIMIT 1), d, '00:00', '23:30' FROM generate_series(1, 7) d;
+-- Existing bookings, so plans are the ones a busy table gets (an empty table keeps sequential scans).
+WITH s AS (
+  SELECT gen_random_uuid() AS id, i.*, i.base + make_interval(days => (g % 60) + 2, mins => 540 + (g % 26) * 30) AS st
+  FROM bench_items i, generate_series(1, 5000) g),
+b AS (
+  INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, amount_minor, currency, created_at, updated_at, confirmed_at)
+  SELECT id, tenant, package, customer, 'confirmed', 1, st, st + interval '30 minutes', 1000, 'GBP', now(), now(), now() FROM s
+  RETURNING id, tenant_id, package_id, starts_at, ends_at)
+INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to)
+SELECT b.id, i.item, b.tenant_id, 1, b.starts_at, b.ends_at FROM b JOIN bench_items i ON i.package = b.package_id;
+ANALYZE bookings; ANALYZE booking_allocations; ANALYZE inventory_items; ANALYZE idempotency_keys; ANALYZE customers;
+SQL
+PACKAGES=$(mktemp)
+"${PSQL[@]}" -At -c "SELECT package FROM bench_items ORDER BY n" >"$PACKAGES"
+
+echo "== start API (Release) on 127.0.0.1:$PORT"
+ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+  dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &
+API_PID=$!
+trap 'kill $API_PID 2>/dev/null || true; rm -f "$PACKAGES"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done
+
+export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES
+echo "== warm up ${WARMUP}s"
+wrk -t2 -c32 -d"${WARMUP}s" -s bench/holds.lua "http://127.0.0.1:$PORT" >/dev/null
+
+declare -A API_RPS API_P50 API_P99 PG_TPS PG_LAT
+for c in 32 128; do
+  line=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s bench/holds.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
+  API_RPS[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
+  API_P50[$c]=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")
+  API_P99[$c]=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")
+  echo "api   c=$c: $line"
+done
+
+kill $API_PID 2>/dev/null || true
+wait $API_PID 2>/dev/null || true
+for c in 32 128; do
+  out=$(PGPASSWORD=bookingaws pgbench -h 127.0.0.1 -p "${BOOKINGAWS_PG_PORT:-55432}" -U bookingaws -n -M prepared -c "$c" -j 2 -T "$DURATION" \
+    -f bench/hold.pgbench.sql bookingaws 2>&1)
+  PG_TPS[$c]=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9.]+).*/\1/')
+  PG_LAT[$c]=$(grep -E '^latency average' <<<"$out" | sed -E 's/latency average = ([0-9.]+).*/\1/')
+  echo "pgbench c=$c: tps=${PG_TPS[$c]} avg_latency_ms=${PG_LAT[$c]}"
+done
+
+echo
+printf '%-8s %12s %10s %10s %14s %12s\n' clients api_rps p50_ms p99_ms pgbench_tps api/pgbench
+for c in 32 128; do
+  printf '%-8s %12s %10s %10s %14s %12.2f\n' "$c" "${API_RPS[$c]}" "${API_P50[$c]}" "${API_P99[$c]}" "${PG_TPS[$c]}" \
+    "$(echo "${API_RPS[$c]} / ${PG_TPS[$c]}" | bc -l)"
+done
