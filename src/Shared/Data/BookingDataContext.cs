@@ -3,6 +3,7 @@ using BookingAws.Shared.Domain;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Messaging;
@@ -31,6 +32,9 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<BookingPayment> BookingPayments => Set<BookingPayment>();
+    public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
+    public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
 
     /// <summary>Scopes this context to one business and returns it, for fluent use.</summary>
     public T ForTenant<T>(Guid tenantId)

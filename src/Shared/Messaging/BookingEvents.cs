@@ -93,6 +93,7 @@ public static class EventRoutes
         [BookingExpired.WireName] = [Analytics, Payments],
         [BookingRescheduled.WireName] = [Notifications, Analytics, Payments],
         [BookingCompleted.WireName] = [Analytics],
+        [PaymentRefunded.WireName] = [Notifications, Analytics],
     };
 
     public static IReadOnlyList<string> QueuesFor(string type) => Routes.TryGetValue(type, out var queues) ? queues : [];

@@ -156,10 +156,88 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
     }
 
     /// <summary>
+    /// A payment succeeded: confirms the hold. A hold whose time ran out (swept or not) is confirmed only
+    /// if its slot is still in the future and its capacity is still free, checked under the same locks
+    /// as a new hold, so a late payment never takes someone else's place. Anything else is WrongState
+    /// or NoCapacity and the caller refunds.
+    /// </summary>
+    public async Task<ChangeOutcome> ConfirmPaidAsync(Guid tenantId, Guid bookingId, string paymentIntentId, CancellationToken ct)
+    {
+        var onTime = await ConfirmAsync(tenantId, bookingId, paymentIntentId, ct);
+        if (onTime is not ChangeOutcome.WrongState { Status: BookingStatus.Expired })
+        {
+            return onTime;
+        }
+
+        var now = Now();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var current = await LockBookingAsync(connection, tenantId, bookingId, ct);
+        if (current is null)
+        {
+            return new ChangeOutcome.NotFound();
+        }
+
+        if (current.Status is not (BookingStatus.Held or BookingStatus.Expired) || current.StartsAt <= now)
+        {
+            return new ChangeOutcome.WrongState(current.Status == BookingStatus.Held ? BookingStatus.Expired : current.Status);
+        }
+
+        var tenant = await LoadTenantAsync(connection, tenantId, ct);
+        var context = await LoadPackageContextAsync(connection, tenantId, current.PackageId, current.StartsAt, tenant, ct);
+        var from = current.StartsAt - Duration.FromMinutes(tenant.Policy.BufferBeforeMinutes);
+        var to = current.EndsAt + Duration.FromMinutes(tenant.Policy.BufferAfterMinutes);
+        var uses = await LockAndReadUsesAsync(connection, tenantId, context.Items, from, to, bookingId, now, ct);
+        if (!Capacity.Fits(uses.Uses, uses.Allocations, from, to, current.Seats))
+        {
+            return new ChangeOutcome.NoCapacity();
+        }
+
+        var receipt = await NextReceiptNumberAsync(connection, tenantId, ct);
+        var updated = await UpdateAsync(
+            connection,
+            "UPDATE bookings SET status = 'confirmed', expires_at = NULL, confirmed_at = $3, updated_at = $3, payment_intent_id = $4, receipt_number = $5 WHERE tenant_id = $1 AND id = $2",
+            ct,
+            tenantId,
+            bookingId,
+            now,
+            paymentIntentId,
+            receipt);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(Command("DELETE FROM booking_allocations WHERE booking_id = $1", bookingId));
+        batch.BatchCommands.Add(InsertAllocations(updated, uses.Uses, from, to, null));
+        batch.BatchCommands.Add(Outbox.Insert(new BookingConfirmed(Snapshot(updated), now.ToDateTimeOffset(), paymentIntentId, receipt), now));
+        await batch.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return new ChangeOutcome.Done(updated);
+    }
+
+    /// <summary>The payment failed or was cancelled: a hold (and only a hold) is released at once.</summary>
+    public Task<ChangeOutcome> ReleaseHoldAsync(Guid tenantId, Guid bookingId, string reason, CancellationToken ct) =>
+        CancelCoreAsync(tenantId, bookingId, Actor.System, reason, onlyHeld: true, ct);
+
+    public async Task<Booking?> FindAsync(Guid tenantId, Guid bookingId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(connection, $"SELECT {BookingColumns} FROM bookings WHERE tenant_id = $1 AND id = $2", tenantId, bookingId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadBooking(reader) : null;
+    }
+
+    public async Task<Tenant> FindTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadTenantAsync(connection, tenantId, ct);
+    }
+
+    /// <summary>
     /// Cancels a held or confirmed booking and frees its inventory at once. A customer may cancel a
     /// confirmed booking only until the business's cancellation window before the start.
     /// </summary>
-    public async Task<ChangeOutcome> CancelAsync(Guid tenantId, Guid bookingId, Actor actor, string? reason, CancellationToken ct)
+    public Task<ChangeOutcome> CancelAsync(Guid tenantId, Guid bookingId, Actor actor, string? reason, CancellationToken ct) =>
+        CancelCoreAsync(tenantId, bookingId, actor, reason, onlyHeld: false, ct);
+
+    private async Task<ChangeOutcome> CancelCoreAsync(Guid tenantId, Guid bookingId, Actor actor, string? reason, bool onlyHeld, CancellationToken ct)
     {
         var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -170,7 +248,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             return new ChangeOutcome.NotFound();
         }
 
-        if (current.Status is not (BookingStatus.Held or BookingStatus.Confirmed))
+        if (current.Status is not (BookingStatus.Held or BookingStatus.Confirmed) || (onlyHeld && current.Status != BookingStatus.Held))
         {
             return new ChangeOutcome.WrongState(current.Status);
         }
