@@ -8,9 +8,11 @@ using BookingAws.Api.Features.Dev;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
+using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Messaging;
@@ -37,6 +39,7 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ReadSession>();
         services.AddSingleton<BookingStore>();
+        services.AddPayments();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -141,6 +144,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
+        api.MapPaymentEndpoints();
         return app;
     }
 }

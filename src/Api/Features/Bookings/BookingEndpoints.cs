@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +35,14 @@ public static class BookingEndpoints
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Hold(
-        string slug, HoldRequest request, HttpContext http, BookingStore store, ReadSession reads, CancellationToken ct)
+        string slug,
+        HoldRequest request,
+        HttpContext http,
+        BookingStore store,
+        ReadSession reads,
+        PaymentService payments,
+        ILogger<HoldRequest> logger,
+        CancellationToken ct)
     {
         var key = http.Request.Headers[IdempotencyHeader].ToString();
         if (string.IsNullOrWhiteSpace(key) || key.Length > 255)
@@ -63,10 +72,15 @@ public static class BookingEndpoints
             case HoldOutcome.Created created:
                 http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
                 await reads.RecordWriteAsync(ct);
-                return TypedResults.Content(created.ResponseBody, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
+                // Stripe is called only now, after the hold committed: no lock is held across the network.
+                var body = await PaymentEndpoints.WithPaymentAsync(created.ResponseBody, payments, logger, ct);
+                return TypedResults.Content(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
             case HoldOutcome.Replayed replayed:
                 http.Response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Content(replayed.ResponseBody, "application/json", Encoding.UTF8, replayed.StatusCode);
+                var replayedBody = replayed.StatusCode == StatusCodes.Status201Created
+                    ? await PaymentEndpoints.WithPaymentAsync(replayed.ResponseBody, payments, logger, ct)
+                    : replayed.ResponseBody;
+                return TypedResults.Content(replayedBody, "application/json", Encoding.UTF8, replayed.StatusCode);
             case HoldOutcome.KeyReusedWithDifferentRequest:
                 return Problem(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request.", IdempotencyHeader);
             case HoldOutcome.TenantNotFound:
@@ -157,7 +171,15 @@ public static class BookingEndpoints
     }
 
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Cancel(
-        Guid id, CancelRequest? request, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+        Guid id,
+        CancelRequest? request,
+        HttpContext http,
+        BookingDbContext db,
+        BookingStore store,
+        ReadSession reads,
+        PaymentService payments,
+        ILogger<CancelRequest> logger,
+        CancellationToken ct)
     {
         var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
         if (actor is null)
@@ -166,7 +188,36 @@ public static class BookingEndpoints
         }
 
         var outcome = await store.CancelAsync(user.TenantId, id, actor.Value, request?.Reason, ct);
+        if (outcome is ChangeOutcome.Done { Booking: { PaymentIntentId: { } intentId } cancelled })
+        {
+            await SettleCancelledPaymentAsync(payments, cancelled, intentId, logger, ct);
+        }
+
         return await ToResultAsync(outcome, db, user, reads, ct);
+    }
+
+    /// <summary>
+    /// After the cancellation committed: a confirmed booking is refunded per the tenant's rule; a hold's
+    /// PaymentIntent is cancelled so it can no longer be paid. If Stripe fails, the cancellation stands
+    /// and reconciliation finishes the job (the refund is recorded as pending, keyed per booking).
+    /// </summary>
+    private static async Task SettleCancelledPaymentAsync(PaymentService payments, Booking cancelled, string intentId, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            if (cancelled.ConfirmedAt is not null)
+            {
+                await payments.RefundCancellationAsync(cancelled.TenantId, cancelled.Id, ct);
+            }
+            else
+            {
+                await payments.CancelUnpaidAsync(intentId, ct);
+            }
+        }
+        catch (Exception e) when (e is PaymentProviderUnavailableException or Stripe.StripeException)
+        {
+            logger.LogWarning(e, "Payment follow-up for cancelled booking {BookingId} failed; reconciliation will retry", cancelled.Id);
+        }
     }
 
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Reschedule(

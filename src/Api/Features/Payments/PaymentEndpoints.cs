@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BookingAws.Api.Features.Payments;
+
+public static class PaymentEndpoints
+{
+    public static void MapPaymentEndpoints(this RouteGroupBuilder api)
+    {
+        // Guests pay too, so this is anonymous: the booking id (random, from the hold response) is the
+        // capability, and all it yields is a way to pay for that booking.
+        api.MapPost("/bookings/{id:guid}/payment", StartPayment).WithName("StartBookingPayment").WithTags("Payments").AllowAnonymous();
+        api.MapPost("/webhooks/stripe", ReceiveWebhook).WithName("StripeWebhook").WithTags("Payments").AllowAnonymous();
+    }
+
+    public static async Task<Results<Ok<HoldPaymentDto>, ProblemHttpResult>> StartPayment(
+        Guid id, PaymentStore payments, PaymentService service, CancellationToken ct)
+    {
+        var booking = await payments.FindPayableAsync(id, ct);
+        if (booking is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such booking.");
+        }
+
+        if (booking.Status != BookingStatus.Held || booking.AmountMinor == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The booking is {booking.Status}; there is nothing to pay.");
+        }
+
+        try
+        {
+            var start = await service.StartAsync(id, ct);
+            return start is null
+                ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: "The booking is no longer awaiting payment.")
+                : TypedResults.Ok(HoldPaymentDto.For(start.PaymentIntentId, start.ClientSecret));
+        }
+        catch (PaymentProviderUnavailableException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The payment provider did not answer; try again shortly.");
+        }
+    }
+
+    /// <summary>Reads the raw body: the signature covers the exact bytes Stripe sent.</summary>
+    public static async Task<Results<Ok, ProblemHttpResult>> ReceiveWebhook(HttpRequest request, PaymentWebhookHandler handler, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var payload = await reader.ReadToEndAsync(ct);
+        var result = await handler.HandleAsync(payload, request.Headers["Stripe-Signature"].ToString(), ct);
+        return result == WebhookResult.InvalidSignature
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid signature", detail: "The Stripe-Signature header is missing, wrong or too old.")
+            : TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Adds <c>payment</c> to a hold's response. The stored (idempotent) response is written before
+    /// Stripe is called, so this runs on the first answer and on every replay alike; the PaymentIntent
+    /// is created with the booking's idempotency key, so replays return the same one.
+    /// </summary>
+    public static async Task<string> WithPaymentAsync(string bookingJson, PaymentService service, ILogger logger, CancellationToken ct)
+    {
+        var body = JsonNode.Parse(bookingJson)!.AsObject();
+        if (body["status"]?.GetValue<string>() != BookingStatus.Held || body["id"]?.GetValue<Guid>() is not { } bookingId)
+        {
+            return bookingJson;
+        }
+
+        HoldPaymentDto payment;
+        try
+        {
+            var start = await service.StartAsync(bookingId, ct);
+            payment = start is null ? HoldPaymentDto.Retry(bookingId) : HoldPaymentDto.For(start.PaymentIntentId, start.ClientSecret);
+        }
+        catch (PaymentProviderUnavailableException e)
+        {
+            // The capacity is taken and stays taken until the hold expires; the client can retry payment.
+            logger.LogWarning(e, "No PaymentIntent for booking {BookingId}; the client is told to retry", bookingId);
+            payment = HoldPaymentDto.Retry(bookingId);
+        }
+
+        body["payment"] = JsonSerializer.SerializeToNode(payment, ApiJson.Options);
+        return body.ToJsonString(ApiJson.Options);
+    }
+}

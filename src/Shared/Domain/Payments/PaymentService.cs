@@ -1,0 +1,242 @@
+using BookingAws.Shared.Domain.Bookings;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Stripe;
+
+namespace BookingAws.Shared.Domain.Payments;
+
+/// <summary>What a client needs to pay for a hold.</summary>
+public sealed record PaymentStart(string PaymentIntentId, string ClientSecret);
+
+/// <summary>How one settlement ended.</summary>
+public enum Settlement
+{
+    /// <summary>Nothing to do yet (payment in progress, or the hold still runs).</summary>
+    Pending,
+
+    Confirmed,
+
+    Released,
+
+    Refunded,
+
+    /// <summary>Booking and payment already agreed.</summary>
+    AlreadySettled,
+
+    /// <summary>The PaymentIntent belongs to no booking of ours.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// Keeps bookings and Stripe in agreement. Every decision is made from the current state of both sides
+/// (the booking row and the PaymentIntent as Stripe reports it now), never from the event that
+/// prompted it, so webhooks in any order, duplicates and reconciliation rounds all converge on the same
+/// outcome, and each step is safe to repeat.
+/// </summary>
+public sealed class PaymentService(BookingStore bookings, PaymentStore payments, StripeGateway stripe, IClock clock, ILogger<PaymentService> logger)
+{
+    /// <summary>
+    /// Creates (or finds again, with the same idempotency key) the PaymentIntent for a held booking and
+    /// stores its id. Null when the booking needs no payment now (not held, or free). Throws
+    /// <see cref="PaymentProviderUnavailableException"/> when Stripe does not answer in time.
+    /// </summary>
+    public async Task<PaymentStart?> StartAsync(Guid bookingId, CancellationToken ct)
+    {
+        var booking = await payments.FindPayableAsync(bookingId, ct);
+        if (booking is null || booking.Status != BookingStatus.Held || booking.AmountMinor == 0)
+        {
+            return null;
+        }
+
+        var intent = await stripe.CreatePaymentIntentAsync(booking, ct);
+        await payments.RecordIntentAsync(booking.TenantId, booking.Id, intent.Id, intent.Status, null, ct);
+        return new PaymentStart(intent.Id, intent.ClientSecret);
+    }
+
+    /// <summary>Settles the booking behind a PaymentIntent, reading the PaymentIntent from Stripe first.</summary>
+    public async Task<Settlement> SettleIntentAsync(string paymentIntentId, bool releaseUnpaid, CancellationToken ct)
+    {
+        var intent = await stripe.GetPaymentIntentAsync(paymentIntentId, ct);
+        if (!intent.Metadata.TryGetValue("booking_id", out var b) || !Guid.TryParse(b, out var bookingId)
+            || !intent.Metadata.TryGetValue("tenant_id", out var t) || !Guid.TryParse(t, out var tenantId))
+        {
+            return Settlement.Unknown;
+        }
+
+        return await this.SettleAsync(tenantId, bookingId, intent, releaseUnpaid, ct);
+    }
+
+    /// <summary>
+    /// Reconciliation's entry: the booking's PaymentIntent (by stored id, else by a search on its
+    /// metadata) decides. A lapsed hold that never got a PaymentIntent is simply settled.
+    /// </summary>
+    public async Task<Settlement> SettleBookingAsync(Guid tenantId, Guid bookingId, CancellationToken ct)
+    {
+        var booking = await bookings.FindAsync(tenantId, bookingId, ct);
+        if (booking is null)
+        {
+            return Settlement.Unknown;
+        }
+
+        var stored = booking.PaymentIntentId ?? (await payments.FindPaymentAsync(bookingId, ct))?.PaymentIntentId;
+        var intent = stored is not null ? await stripe.GetPaymentIntentAsync(stored, ct) : await stripe.FindPaymentIntentAsync(bookingId, ct);
+        if (intent is null)
+        {
+            if (booking.Status is BookingStatus.Held)
+            {
+                // Its expiry passed with no PaymentIntent at all: nothing to ask Stripe again; the sweep expires it.
+                await payments.MarkSettledAsync(tenantId, bookingId, ct);
+                return Settlement.Released;
+            }
+
+            await payments.MarkSettledAsync(tenantId, bookingId, ct);
+            return Settlement.AlreadySettled;
+        }
+
+        return await this.SettleAsync(tenantId, bookingId, intent, releaseUnpaid: true, ct);
+    }
+
+    /// <summary>
+    /// Refunds a cancelled, paid booking according to the tenant's rule, at most once. Stripe being down
+    /// leaves the refund pending; reconciliation asks again with the same idempotency key.
+    /// </summary>
+    public async Task<Settlement> RefundCancellationAsync(Guid tenantId, Guid bookingId, CancellationToken ct)
+    {
+        var booking = await bookings.FindAsync(tenantId, bookingId, ct);
+        if (booking is not { Status: BookingStatus.Cancelled, PaymentIntentId: { } intentId, CancelledAt: { } cancelledAt })
+        {
+            return Settlement.Unknown;
+        }
+
+        var intent = await stripe.GetPaymentIntentAsync(intentId, ct);
+        if (intent.Status != "succeeded")
+        {
+            // Never paid online (confirmed in person, or still open): nothing to refund, nothing more to pay.
+            await stripe.CancelPaymentIntentAsync(intentId, ct);
+            await payments.MarkSettledAsync(tenantId, bookingId, ct);
+            return Settlement.AlreadySettled;
+        }
+
+        var tenant = await bookings.FindTenantAsync(tenantId, ct);
+        var amount = RefundPolicy.AmountFor(tenant.Policy, booking.AmountMinor, booking.StartsAt, cancelledAt);
+        if (amount > 0)
+        {
+            await this.RefundAsync(booking, intentId, RefundReasons.Cancellation, amount, ct);
+        }
+
+        await payments.MarkSettledAsync(tenantId, bookingId, ct);
+        return amount > 0 ? Settlement.Refunded : Settlement.AlreadySettled;
+    }
+
+    /// <summary>A hold was cancelled before payment: its PaymentIntent must no longer be payable.</summary>
+    public async Task CancelUnpaidAsync(string paymentIntentId, CancellationToken ct) =>
+        await stripe.CancelPaymentIntentAsync(paymentIntentId, ct);
+
+    private async Task<Settlement> SettleAsync(Guid tenantId, Guid bookingId, PaymentIntent intent, bool releaseUnpaid, CancellationToken ct)
+    {
+        var booking = await bookings.FindAsync(tenantId, bookingId, ct);
+        if (booking is null)
+        {
+            return Settlement.Unknown;
+        }
+
+        var paid = intent.Status == "succeeded";
+        await payments.RecordIntentAsync(tenantId, bookingId, intent.Id, intent.Status, paid ? intent.LatestChargeId : null, ct);
+        return intent.Status switch
+        {
+            "succeeded" => await this.SettlePaidAsync(booking, intent, ct),
+            "canceled" => await this.ReleaseAsync(booking, "payment_canceled", ct),
+            "requires_payment_method" or "requires_confirmation" or "requires_action" when releaseUnpaid => await this.AbandonAsync(booking, intent, ct),
+            _ => Settlement.Pending,
+        };
+    }
+
+    private async Task<Settlement> SettlePaidAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
+    {
+        switch (booking.Status)
+        {
+            case BookingStatus.Held or BookingStatus.Expired:
+                var outcome = await bookings.ConfirmPaidAsync(booking.TenantId, booking.Id, intent.Id, ct);
+                if (outcome is ChangeOutcome.Done)
+                {
+                    await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+                    return Settlement.Confirmed;
+                }
+
+                if (outcome is ChangeOutcome.WrongState { Status: BookingStatus.Confirmed or BookingStatus.Completed })
+                {
+                    // Confirmed meanwhile (a concurrent webhook or reconciliation round): same end state.
+                    await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+                    return Settlement.AlreadySettled;
+                }
+
+                var reason = outcome is ChangeOutcome.WrongState { Status: BookingStatus.Cancelled } ? RefundReasons.HoldCancelled : RefundReasons.HoldLapsed;
+                logger.LogInformation("Payment for booking {BookingId} arrived after its hold ended ({Outcome}); refunding", booking.Id, outcome.GetType().Name);
+                await this.RefundAsync(booking, intent.Id, reason, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+                await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+                return Settlement.Refunded;
+
+            case BookingStatus.Cancelled when booking.ConfirmedAt is null:
+                await this.RefundAsync(booking, intent.Id, RefundReasons.HoldCancelled, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+                await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+                return Settlement.Refunded;
+
+            case BookingStatus.Cancelled:
+                return await this.RefundCancellationAsync(booking.TenantId, booking.Id, ct);
+
+            default:
+                await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+                return Settlement.AlreadySettled;
+        }
+    }
+
+    private async Task<Settlement> ReleaseAsync(Booking booking, string reason, CancellationToken ct)
+    {
+        // A hold whose time already ran out is left to the sweep, which records it as expired.
+        if (booking.Status == BookingStatus.Held && booking.ExpiresAt > clock.GetCurrentInstant())
+        {
+            await bookings.ReleaseHoldAsync(booking.TenantId, booking.Id, reason, ct);
+        }
+
+        if (booking.Status is BookingStatus.Held or BookingStatus.Expired or BookingStatus.Cancelled)
+        {
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+        }
+
+        return Settlement.Released;
+    }
+
+    /// <summary>
+    /// The payment failed, or the hold lapsed unpaid: the PaymentIntent is cancelled first so it cannot
+    /// succeed later, then the hold is released. If it succeeded in between, settle it as paid.
+    /// </summary>
+    private async Task<Settlement> AbandonAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
+    {
+        if (!await stripe.CancelPaymentIntentAsync(intent.Id, ct))
+        {
+            var now = await stripe.GetPaymentIntentAsync(intent.Id, ct);
+            return now.Status == "succeeded" ? await this.SettlePaidAsync(booking, now, ct) : Settlement.Pending;
+        }
+
+        if (booking.Status is BookingStatus.Confirmed or BookingStatus.Completed)
+        {
+            // Confirmed without this payment (the business took it in person): it must not be charged again.
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+            return Settlement.AlreadySettled;
+        }
+
+        return await this.ReleaseAsync(booking, "payment_failed", ct);
+    }
+
+    private async Task RefundAsync(Booking booking, string paymentIntentId, string reason, long amount, CancellationToken ct)
+    {
+        var refund = await payments.EnsureRefundAsync(booking.TenantId, booking.Id, reason, paymentIntentId, amount, booking.Currency.Trim(), ct);
+        if (refund.StripeRefundId is not null)
+        {
+            return;
+        }
+
+        var created = await stripe.CreateRefundAsync(refund, ct);
+        await payments.CompleteRefundAsync(refund, created.Id, created.Status, ct);
+    }
+}

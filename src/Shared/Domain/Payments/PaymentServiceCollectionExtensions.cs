@@ -1,0 +1,24 @@
+using BookingAws.Shared.Domain.Bookings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BookingAws.Shared.Domain.Payments;
+
+public static class PaymentServiceCollectionExtensions
+{
+    /// <summary>Stripe options (validated on start), the gateway, and the payment services both hosts use.</summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services)
+    {
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.AttemptTimeout > TimeSpan.Zero, "Stripe:AttemptTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<PaymentReconciliationOptions>().BindConfiguration(PaymentReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<BookingStore>();
+        services.TryAddSingleton<StripeGateway>();
+        services.TryAddSingleton<PaymentStore>();
+        services.TryAddSingleton<PaymentService>();
+        services.TryAddSingleton<PaymentWebhookHandler>();
+        services.TryAddSingleton<PaymentReconciler>();
+        return services;
+    }
+}
