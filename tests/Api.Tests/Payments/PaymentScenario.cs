@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BookingAws.Api.Features.Bookings;
+using BookingAws.Api.Features.Hours;
+using BookingAws.Api.Features.Inventory;
+using BookingAws.Api.Features.Packages;
+using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Staff;
+using BookingAws.Shared.Domain.Tenants;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+
+namespace BookingAws.Api.Tests.Payments;
+
+/// <summary>A hold's answer: the booking plus how to pay for it.</summary>
+public sealed record HoldResponse(Guid Id, string Status, Guid CustomerId, long AmountMinor, string Currency, DateTimeOffset? ExpiresAt, PaymentPart? Payment);
+
+public sealed record PaymentPart(string Status, string? PaymentIntentId, string? ClientSecret, string? RetryUrl);
+
+/// <summary>
+/// A business in UTC, open all day, with one item and one paid package, made through the API of the
+/// payments fixture (its own factory and clock).
+/// </summary>
+public sealed class PaymentScenario
+{
+    private PaymentScenario(PaymentsFixture fixture, string slug, Guid tenantId, HttpClient owner, Guid packageId)
+    {
+        Fixture = fixture;
+        Slug = slug;
+        TenantId = tenantId;
+        Owner = owner;
+        PackageId = packageId;
+    }
+
+    public PaymentsFixture Fixture { get; }
+    public string Slug { get; }
+    public Guid TenantId { get; }
+    public HttpClient Owner { get; }
+    public Guid PackageId { get; }
+
+    public static async Task<PaymentScenario> CreateAsync(
+        PaymentsFixture fixture, int quantity = 5, long priceMinor = 2500, BookingPolicyDto? policy = null, string? stripeAccountId = null)
+    {
+        var api = fixture.Api;
+        var slug = "p-" + Guid.NewGuid().ToString("N")[..12];
+        var email = $"owner-{slug}@example.test";
+        var signUp = await (await api.CreateClient().PostAsJsonAsync(
+                "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", "Etc/UTC", "EUR", email, "Owner"), ApiFactory.Json))
+            .ReadAsync<SignUpResponse>(HttpStatusCode.Created);
+        var owner = api.ClientWithToken(api.Token(signUp.OwnerId, email, Roles.Owner, signUp.Tenant.Id));
+        var url = $"/api/v1/tenants/{slug}";
+        var week = Enum.GetValues<DayOfWeek>().Select(d => new OpeningIntervalDto(d, new TimeOnly(0, 0), new TimeOnly(23, 30))).ToList();
+        await (await owner.PutAsJsonAsync(url + "/hours", new WeeklyHoursRequest(week), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
+        await (await owner.PutAsJsonAsync(url + "/policy", policy ?? new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.FullBeforeWindow, 0), ApiFactory.Json))
+            .ShouldBe(HttpStatusCode.OK);
+        if (stripeAccountId is not null)
+        {
+            await (await owner.PutAsJsonAsync(url, new UpdateTenantRequest($"Business {slug}", "Etc/UTC", stripeAccountId), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
+        }
+
+        var item = await (await owner.PostAsJsonAsync(url + "/inventory", new InventoryItemRequest("Kayak", quantity), ApiFactory.Json))
+            .ReadAsync<InventoryItemDto>(HttpStatusCode.Created);
+        var package = await (await owner.PostAsJsonAsync(
+                url + "/packages", new PackageRequest("Paddle", null, 30, priceMinor, 10, [new(item.Id, 1, true)]), ApiFactory.Json))
+            .ReadAsync<PackageDto>(HttpStatusCode.Created);
+        return new PaymentScenario(fixture, slug, signUp.Tenant.Id, owner, package.Id);
+    }
+
+    /// <summary>A slot on the 30-minute grid some whole days after the fixture clock's now, at the given UTC hour.</summary>
+    public DateTimeOffset Slot(int daysAhead, int hour) =>
+        new DateTimeOffset(Fixture.Clock.GetCurrentInstant().ToDateTimeOffset().UtcDateTime.Date, TimeSpan.Zero).AddDays(daysAhead).AddHours(hour);
+
+    public async Task<HttpResponseMessage> PostHoldAsync(DateTimeOffset start, int seats = 1, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{Slug}/bookings")
+        {
+            Content = JsonContent.Create(new HoldRequest(PackageId, start, seats, new GuestDetails("Guest", $"{Guid.NewGuid():N}@example.test")), options: ApiFactory.Json),
+        };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        return await Fixture.Api.CreateClient().SendAsync(request);
+    }
+
+    public async Task<HoldResponse> HoldAsync(DateTimeOffset start, int seats = 1) =>
+        await (await PostHoldAsync(start, seats)).ReadAsync<HoldResponse>(HttpStatusCode.Created);
+
+    public async Task<BookingDto> GetAsync(Guid bookingId) =>
+        await (await Owner.GetAsync(new Uri($"/api/v1/bookings/{bookingId}", UriKind.Relative))).ReadAsync<BookingDto>();
+
+    /// <summary>Polls the booking until it reaches <paramref name="status"/> (webhooks are asynchronous).</summary>
+    public async Task<BookingDto> EventuallyAsync(Guid bookingId, string status)
+    {
+        var booking = await Eventually.Until(() => GetAsync(bookingId), b => b.Status == status);
+        Assert.Equal(status, booking.Status);
+        return booking;
+    }
+
+    public HttpClient CustomerClient(Guid customerId) =>
+        Fixture.Api.ClientWithToken(Fixture.Api.Token(customerId, $"{customerId:N}@example.test", Roles.Customer, TenantId));
+
+    /// <summary>Outbox events of one type for one booking, as the workers would publish them.</summary>
+    public async Task<List<JsonElement>> OutboxAsync(string type, Guid bookingId)
+    {
+        var db = Fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        await using var cmd = db.CreateCommand("SELECT payload::text FROM outbox_messages WHERE tenant_id = $1 AND type = $2 ORDER BY occurred_at, id");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = type });
+        var found = new List<JsonElement>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var payload = JsonDocument.Parse(reader.GetString(0)).RootElement;
+            var id = payload.TryGetProperty("bookingId", out var direct) ? direct : payload.GetProperty("booking").GetProperty("bookingId");
+            if (id.GetGuid() == bookingId)
+            {
+                found.Add(payload);
+            }
+        }
+
+        return found;
+    }
+
+    public void Advance(Duration by) => Fixture.Clock.Advance(by);
+}
