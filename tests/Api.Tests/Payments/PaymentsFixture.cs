@@ -160,6 +160,7 @@ public sealed class PaymentsApiFactory : WebApplicationFactory<Program>
             ["Stripe:WebhookSecret"] = PaymentsFixture.WebhookSecret,
             ["Stripe:AttemptTimeout"] = "00:00:01",
             ["Stripe:Attempts"] = "2",
+            ["Stripe:PlatformFeeBasisPoints"] = "500",
             ["PaymentReconciliation:BatchSize"] = "2",
         }));
         builder.ConfigureTestServices(s => s.AddSingleton<IClock>(this.clock));
