@@ -153,6 +153,16 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
 
     private async Task<Settlement> SettlePaidAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
     {
+        // Once a late payment was judged refundable the decision stands, even if the slot freed up since;
+        // only the refund itself may still need asking for.
+        var decided = (await payments.RefundReasonsAsync(booking.Id, ct)).FirstOrDefault(r => r is RefundReasons.HoldLapsed or RefundReasons.HoldCancelled);
+        if (decided is not null)
+        {
+            await this.RefundAsync(booking, intent.Id, decided, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+            return Settlement.Refunded;
+        }
+
         switch (booking.Status)
         {
             case BookingStatus.Held or BookingStatus.Expired:

@@ -134,10 +134,14 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
                 LEFT JOIN booking_payments p ON p.booking_id = b.id
                 WHERE b.amount_minor > 0 AND b.updated_at > $2
                   AND ($4::uuid IS NULL OR b.tenant_id = $4)
-                  AND p.settled_at IS NULL AND (p.lease_until IS NULL OR p.lease_until < $1)
-                  AND ((b.status = 'held' AND b.expires_at < $1)
-                    OR b.status IN ('expired', 'cancelled')
-                    OR (b.status IN ('confirmed', 'completed') AND b.payment_intent_id IS NOT NULL AND p.charge_id IS NULL))
+                  AND (p.lease_until IS NULL OR p.lease_until < $1)
+                  AND ((p.settled_at IS NULL
+                        AND ((b.status = 'held' AND b.expires_at < $1)
+                          OR b.status IN ('expired', 'cancelled')
+                          OR (b.status IN ('confirmed', 'completed') AND b.payment_intent_id IS NOT NULL AND p.charge_id IS NULL)))
+                    -- Cancelled after its payment was settled: the cancellation refund may still be owed.
+                    OR (b.status = 'cancelled' AND b.confirmed_at IS NOT NULL AND p.settled_at < b.cancelled_at)
+                    OR EXISTS (SELECT 1 FROM payment_refunds r WHERE r.booking_id = b.id AND r.stripe_refund_id IS NULL))
                 ORDER BY b.id LIMIT $3
                 FOR UPDATE OF b SKIP LOCKED)
             INSERT INTO booking_payments (booking_id, tenant_id, lease_until, created_at, updated_at)
@@ -224,6 +228,21 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             Status = reader.GetString(3),
             StripeRefundId = reader.IsDBNull(4) ? null : reader.GetString(4),
         };
+    }
+
+    /// <summary>Reasons of the refunds already decided for a booking.</summary>
+    public async Task<List<string>> RefundReasonsAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(connection, "SELECT reason FROM payment_refunds WHERE booking_id = $1", bookingId);
+        var reasons = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            reasons.Add(reader.GetString(0));
+        }
+
+        return reasons;
     }
 
     /// <summary>
