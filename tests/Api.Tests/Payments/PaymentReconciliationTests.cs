@@ -30,7 +30,7 @@ public sealed class PaymentReconciliationTests(PaymentsFixture fixture) : Paymen
         s.Advance(Duration.FromMinutes(11));
         foreach (var (hold, start) in toRefund)
         {
-            await s.HoldAsync(start);
+            await s.TakeAsync(start);
             Fixture.Relay.Drop(hold.Payment!.PaymentIntentId!);
             await Fixture.PayAsync(hold.Payment.PaymentIntentId!);
         }

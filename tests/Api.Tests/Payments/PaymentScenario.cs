@@ -101,6 +101,22 @@ public sealed class PaymentScenario
         return booking!;
     }
 
+    /// <summary>The booking once the replica shows it, whatever its status.</summary>
+    public async Task<BookingDto> VisibleAsync(Guid bookingId) => (await Eventually.Until(() => TryGetAsync(bookingId), b => b is not null))!;
+
+    /// <summary>
+    /// Someone else books the slot and the business confirms it at once (paid in person). Confirmed, so
+    /// no hold sweep run by other tests on the shared database can give the capacity back.
+    /// </summary>
+    public async Task<Guid> TakeAsync(DateTimeOffset start)
+    {
+        await Fixture.SetFaultsAsync(new { failNextRequests = 2, pathPrefix = "/v1/payment_intents" });
+        var hold = await HoldAsync(start);
+        await Fixture.ClearFaultsAsync();
+        await (await Owner.PostAsync(new Uri($"/api/v1/tenants/{Slug}/bookings/{hold.Id}/confirm", UriKind.Relative), null)).ShouldBe(HttpStatusCode.OK);
+        return hold.Id;
+    }
+
     private async Task<BookingDto?> TryGetAsync(Guid bookingId)
     {
         using var response = await Owner.GetAsync(new Uri($"/api/v1/bookings/{bookingId}", UriKind.Relative));

@@ -1,3 +1,4 @@
+using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -5,9 +6,13 @@ using Stripe;
 
 namespace BookingAws.Api.Tests.Payments;
 
-/// <summary>Every payment test starts at the real time, with no faults switched on.</summary>
-[Collection(PaymentsCollection.Name)]
-public abstract class PaymentTest(PaymentsFixture fixture) : IAsyncLifetime
+/// <summary>
+/// Every payment test starts at the real time, with no faults switched on. The tests join the "api"
+/// collection so they never run beside tests that sweep all holds of the shared database with a clock
+/// far ahead (they would expire these tests' holds); each class gets its own API, emulator and clock.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public abstract class PaymentTest(PaymentsFixture fixture) : IAsyncLifetime, IClassFixture<PaymentsFixture>
 {
     protected PaymentsFixture Fixture { get; } = fixture;
 
@@ -27,13 +32,13 @@ public abstract class PaymentTest(PaymentsFixture fixture) : IAsyncLifetime
     /// <summary>Waits until the emulator has sent (and the relay seen) a webhook of this type for the PaymentIntent.</summary>
     protected async Task SeenAsync(string paymentIntentId, string type, int count = 1)
     {
-        var seen = await Infrastructure.Eventually.Until(() => Task.FromResult(this.Fixture.Relay.Seen(paymentIntentId, type)), d => d.Count >= count);
+        var seen = await Eventually.Until(() => Task.FromResult(this.Fixture.Relay.Seen(paymentIntentId, type)), d => d.Count >= count);
         Assert.True(seen.Count >= count, $"Expected {count} {type} webhook(s) for {paymentIntentId}, saw {seen.Count}");
     }
 
     protected async Task<List<Refund>> RefundsEventuallyAsync(string paymentIntentId, int count)
     {
-        var refunds = await Infrastructure.Eventually.Until(() => this.Fixture.RefundsAsync(paymentIntentId), r => r.Count >= count);
+        var refunds = await Eventually.Until(() => this.Fixture.RefundsAsync(paymentIntentId), r => r.Count >= count);
         return refunds;
     }
 }

@@ -252,10 +252,3 @@ public sealed class WebhookRelay : IAsyncDisposable
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class PaymentsCollection : ICollectionFixture<PaymentsFixture>
-{
-    // One clock and one emulator's fault switches: these tests run one at a time.
-    public const string Name = "payments";
-}

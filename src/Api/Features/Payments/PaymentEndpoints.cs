@@ -69,11 +69,12 @@ public static class PaymentEndpoints
             return bookingJson;
         }
 
-        HoldPaymentDto payment;
+        HoldPaymentDto? payment;
         try
         {
+            // Null when the booking stopped being a hold meanwhile (a replay after it was paid or expired).
             var start = await service.StartAsync(bookingId, ct);
-            payment = start is null ? HoldPaymentDto.Retry(bookingId) : HoldPaymentDto.For(start.PaymentIntentId, start.ClientSecret);
+            payment = start is null ? null : HoldPaymentDto.For(start.PaymentIntentId, start.ClientSecret);
         }
         catch (PaymentProviderUnavailableException e)
         {
