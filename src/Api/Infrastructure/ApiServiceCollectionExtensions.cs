@@ -39,7 +39,7 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ReadSession>();
         services.AddSingleton<BookingStore>();
-        services.AddPayments();
+        services.AddPayments(receivesWebhooks: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
 using Stripe;
 
 namespace BookingAws.Api.Tests.Payments;
@@ -46,6 +47,17 @@ public sealed class PaymentFlowTests(PaymentsFixture fixture) : PaymentTest(fixt
         var intent = await PaymentIntentAsync(hold.Payment!.PaymentIntentId!);
         Assert.Equal("acct_connected_test", intent.TransferData?.DestinationId);
         Assert.Equal(125, intent.ApplicationFeeAmount); // 5 % of 2500, from Stripe:PlatformFeeBasisPoints
+    }
+
+    [Fact]
+    public void Stripe_secrets_never_appear_in_the_options_text()
+    {
+        var options = new StripeOptions { ApiKey = "sk_test_secret_value", WebhookSecret = "whsec_secret_value", ApiBase = "http://127.0.0.1:1" };
+
+        var text = options.ToString();
+
+        Assert.DoesNotContain("secret_value", text, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", text, StringComparison.Ordinal);
     }
 
     [Fact]

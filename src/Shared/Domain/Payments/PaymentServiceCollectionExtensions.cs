@@ -6,11 +6,15 @@ namespace BookingAws.Shared.Domain.Payments;
 
 public static class PaymentServiceCollectionExtensions
 {
-    /// <summary>Stripe options (validated on start), the gateway, and the payment services both hosts use.</summary>
-    public static IServiceCollection AddPayments(this IServiceCollection services)
+    /// <summary>
+    /// Stripe options (validated on start), the gateway, and the payment services both hosts use. The
+    /// host that receives webhooks also needs <c>Stripe:WebhookSecret</c>.
+    /// </summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services, bool receivesWebhooks = false)
     {
         services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero, "Stripe:AttemptTimeout must be positive.")
+            .Validate(o => !receivesWebhooks || !string.IsNullOrWhiteSpace(o.WebhookSecret), "Stripe:WebhookSecret is required to verify webhooks.")
             .ValidateOnStart();
         services.AddOptions<PaymentReconciliationOptions>().BindConfiguration(PaymentReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<BookingStore>();

@@ -13,7 +13,7 @@ public sealed class StripeOptions
     [Required]
     public string ApiKey { get; set; } = string.Empty;
 
-    [Required]
+    /// <summary>The webhook endpoint's signing secret; required where webhooks are received (the API).</summary>
     public string WebhookSecret { get; set; } = string.Empty;
 
     /// <summary>Another Stripe-compatible server (the local emulator); Stripe itself when empty.</summary>
