@@ -14,7 +14,9 @@ internal sealed class BookingPaymentConfiguration : IEntityTypeConfiguration<Boo
         b.Property(x => x.PaymentIntentId).HasMaxLength(255);
         b.Property(x => x.Status).HasMaxLength(32);
         b.Property(x => x.ChargeId).HasMaxLength(255);
-        b.HasIndex(x => x.PaymentIntentId).IsUnique().HasFilter("payment_intent_id IS NOT NULL");
+        // Not unique: concurrent upserts of one booking may race on it, and bookings.payment_intent_id
+        // already is unique.
+        b.HasIndex(x => x.PaymentIntentId).HasFilter("payment_intent_id IS NOT NULL");
         b.HasOne<Booking>().WithOne().HasForeignKey<BookingPayment>(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -525,7 +525,6 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasName("pk_booking_payments");
 
                     b.HasIndex("PaymentIntentId")
-                        .IsUnique()
                         .HasDatabaseName("ix_booking_payments_payment_intent_id")
                         .HasFilter("payment_intent_id IS NOT NULL");
 

@@ -106,14 +106,6 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Gives up this instance's claim early so the next round may retry at once.</summary>
-    public async Task ReleaseLeaseAsync(Guid bookingId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var cmd = Command(connection, "UPDATE booking_payments SET lease_until = NULL WHERE booking_id = $1", bookingId);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> bookings whose payment is unsettled: holds past their
     /// expiry, lapsed or cancelled paid bookings not yet checked (or with a refund outstanding), and

@@ -95,7 +95,6 @@ namespace BookingAws.Shared.Data.Migrations
                 name: "ix_booking_payments_payment_intent_id",
                 table: "booking_payments",
                 column: "payment_intent_id",
-                unique: true,
                 filter: "payment_intent_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(

@@ -14,7 +14,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BookingAws.Shared.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261129190908_Payments")]
+    [Migration("20261129193339_Payments")]
     partial class Payments
     {
         /// <inheritdoc />
@@ -528,7 +528,6 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasName("pk_booking_payments");
 
                     b.HasIndex("PaymentIntentId")
-                        .IsUnique()
                         .HasDatabaseName("ix_booking_payments_payment_intent_id")
                         .HasFilter("payment_intent_id IS NOT NULL");
 
