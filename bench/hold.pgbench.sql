@@ -21,5 +21,5 @@ WITH b AS (
 INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
 SELECT b.id, (SELECT item FROM bench_items WHERE n = :n), b.tenant_id, 1, b.starts_at, b.ends_at, b.expires_at FROM b;
 INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, attempts)
-SELECT gen_random_uuid(), tenant, 'booking.held.v1', '{"bench":true}'::jsonb, now(), 0 FROM bench_items WHERE n = :n;
+SELECT gen_random_uuid(), tenant, 'booking.held.v1', jsonb_build_object('bookingId', gen_random_uuid(), 'bench', true), now(), 0 FROM bench_items WHERE n = :n;
 COMMIT;

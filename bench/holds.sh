@@ -14,7 +14,7 @@ set -a; . .platform/env; set +a
 
 echo "== build (Release)"
 dotnet build src/Api -c Release -v q -nologo >/dev/null
-API_DIR=src/Api/bin/Release/net10.0
+API_DIR="$PWD/src/Api/bin/Release/net10.0"
 ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
 
 PSQL=(psql "postgresql://bookingaws:bookingaws@127.0.0.1:${BOOKINGAWS_PG_PORT:-55432}/bookingaws" -X -q -v ON_ERROR_STOP=1)
