@@ -38,7 +38,9 @@ public static class Platform
 
     public static NpgsqlDataSource Db => Services.Value.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
 
-    public static IAmazonSQS Sqs { get; } = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { ServiceURL = SqsUrl, RegionEndpoint = Amazon.RegionEndpoint.USEast1 });
+    public static IAmazonSQS Sqs { get; } = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { AuthenticationRegion = "us-east-1", ServiceURL = SqsUrl });
+
+    public static async Task<string> QueueUrlAsync(string name) => (await Sqs.GetQueueUrlAsync(name)).QueueUrl;
 
     public static BookingDbContext NewDbContext() => Services.Value.CreateScope().ServiceProvider.GetRequiredService<BookingDbContext>();
 
