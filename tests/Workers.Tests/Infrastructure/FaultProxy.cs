@@ -29,6 +29,11 @@ public sealed class FaultProxy : IAsyncDisposable
     public TimeSpan Delay { get; set; }
 
     private int _forwarded;
+    private int _received;
+
+    /// <summary>Chunks that clients sent, forwarded or not.</summary>
+    public int Received => Volatile.Read(ref _received);
+
 
     /// <summary>Chunks that reached the server.</summary>
     public int Forwarded => Volatile.Read(ref _forwarded);
@@ -81,6 +86,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 while ((n = await clientStream.ReadAsync(buffer, _stop.Token)) > 0)
                 {
                     chunks.Writer.TryWrite((buffer[..n], DateTime.UtcNow));
+                    Interlocked.Increment(ref _received);
                 }
             }
             catch (Exception)
