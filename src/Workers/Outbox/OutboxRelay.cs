@@ -141,7 +141,7 @@ public sealed partial class OutboxRelay(
                 failed[row.Id] = $"{concern}: {failure.Code} {failure.Message}";
             }
         }
-        catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException
+        catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException
                                        && !cancellationToken.IsCancellationRequested)
         {
             foreach (var row in rows)
