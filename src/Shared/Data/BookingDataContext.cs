@@ -1,4 +1,5 @@
 using System.Reflection;
+using BookingAws.Shared.Analytics;
 using BookingAws.Shared.Domain;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
@@ -31,6 +32,11 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<EmailDelivery> EmailDeliveries => Set<EmailDelivery>();
+    public DbSet<BookingReminder> BookingReminders => Set<BookingReminder>();
+    public DbSet<MessageFailure> MessageFailures => Set<MessageFailure>();
+    public DbSet<TenantDailyStat> TenantDailyStats => Set<TenantDailyStat>();
+    public DbSet<AnalyticsBooking> AnalyticsBookings => Set<AnalyticsBooking>();
 
     /// <summary>Scopes this context to one business and returns it, for fluent use.</summary>
     public T ForTenant<T>(Guid tenantId)
