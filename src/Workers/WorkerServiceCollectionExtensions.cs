@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
@@ -27,6 +28,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<OnceEmailSender>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();
+        services.AddSingleton<BookingStore>();
+        services.AddOptions<BookingSweepOptions>().BindConfiguration(BookingSweepOptions.Section);
+        services.AddHostedService<BookingSweepService>();
 
         var registry = new HandlerRegistry()
             .Map<BookingConfirmedHandler>(EventRoutes.Notifications, BookingConfirmed.WireName)
