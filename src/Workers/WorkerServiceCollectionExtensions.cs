@@ -7,7 +7,9 @@ using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Sqs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace BookingAws.Workers;
 
@@ -28,6 +30,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<OnceEmailSender>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BookingStore>();
         services.AddOptions<BookingSweepOptions>().BindConfiguration(BookingSweepOptions.Section);
         services.AddHostedService<BookingSweepService>();

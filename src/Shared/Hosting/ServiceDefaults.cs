@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -75,8 +76,8 @@ public static class ServiceDefaults
             ActivitySource.AddActivityListener(PropagationOnly);
         }
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
         return builder;
     }
 }
