@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BookingAws.Api.Features.Analytics;
 using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Catalog;
@@ -141,6 +142,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
+        dashboard.MapAnalyticsEndpoints();
         return app;
     }
 }
