@@ -64,13 +64,13 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var expiresAt = free ? (Instant?)null : now + Duration.FromMinutes(tenant.Policy.HoldMinutes);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var customerId = await ResolveCustomerAsync(connection, tenant.Id, command.Customer, now, ct);
-        if (customerId is null)
+        // The customer is resolved (or created, for a guest) in the same round trip that takes the locks.
+        var uses = await LockAndReadUsesAsync(connection, tenant.Id, context.Items, from, to, null, now, ct, ResolveCustomer(tenant.Id, command.Customer, now));
+        if (uses.Leading is not Guid customerId)
         {
             return new HoldOutcome.CustomerNotFound();
         }
 
-        var uses = await LockAndReadUsesAsync(connection, tenant.Id, context.Items, from, to, null, now, ct);
         if (!Capacity.Fits(uses.Uses, uses.Allocations, from, to, command.Seats))
         {
             await tx.RollbackAsync(ct);
@@ -82,7 +82,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             Id = Guid.CreateVersion7(),
             TenantId = tenant.Id,
             PackageId = package.Id,
-            CustomerId = customerId.Value,
+            CustomerId = customerId,
             Status = free ? BookingStatus.Confirmed : BookingStatus.Held,
             Seats = command.Seats,
             StartsAt = slot.Start,
@@ -457,11 +457,24 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
     /// not yet swept no longer count. <paramref name="excluding"/> leaves out a booking's own rows when
     /// it is being moved.
     /// </summary>
-    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations)> LockAndReadUsesAsync(
-        NpgsqlConnection connection, Guid tenantId, List<(Guid Item, int Units, bool PerSeat)> items, Instant from, Instant to, Guid? excluding, Instant now, CancellationToken ct)
+    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations, object? Leading)> LockAndReadUsesAsync(
+        NpgsqlConnection connection,
+        Guid tenantId,
+        List<(Guid Item, int Units, bool PerSeat)> items,
+        Instant from,
+        Instant to,
+        Guid? excluding,
+        Instant now,
+        CancellationToken ct,
+        NpgsqlBatchCommand? leading = null)
     {
         var ids = items.Select(i => i.Item).ToArray();
         await using var batch = new NpgsqlBatch(connection);
+        if (leading is not null)
+        {
+            batch.BatchCommands.Add(leading);
+        }
+
         batch.BatchCommands.Add(Command("SELECT id, quantity FROM inventory_items WHERE id = ANY($1) AND tenant_id = $2 ORDER BY id FOR UPDATE", ids, tenantId));
         batch.BatchCommands.Add(Command(
             """
@@ -477,7 +490,14 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         var quantities = new Dictionary<Guid, int>();
         var allocations = new List<Allocation>();
+        object? leadingValue = null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (leading is not null)
+        {
+            leadingValue = await reader.ReadAsync(ct) ? reader.GetValue(0) : null;
+            await reader.NextResultAsync(ct);
+        }
+
         while (await reader.ReadAsync(ct))
         {
             quantities[reader.GetGuid(0)] = reader.GetInt32(1);
@@ -491,15 +511,13 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         // An item missing here was deleted under us: treat it as having no units, so nothing is sold.
         var uses = items.ConvertAll(i => new ItemUse(i.Item, i.Units, i.PerSeat, quantities.GetValueOrDefault(i.Item)));
-        return (uses, allocations);
+        return (uses, allocations, leadingValue);
     }
 
-    private static async Task<Guid?> ResolveCustomerAsync(NpgsqlConnection connection, Guid tenantId, BookingCustomer customer, Instant now, CancellationToken ct)
-    {
-        await using var cmd = customer.CustomerId is { } id
-            ? Command(connection, "SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
+    private static NpgsqlBatchCommand ResolveCustomer(Guid tenantId, BookingCustomer customer, Instant now) =>
+        customer.CustomerId is { } id
+            ? Command("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
             : Command(
-                connection,
                 """
                 INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
@@ -510,8 +528,6 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
                 customer.Email!.Trim().ToLowerInvariant(),
                 customer.Name!.Trim(),
                 now);
-        return await cmd.ExecuteScalarAsync(ct) is Guid found ? found : null;
-    }
 
     private static async Task<HoldOutcome> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {
