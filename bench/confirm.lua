@@ -8,12 +8,12 @@ local prefix = os.getenv("BENCH_PREFIX") or ""
 for line in io.lines(os.getenv("BENCH_PACKAGES")) do packages[#packages + 1] = line end
 
 local counter = 0
-local thread_id = 0
 local threads = {}
 
+-- thread_id must stay a global: thread:set writes the thread's globals, which a file-level local would shadow
+-- (every thread would then send the same keys, and half the requests would be idempotent replays).
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("thread_id", #threads)
   threads[#threads + 1] = thread
 end
 

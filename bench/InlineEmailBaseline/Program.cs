@@ -29,6 +29,11 @@ app.MapPost("/tenants/{slug}/bookings", async (string slug, HoldRequest request,
         http.Request.Headers["Idempotency-Key"].ToString(),
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
     var outcome = await store.HoldAsync(command, (b, _) => JsonSerializer.Serialize(new { id = b.Id, status = b.Status, startsAt = b.StartsAt.ToDateTimeOffset() }), ct);
+    if (outcome is HoldOutcome.Replayed replayed)
+    {
+        return Results.Content(replayed.ResponseBody, "application/json", Encoding.UTF8, replayed.StatusCode);
+    }
+
     if (outcome is not HoldOutcome.Created created)
     {
         return Results.Problem($"Not booked: {outcome.GetType().Name}", statusCode: StatusCodes.Status409Conflict);
