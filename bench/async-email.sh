@@ -7,7 +7,7 @@
 #     every confirmation email is in the SES-compatible server's store (workers against the real, undelayed SES).
 # Prints figures; asserts nothing. Starts the platform services if missing; stops only what it started itself.
 # Usage: bench/async-email.sh [N=300] [seconds-per-latency-run=20]
-# Env: BENCH_CONNECTIONS (8), BENCH_SES_DELAY_MS (5000), BENCH_API_PORT (5098), BENCH_BASELINE_PORT (5097),
+# Env: BENCH_CONNECTIONS (8), BENCH_WARMUP (15 s), BENCH_SES_DELAY_MS (5000), BENCH_API_PORT (5098), BENCH_BASELINE_PORT (5097),
 #      BENCH_PROXY_PORT (58105).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -125,7 +125,7 @@ BASELINE_DIR="$ROOT/bench/InlineEmailBaseline/bin/Release/net10.0"
 ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
 
 # ---- Part 1: confirmation latency with SES delayed ------------------------------------------------------------
-WARMUP=5
+WARMUP="${BENCH_WARMUP:-15}" # a cold API stalls for seconds on its first requests; keep that out of the figures
 node bench/ses-delay-proxy.mjs "$PROXY_PORT" "$DELAY_MS" >"$LOGS/proxy.log" 2>&1 &
 PIDS+=($!)
 wait_port "$PROXY_PORT" proxy
