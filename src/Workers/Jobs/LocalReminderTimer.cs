@@ -27,7 +27,7 @@ public sealed partial class LocalReminderTimer(
                 var url = await queues.UrlForAsync(EventRoutes.Notifications, stoppingToken);
                 await sqs.SendMessageAsync(new SendMessageRequest(url, body), stoppingToken);
             }
-            catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogTickFailed(logger, ex);
             }

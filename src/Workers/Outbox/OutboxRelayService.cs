@@ -40,7 +40,8 @@ public sealed partial class OutboxRelayService : BackgroundService
                 }
 
                 var result = await _relay.RelayBatchAsync(stoppingToken);
-                failures = result.Failed > 0 ? failures + 1 : 0;
+                // Back off only when nothing got through: one bad row must not delay every other event.
+                failures = result.Failed > 0 && result.Sent == 0 ? failures + 1 : 0;
                 pause = failures > 0 ? Backoff(settings, failures)
                     : result.Sent > 0 ? TimeSpan.Zero
                     : settings.PollInterval;
@@ -49,8 +50,10 @@ public sealed partial class OutboxRelayService : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Any failure (database, SQS client, anything unforeseen) only delays the next round;
+                // letting it escape would stop the whole workers host.
                 failures++;
                 pause = Backoff(settings, failures);
                 LogRelayError(_logger, ex, pause);

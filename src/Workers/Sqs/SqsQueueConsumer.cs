@@ -103,7 +103,7 @@ public sealed partial class SqsQueueConsumer(
             {
                 break;
             }
-            catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogReceiveFailed(logger, ex, concern);
                 slots.Release();
@@ -142,7 +142,7 @@ public sealed partial class SqsQueueConsumer(
             {
                 return null;
             }
-            catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+            catch (Exception ex)
             {
                 LogReceiveFailed(logger, ex, concern);
                 await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
@@ -239,7 +239,7 @@ public sealed partial class SqsQueueConsumer(
         {
             await sqs.ChangeMessageVisibilityAsync(url, receiptHandle, seconds, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex)
         {
             // The message returns when its current visibility ends anyway.
             LogSqsCallFailed(logger, ex, "ChangeMessageVisibility");
@@ -252,7 +252,7 @@ public sealed partial class SqsQueueConsumer(
         {
             await sqs.DeleteMessageAsync(url, message.ReceiptHandle, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex)
         {
             // It comes back and the inbox turns it into a no-op.
             LogSqsCallFailed(logger, ex, "DeleteMessage");
