@@ -58,7 +58,13 @@ echo "== start API (Release) on 127.0.0.1:$PORT"
 ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
   dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &
 API_PID=$!
-trap 'kill $API_PID 2>/dev/null || true; rm -f "$PACKAGES"' EXIT
+# The bench's own events are not for the workers: mark them sent so no relay floods the queues.
+cleanup() {
+  kill $API_PID 2>/dev/null || true
+  rm -f "$PACKAGES"
+  "${PSQL[@]}" -c "UPDATE outbox_messages SET sent_at = now() WHERE sent_at IS NULL AND tenant_id IN (SELECT tenant FROM bench_items)" >/dev/null || true
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done
 
 export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES
