@@ -6,15 +6,16 @@ local base = tonumber(os.getenv("BENCH_BASE_EPOCH"))
 for line in io.lines(os.getenv("BENCH_PACKAGES")) do packages[#packages + 1] = line end
 
 local counter = 0
-local thread_id = 0
+local next_thread = 0
 
+-- setup runs in the main state; "tid" becomes a global in each thread's own state.
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("tid", next_thread)
+  next_thread = next_thread + 1
 end
 
 function init(args)
-  math.randomseed(os.time() + thread_id * 7919)
+  math.randomseed(os.time() + tid * 7919)
 end
 
 function request()
@@ -23,7 +24,7 @@ function request()
   -- Day 2..61 ahead, 09:00..21:30 UTC on the 30-minute grid.
   local start = base + math.random(2, 61) * 86400 + 9 * 3600 + math.random(0, 25) * 1800
   local iso = os.date("!%Y-%m-%dT%H:%M:%SZ", start)
-  local key = string.format("bench-%d-%d-%d", thread_id, counter, math.random(1e9))
+  local key = string.format("bench-%d-%d-%d", tid, counter, math.random(1e9))
   local body = string.format(
     '{"packageId":"%s","startsAt":"%s","seats":1,"customer":{"name":"Bench","email":"bench%d@example.test"}}',
     package, iso, math.random(1, 5000))

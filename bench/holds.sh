@@ -14,7 +14,7 @@ set -a; . .platform/env; set +a
 
 echo "== build (Release)"
 dotnet build src/Api -c Release -v q -nologo >/dev/null
-API_DIR=src/Api/bin/Release/net10.0
+API_DIR="$PWD/src/Api/bin/Release/net10.0"
 ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
 
 PSQL=(psql "postgresql://bookingaws:bookingaws@127.0.0.1:${BOOKINGAWS_PG_PORT:-55432}/bookingaws" -X -q -v ON_ERROR_STOP=1)
@@ -58,7 +58,13 @@ echo "== start API (Release) on 127.0.0.1:$PORT"
 ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
   dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &
 API_PID=$!
-trap 'kill $API_PID 2>/dev/null || true; rm -f "$PACKAGES"' EXIT
+# The bench's own events are not for the workers: mark them sent so no relay floods the queues.
+cleanup() {
+  kill $API_PID 2>/dev/null || true
+  rm -f "$PACKAGES"
+  "${PSQL[@]}" -c "UPDATE outbox_messages SET sent_at = now() WHERE sent_at IS NULL AND tenant_id IN (SELECT tenant FROM bench_items)" >/dev/null || true
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done
 
 export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES

@@ -65,7 +65,7 @@ public sealed class ComputeStack : Stack
         var environment = queues.ToDictionary(q => $"Sqs__Queues__{q.Key}", q => q.Value.Queue.QueueUrl);
         if (stage.JwtAuthority is not null)
         {
-            environment["Jwt__Authority"] = stage.JwtAuthority;
+            environment["Auth__Authority"] = stage.JwtAuthority;
         }
 
         AppFleetProps Fleet(string name, string executable, string bundle, ISecurityGroup group, string type, int min, int max,

@@ -141,7 +141,7 @@ public sealed class DataStack : Stack
             },
         });
         Nag.Suppress(CacheAuthSecret, "AwsSolutions-SMG4",
-            "ElastiCache AUTH rotation needs a ROTATE-strategy ModifyReplicationGroup call that has no hosted rotation function; rotated by the runbook in docs/DEPLOY.md.");
+            "ElastiCache AUTH rotation needs a ROTATE-strategy ModifyReplicationGroup call that has no hosted rotation function; rotated by the runbook in the README deploy section.");
 
         StripeSecret = new Secret(this, "StripeKeys", new SecretProps
         {

@@ -143,7 +143,7 @@ public sealed class EdgeStack : Stack
         if (!props.ApiOriginHttps)
         {
             Nag.Suppress(Distribution, "AwsSolutions-CFR5",
-                "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in DEPLOY.md); prod sets both.");
+                "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in the README deploy section); prod sets both.");
         }
 
         _ = new CfnOutput(this, "DistributionDomainName", new CfnOutputProps

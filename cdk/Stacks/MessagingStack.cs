@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Scheduler;
@@ -16,7 +15,7 @@ public sealed class MessagingStackProps : StackProps
 public sealed class MessagingStack : Stack
 {
     /// <summary>Message types the schedules send; the workers dispatch on the <c>type</c> field.</summary>
-    public const string DailyRemindersType = "schedule.daily-reminders.v1";
+    public const string DailyRemindersType = "reminders.due.v1";
     public const string ReconciliationType = "schedule.payment-reconciliation.v1";
 
     public QueueWithDeadLetter Notifications { get; }
@@ -53,8 +52,9 @@ public sealed class MessagingStack : Stack
             target.DeadLetterQueue.GrantSendMessages(schedulerRole);
         }
 
-        // Reminders go out once a day; workers pick tenants whose local morning it is.
-        Schedule("DailyReminders", "cron(0 6 * * ? *)", Notifications, DailyRemindersType, schedulerRole);
+        // Hourly, so every tenant's local reminder hour is met; workers pick the tenants whose hour it is
+        // and claim each reminder once. The tick carries its scheduled time.
+        Schedule("DailyReminders", "cron(0 * * * ? *)", Notifications, DailyRemindersType, schedulerRole);
         // Holds that outlived their expiry are settled against Stripe every 15 minutes.
         Schedule("PaymentReconciliation", "rate(15 minutes)", Payments, ReconciliationType, schedulerRole);
     }
@@ -71,7 +71,8 @@ public sealed class MessagingStack : Stack
             {
                 Arn = target.Queue.QueueArn,
                 RoleArn = role.RoleArn,
-                Input = JsonSerializer.Serialize(new Dictionary<string, string> { ["type"] = type }),
+                // Written by hand: the serializer would escape the scheduler's <aws.scheduler.scheduled-time> placeholder.
+                Input = $$"""{"type":"{{type}}","at":"<aws.scheduler.scheduled-time>"}""",
                 RetryPolicy = new CfnSchedule.RetryPolicyProperty { MaximumRetryAttempts = 10, MaximumEventAgeInSeconds = 3600 },
                 DeadLetterConfig = new CfnSchedule.DeadLetterConfigProperty { Arn = target.DeadLetterQueue.QueueArn },
             },

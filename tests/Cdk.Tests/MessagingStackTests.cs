@@ -58,12 +58,15 @@ public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdP
     }
 
     [Fact]
-    public void Daily_reminders_and_reconciliation_are_scheduled()
+    public void Reminder_ticks_every_hour_and_reconciliation_are_scheduled()
     {
         prod.Messaging.HasResourceProperties("AWS::Scheduler::Schedule", new Dictionary<string, object>
         {
-            ["ScheduleExpression"] = "cron(0 6 * * ? *)",
-            ["Target"] = Match.ObjectLike(new Dictionary<string, object> { ["Input"] = Match.StringLikeRegexp("daily-reminders") }),
+            ["ScheduleExpression"] = "cron(0 * * * ? *)",
+            ["Target"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Input"] = "{\"type\":\"reminders.due.v1\",\"at\":\"<aws.scheduler.scheduled-time>\"}",
+            }),
         });
         prod.Messaging.HasResourceProperties("AWS::Scheduler::Schedule", new Dictionary<string, object>
         {

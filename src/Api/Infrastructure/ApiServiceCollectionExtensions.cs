@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BookingAws.Api.Features.Analytics;
 using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Catalog;
@@ -80,7 +81,13 @@ public static class ApiServiceCollectionExtensions
                 {
                     ValidIssuer = o.Authority ?? o.Issuer,
                     ValidAudience = o.Audience,
-                    ValidateAudience = o.Authority is null,
+                    ValidateAudience = true,
+
+                    // Cognito access tokens name their app client in client_id, not aud.
+                    AudienceValidator = (audiences, token, _) =>
+                        audiences.Contains(o.Audience)
+                        || (token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt
+                            && jwt.TryGetPayloadValue<string>("client_id", out var client) && client == o.Audience),
                     RoleClaimType = Claims.Role,
                     NameClaimType = Claims.Email,
                     IssuerSigningKey = o.SigningKey is null ? null : TokenIssuer.SigningKeyFor(o.SigningKey),
@@ -118,7 +125,11 @@ public static class ApiServiceCollectionExtensions
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthCheckExtensions.WriteJsonAsync,
+        });
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
@@ -144,6 +155,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
+        dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         return app;
     }

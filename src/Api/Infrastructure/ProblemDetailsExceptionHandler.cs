@@ -18,6 +18,15 @@ public sealed class DomainException(int status, string title, string detail, str
     public static DomainException Invalid(string field, string detail) =>
         new(StatusCodes.Status400BadRequest, "One or more validation errors occurred.", detail, field);
 
+    /// <summary>Rejects dates far outside anything bookable, before calendar arithmetic overflows on them.</summary>
+    public static void EnsureSaneDate(DateOnly date, string field)
+    {
+        if (date.Year is < 2000 or > 2999)
+        {
+            throw Invalid(field, "The date must be between the years 2000 and 2999.");
+        }
+    }
+
     public static DomainException Unprocessable(string detail, string? field = null) =>
         new(StatusCodes.Status422UnprocessableEntity, "Request cannot be processed", detail, field);
 }

@@ -1,5 +1,6 @@
 using BookingAws.Shared.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace BookingAws.Api.Infrastructure;
@@ -35,15 +36,22 @@ public sealed class ReadSession(
         {
             lsn = await redis.GetDatabase().StringGetAsync(Key(user.Id));
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable; reading from the primary to keep read-your-writes");
             return PrimaryForReads();
         }
 
-        if (lsn is null || await ReplicaCaughtUpAsync(lsn, ct))
+        try
         {
-            return replica;
+            if (lsn is null || await ReplicaCaughtUpAsync(lsn, ct))
+            {
+                return replica;
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogWarning(ex, "Replica position unknown; reading from the primary");
         }
 
         return PrimaryForReads();
@@ -63,7 +71,7 @@ public sealed class ReadSession(
         {
             await redis.GetDatabase().StringSetAsync(Key(user.Id), lsn, RememberFor);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Without the marker the user may briefly read a lagging replica; the write itself stands.
             logger.LogWarning(ex, "Redis unavailable; could not record the write position");

@@ -1,4 +1,5 @@
 using System.Reflection;
+using BookingAws.Shared.Analytics;
 using BookingAws.Shared.Domain;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
@@ -32,6 +33,11 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<EmailDelivery> EmailDeliveries => Set<EmailDelivery>();
+    public DbSet<BookingReminder> BookingReminders => Set<BookingReminder>();
+    public DbSet<MessageFailure> MessageFailures => Set<MessageFailure>();
+    public DbSet<TenantDailyStat> TenantDailyStats => Set<TenantDailyStat>();
+    public DbSet<AnalyticsBooking> AnalyticsBookings => Set<AnalyticsBooking>();
     public DbSet<BookingPayment> BookingPayments => Set<BookingPayment>();
     public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();

@@ -26,13 +26,32 @@ public static class DataServiceCollectionExtensions
         var replica = configuration.GetConnectionString("Replica") ?? primary;
 
         services.AddKeyedSingleton(DataSources.Primary, (_, _) => BuildDataSource(primary, "primary"));
-        services.AddKeyedSingleton(DataSources.Replica, (_, _) => BuildDataSource(replica, "replica"));
+        services.AddKeyedSingleton(DataSources.Replica, (_, _) => BuildDataSource(ReadsPreferringReplica(replica, primary), "replica"));
 
         services.AddDbContext<BookingDbContext>((sp, o) => Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary)));
         services.AddDbContext<ReadDbContext>((sp, o) =>
             Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Replica))
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         return services;
+    }
+
+    /// <summary>
+    /// Reads go to the replica and, when it is down, to the primary: Npgsql's multi-host support with
+    /// <c>prefer-standby</c> picks a host in recovery when one answers. A read outage of the replica
+    /// therefore slows dashboards instead of failing them.
+    /// </summary>
+    public static string ReadsPreferringReplica(string replica, string primary)
+    {
+        var r = new NpgsqlConnectionStringBuilder(replica);
+        var p = new NpgsqlConnectionStringBuilder(primary);
+        if (replica == primary || r.Host is null || p.Host is null || r.Host.Contains(',', StringComparison.Ordinal))
+        {
+            return replica;
+        }
+
+        r.Host = $"{r.Host}:{r.Port},{p.Host}:{p.Port}";
+        r.TargetSessionAttributes = "prefer-standby";
+        return r.ConnectionString;
     }
 
     public static NpgsqlDataSource BuildDataSource(string connectionString, string name)

@@ -1,6 +1,7 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using BookingAws.Shared.Data;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -27,7 +28,7 @@ internal sealed class PostgresHealthCheck(IServiceProvider services, string key)
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy($"{key} database unreachable", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{key} database unreachable", ex);
         }
     }
 }
@@ -41,9 +42,9 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             var latency = await redis.GetDatabase().PingAsync();
             return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.0} ms");
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("redis unreachable", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, "redis unreachable", ex);
         }
     }
 }
@@ -57,23 +58,40 @@ internal sealed class SqsHealthCheck(IAmazonSQS sqs) : IHealthCheck
             await sqs.ListQueuesAsync(new ListQueuesRequest { MaxResults = 1 }, cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException)
+        catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
-            return HealthCheckResult.Unhealthy("sqs unreachable", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, "sqs unreachable", ex);
         }
     }
 }
 
 public static class HealthCheckExtensions
 {
+    /// <summary>
+    /// Only the primary decides readiness: without it nothing can be booked. A lost replica (reads fall
+    /// back to the primary), Redis (read-your-writes falls back to the primary) or SQS (the outbox keeps
+    /// events until it returns) degrades one feature, and the check reports Degraded (still 200) rather
+    /// than letting the load balancer pull every instance at once.
+    /// </summary>
     public static IHealthChecksBuilder AddBookingReadinessChecks(this IHealthChecksBuilder checks)
     {
         var timeout = TimeSpan.FromSeconds(3);
         return checks
             .AddTypeActivatedCheck<PostgresHealthCheck>("primary", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Primary)
-            .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Replica)
-            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [HealthTags.Ready], timeout)
-            .AddCheck<SqsHealthCheck>("sqs", HealthStatus.Unhealthy, [HealthTags.Ready], timeout);
+            .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Degraded, [HealthTags.Ready], timeout, DataSources.Replica)
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [HealthTags.Ready], timeout)
+            .AddCheck<SqsHealthCheck>("sqs", HealthStatus.Degraded, [HealthTags.Ready], timeout);
+    }
+
+    /// <summary>Writes each check's status, so on-call sees which dependency is degraded.</summary>
+    public static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
     }
 }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -25,6 +26,12 @@ public static class Telemetry
 
 public static class ServiceDefaults
 {
+    private static readonly ActivityListener PropagationOnly = new()
+    {
+        ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or Telemetry.SourceName,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+    };
+
     /// <summary>
     /// What both hosts share: JSON logs on stdout (shipped by the CloudWatch agent in AWS), OpenTelemetry
     /// traces, metrics and logs over OTLP when an endpoint is configured, and the clocks.
@@ -42,29 +49,35 @@ public static class ServiceDefaults
                 .WriteTo.Console(new CompactJsonFormatter()),
             writeToProviders: true);
 
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(ServiceDefaults).Assembly.GetName().Version?.ToString()))
-            .WithTracing(t => t
-                .AddSource(Telemetry.SourceName)
-                .AddSource("Npgsql")
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation())
-            .WithMetrics(m => m
-                .AddMeter(Telemetry.SourceName)
-                .AddMeter("Npgsql")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
-            .WithLogging();
-
-        // Exporting is opt-in: without an endpoint nothing tries to connect (tests, CI).
+        // Telemetry is collected only when there is somewhere to send it (the CloudWatch agent in AWS,
+        // the Aspire dashboard locally): without an exporter, tracing every request is pure cost.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(ServiceDefaults).Assembly.GetName().Version?.ToString()))
+                .WithTracing(t => t
+                    .AddSource(Telemetry.SourceName)
+                    .AddSource("Npgsql")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation())
+                .WithMetrics(m => m
+                    .AddMeter(Telemetry.SourceName)
+                    .AddMeter("Npgsql")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation())
+                .WithLogging()
+                .UseOtlpExporter();
+        }
+        else
+        {
+            // Still create (unrecorded) activities, so trace ids and the correlation id reach the
+            // outbox and message attributes with telemetry off.
+            ActivitySource.AddActivityListener(PropagationOnly);
         }
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
         return builder;
     }
 }

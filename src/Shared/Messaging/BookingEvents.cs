@@ -93,7 +93,8 @@ public static class EventRoutes
         [BookingExpired.WireName] = [Analytics, Payments],
         [BookingRescheduled.WireName] = [Notifications, Analytics, Payments],
         [BookingCompleted.WireName] = [Analytics],
-        [PaymentRefunded.WireName] = [Notifications, Analytics],
+        [BookingReminderDue.WireName] = [Notifications],
+        [PaymentRefunded.WireName] = [Notifications],
     };
 
     public static IReadOnlyList<string> QueuesFor(string type) => Routes.TryGetValue(type, out var queues) ? queues : [];

@@ -125,6 +125,30 @@ public sealed class BookingLifecycleTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_completed_booking_keeps_its_cleanup_buffer_until_the_buffer_has_passed()
+    {
+        var policy = new BookingPolicyDto(0, 90, 30, 0, 60, 10, 24, 24, RefundRule.FullBeforeWindow, 0);
+        var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 0, policy: policy);
+        var start = BookingScenario.SlotOnDay(2, 10);
+        await (await s.HoldAsync(api.CreateClient(), s.Guest(start))).ShouldBe(HttpStatusCode.Created);
+
+        // One minute after the 30-minute session ends, its hour of cleanup is still running.
+        var clock = new FakeClock(Instant.FromDateTimeOffset(start.AddMinutes(31)));
+        var store = new BookingStore(api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary), clock);
+        while (await store.CompleteEndedAsync(500, CancellationToken.None) > 0)
+        {
+        }
+
+        var inBuffer = await store.HoldAsync(
+            new HoldCommand(s.Tenant.Slug, s.PackageId, Instant.FromDateTimeOffset(start.AddMinutes(60)), 1, new BookingCustomer(null, "Late", "late@example.test"), Guid.NewGuid().ToString(), "x"),
+            (_, _) => "{}",
+            CancellationToken.None);
+
+        Assert.Equal(BookingStatus.Completed, (await Ledger.BookingsAsync(api.Services, s.Tenant.Id)).Single().Status);
+        Assert.IsType<HoldOutcome.NoCapacity>(inBuffer);
+    }
+
+    [Fact]
     public async Task Availability_counts_holds_and_rejects_ranges_that_are_too_long()
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 3, maxSeats: 3);
@@ -149,6 +173,8 @@ public sealed class BookingLifecycleTests(ApiFactory api)
         Assert.Equal(47, availability.Slots.Count);
         await (await anonymous.GetAsync(s.Tenant.Url($"/packages/{s.PackageId}/availability?from={day:yyyy-MM-dd}&to={day.AddDays(62):yyyy-MM-dd}")))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "to");
+        await (await anonymous.GetAsync(s.Tenant.Url($"/packages/{s.PackageId}/availability?from=9999-12-30&to=9999-12-31")))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "from");
     }
 
     [Fact]

@@ -37,6 +37,8 @@ public sealed class HoursAndClosuresTests(ApiFactory api)
             .ShouldBeProblem(HttpStatusCode.BadRequest, "intervals[1].opens");
         await (await tenant.Owner.PutAsync(tenant.Url("/hours"), JsonContent.Create(new { intervals = new[] { new { day = "Funday", opens = "09:00", closes = "10:00" } } })))
             .ShouldBeProblem(HttpStatusCode.BadRequest);
+        await (await tenant.Owner.PutAsync(tenant.Url("/hours"), JsonContent.Create(new { intervals = new[] { new { day = 9, opens = "09:00", closes = "10:00" } } })))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "intervals[0].day");
     }
 
     [Fact]

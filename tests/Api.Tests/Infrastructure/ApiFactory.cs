@@ -19,7 +19,7 @@ namespace BookingAws.Api.Tests.Infrastructure;
 /// that `./platform` started; connection settings come from the environment it exports. Starts no
 /// services itself. Every test makes its own business, so tests share nothing but the servers.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 

@@ -31,8 +31,9 @@ public sealed class PlatformTests(ApiFactory api)
     {
         var response = await api.CreateClient().GetAsync("/health/ready");
 
-        await response.ShouldBe(HttpStatusCode.OK);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        var report = await response.ReadAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.Equal(["primary", "redis", "replica", "sqs"], report.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public static class AvailabilityEndpoints
         Guid packageId, DateOnly from, DateOnly to, TenantContext scope, ReadDbContext db, IClock clock, CancellationToken ct)
     {
         var tenant = scope.Tenant;
+        DomainException.EnsureSaneDate(from, "from");
+        DomainException.EnsureSaneDate(to, "to");
         var days = to.DayNumber - from.DayNumber + 1;
         if (days < 1)
         {

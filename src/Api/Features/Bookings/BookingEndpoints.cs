@@ -50,6 +50,7 @@ public static class BookingEndpoints
             throw DomainException.Invalid(IdempotencyHeader, "Send an Idempotency-Key header (1-255 characters) so a retried request cannot book twice.");
         }
 
+        DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         var user = CurrentUser.From(http.User);
         BookingCustomer customer;
         if (user?.Role == Roles.Customer)
@@ -140,12 +141,14 @@ public static class BookingEndpoints
         var query = db.Bookings.AsQueryable();
         if (from is { } f)
         {
+            DomainException.EnsureSaneDate(f, "from");
             var start = LocalDate.FromDateOnly(f).AtStartOfDayInZone(zone).ToInstant();
             query = query.Where(b => b.StartsAt >= start);
         }
 
         if (to is { } t)
         {
+            DomainException.EnsureSaneDate(t, "to");
             var end = LocalDate.FromDateOnly(t).PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
             query = query.Where(b => b.StartsAt < end);
         }
@@ -223,6 +226,7 @@ public static class BookingEndpoints
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Reschedule(
         Guid id, RescheduleRequest request, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
     {
+        DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
         if (actor is null)
         {

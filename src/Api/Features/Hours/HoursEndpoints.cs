@@ -43,6 +43,11 @@ public static class HoursEndpoints
     public static async Task<Ok<List<OpeningIntervalDto>>> SetHours(
         WeeklyHoursRequest request, TenantContext scope, BookingDbContext db, ReadSession reads, CancellationToken ct)
     {
+        foreach (var (interval, n) in request.Intervals.Select((i, n) => (i, n)).Where(x => !Enum.IsDefined(x.i.Day)))
+        {
+            throw DomainException.Invalid($"intervals[{n}].day", "Use a day name such as Monday.");
+        }
+
         var intervals = request.Intervals
             .Select((i, n) => (Index: n, Day: BclConversions.ToIsoDayOfWeek(i.Day), Opens: LocalTime.FromTimeOnly(i.Opens), Closes: LocalTime.FromTimeOnly(i.Closes)))
             .ToList();

@@ -24,6 +24,86 @@ namespace BookingAws.Shared.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BookingAws.Shared.Analytics.AnalyticsBooking", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("BookedMinutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("booked_minutes");
+
+                    b.Property<LocalDate>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<Guid>("PackageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("package_id");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revenue_minor");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("integer")
+                        .HasColumnName("seats");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("BookingId")
+                        .HasName("pk_analytics_bookings");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_analytics_bookings_tenant_id");
+
+                    b.ToTable("analytics_bookings", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Analytics.TenantDailyStat", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<LocalDate>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<Guid>("PackageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("package_id");
+
+                    b.Property<long>("BookedMinutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("booked_minutes");
+
+                    b.Property<int>("Bookings")
+                        .HasColumnType("integer")
+                        .HasColumnName("bookings");
+
+                    b.Property<int>("Cancellations")
+                        .HasColumnType("integer")
+                        .HasColumnName("cancellations");
+
+                    b.Property<long>("RevenueMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("revenue_minor");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("integer")
+                        .HasColumnName("seats");
+
+                    b.HasKey("TenantId", "Date", "PackageId")
+                        .HasName("pk_tenant_daily_stats");
+
+                    b.ToTable("tenant_daily_stats", (string)null);
+                });
+
             modelBuilder.Entity("BookingAws.Shared.Domain.Bookings.Booking", b =>
                 {
                     b.Property<Guid>("Id")
@@ -791,6 +871,75 @@ namespace BookingAws.Shared.Data.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("BookingAws.Shared.Messaging.BookingReminder", b =>
+                {
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<LocalDate>("ReminderFor")
+                        .HasColumnType("date")
+                        .HasColumnName("reminder_for");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("BookingId", "ReminderFor")
+                        .HasName("pk_booking_reminders");
+
+                    b.ToTable("booking_reminders", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Messaging.EmailDelivery", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Template")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("provider_message_id");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient");
+
+                    b.Property<Instant>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("MessageId", "Template")
+                        .HasName("pk_email_deliveries");
+
+                    b.HasIndex("TenantId", "SentAt")
+                        .HasDatabaseName("ix_email_deliveries_tenant_id_sent_at");
+
+                    b.ToTable("email_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("BookingAws.Shared.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -813,6 +962,47 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasDatabaseName("ix_inbox_messages_processed_at");
 
                     b.ToTable("inbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Messaging.MessageFailure", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("queue");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<Instant>("FirstFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_failed_at");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Instant>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failed_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("MessageId", "Queue")
+                        .HasName("pk_message_failures");
+
+                    b.ToTable("message_failures", (string)null);
                 });
 
             modelBuilder.Entity("BookingAws.Shared.Messaging.OutboxMessage", b =>
@@ -872,6 +1062,16 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Analytics.TenantDailyStat", b =>
+                {
+                    b.HasOne("BookingAws.Shared.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenant_daily_stats_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("BookingAws.Shared.Domain.Bookings.Booking", b =>
@@ -1050,6 +1250,16 @@ namespace BookingAws.Shared.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_staff_users_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Messaging.BookingReminder", b =>
+                {
+                    b.HasOne("BookingAws.Shared.Domain.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_booking_reminders_bookings_booking_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -64,17 +64,20 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var expiresAt = free ? (Instant?)null : now + Duration.FromMinutes(tenant.Policy.HoldMinutes);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var customerId = await ResolveCustomerAsync(connection, tenant.Id, command.Customer, now, ct);
-        if (customerId is null)
+        // The customer is resolved (or created, for a guest) in the same round trip that takes the locks.
+        var uses = await LockAndReadUsesAsync(connection, tenant.Id, context.Items, from, to, null, now, ct, ResolveCustomer(tenant.Id, command.Customer, now));
+        if (uses.Leading is not Guid customerId)
         {
             return new HoldOutcome.CustomerNotFound();
         }
 
-        var uses = await LockAndReadUsesAsync(connection, tenant.Id, context.Items, from, to, null, now, ct);
         if (!Capacity.Fits(uses.Uses, uses.Allocations, from, to, command.Seats))
         {
             await tx.RollbackAsync(ct);
-            return new HoldOutcome.NoCapacity();
+
+            // A concurrent retry with the same key may have taken the last unit while this one waited for
+            // the lock: the client's booking exists, so answer with it rather than 409.
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.NoCapacity();
         }
 
         var booking = new Booking
@@ -82,7 +85,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             Id = Guid.CreateVersion7(),
             TenantId = tenant.Id,
             PackageId = package.Id,
-            CustomerId = customerId.Value,
+            CustomerId = customerId,
             Status = free ? BookingStatus.Confirmed : BookingStatus.Held,
             Seats = command.Seats,
             StartsAt = slot.Start,
@@ -114,16 +117,19 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         {
             // The same key raced in from another request and won: answer as a replay of its result.
             await tx.RollbackAsync(ct);
-            return await ReplayAsync(connection, tenant.Id, command, ct);
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
         }
 
         return new HoldOutcome.Created(booking, body);
     }
 
-    /// <summary>Held → confirmed (payment arrived, or the business took payment in person).</summary>
+    /// <summary>
+    /// Held → confirmed (payment arrived, or the business took payment in person). The booking's inventory
+    /// rows are locked like a hold's before the expiry is judged, so a hold that lapsed while this waited
+    /// cannot be revived over capacity someone else has just taken.
+    /// </summary>
     public async Task<ChangeOutcome> ConfirmAsync(Guid tenantId, Guid bookingId, string? paymentIntentId, CancellationToken ct)
     {
-        var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var current = await LockBookingAsync(connection, tenantId, bookingId, ct);
@@ -132,6 +138,15 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             return new ChangeOutcome.NotFound();
         }
 
+        await using (var lockItems = Command(
+            connection,
+            "SELECT id FROM inventory_items WHERE id IN (SELECT inventory_item_id FROM booking_allocations WHERE booking_id = $1) ORDER BY id FOR UPDATE",
+            bookingId))
+        {
+            await lockItems.ExecuteNonQueryAsync(ct);
+        }
+
+        var now = Now();
         if (current.Status != BookingStatus.Held || current.ExpiresAt <= now)
         {
             return new ChangeOutcome.WrongState(current.Status == BookingStatus.Held ? BookingStatus.Expired : current.Status);
@@ -358,20 +373,28 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             "status = 'held' AND expires_at <= $1",
             "status = 'expired', expires_at = NULL, updated_at = $1",
             (b, now) => Outbox.Insert(new BookingExpired(Snapshot(b), now.ToDateTimeOffset()), now),
+            "DELETE FROM booking_allocations WHERE booking_id = ANY($1)",
             batchSize,
             ct);
 
-    /// <summary>Marks confirmed bookings whose end has passed as completed.</summary>
+    /// <summary>
+    /// Marks confirmed bookings whose end has passed as completed. Their allocations stay until the
+    /// buffer after them has passed too (cleaning up still occupies the item), then go.
+    /// </summary>
     public Task<int> CompleteEndedAsync(int batchSize, CancellationToken ct) =>
         SweepAsync(
             "status = 'confirmed' AND ends_at <= $1",
             "status = 'completed', updated_at = $1",
             (b, now) => Outbox.Insert(new BookingCompleted(Snapshot(b)), now),
+            """
+            DELETE FROM booking_allocations a USING bookings b
+            WHERE b.id = a.booking_id AND b.status = 'completed' AND a.occupied_to <= $2
+            """,
             batchSize,
             ct);
 
     private async Task<int> SweepAsync(
-        string where, string set, Func<Booking, Instant, NpgsqlBatchCommand> evt, int batchSize, CancellationToken ct)
+        string where, string set, Func<Booking, Instant, NpgsqlBatchCommand> evt, string releaseSql, int batchSize, CancellationToken ct)
     {
         var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -402,7 +425,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         }
 
         await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(Command("DELETE FROM booking_allocations WHERE booking_id = ANY($1)", done.Select(b => b.Id).ToArray()));
+        batch.BatchCommands.Add(Command(releaseSql, done.Select(b => b.Id).ToArray(), now));
         foreach (var booking in done)
         {
             batch.BatchCommands.Add(evt(booking, now));
@@ -535,11 +558,24 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
     /// not yet swept no longer count. <paramref name="excluding"/> leaves out a booking's own rows when
     /// it is being moved.
     /// </summary>
-    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations)> LockAndReadUsesAsync(
-        NpgsqlConnection connection, Guid tenantId, List<(Guid Item, int Units, bool PerSeat)> items, Instant from, Instant to, Guid? excluding, Instant now, CancellationToken ct)
+    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations, object? Leading)> LockAndReadUsesAsync(
+        NpgsqlConnection connection,
+        Guid tenantId,
+        List<(Guid Item, int Units, bool PerSeat)> items,
+        Instant from,
+        Instant to,
+        Guid? excluding,
+        Instant now,
+        CancellationToken ct,
+        NpgsqlBatchCommand? leading = null)
     {
         var ids = items.Select(i => i.Item).ToArray();
         await using var batch = new NpgsqlBatch(connection);
+        if (leading is not null)
+        {
+            batch.BatchCommands.Add(leading);
+        }
+
         batch.BatchCommands.Add(Command("SELECT id, quantity FROM inventory_items WHERE id = ANY($1) AND tenant_id = $2 ORDER BY id FOR UPDATE", ids, tenantId));
         batch.BatchCommands.Add(Command(
             """
@@ -555,7 +591,14 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         var quantities = new Dictionary<Guid, int>();
         var allocations = new List<Allocation>();
+        object? leadingValue = null;
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (leading is not null)
+        {
+            leadingValue = await reader.ReadAsync(ct) ? reader.GetValue(0) : null;
+            await reader.NextResultAsync(ct);
+        }
+
         while (await reader.ReadAsync(ct))
         {
             quantities[reader.GetGuid(0)] = reader.GetInt32(1);
@@ -569,15 +612,15 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         // An item missing here was deleted under us: treat it as having no units, so nothing is sold.
         var uses = items.ConvertAll(i => new ItemUse(i.Item, i.Units, i.PerSeat, quantities.GetValueOrDefault(i.Item)));
-        return (uses, allocations);
+        return (uses, allocations, leadingValue);
     }
 
-    private static async Task<Guid?> ResolveCustomerAsync(NpgsqlConnection connection, Guid tenantId, BookingCustomer customer, Instant now, CancellationToken ct)
-    {
-        await using var cmd = customer.CustomerId is { } id
-            ? Command(connection, "SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
+    // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
+    // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row.
+    private static NpgsqlBatchCommand ResolveCustomer(Guid tenantId, BookingCustomer customer, Instant now) =>
+        customer.CustomerId is { } id
+            ? Command("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
             : Command(
-                connection,
                 """
                 INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
@@ -588,15 +631,17 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
                 customer.Email!.Trim().ToLowerInvariant(),
                 customer.Name!.Trim(),
                 now);
-        return await cmd.ExecuteScalarAsync(ct) is Guid found ? found : null;
-    }
 
-    private static async Task<HoldOutcome> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
+    private static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {
         await using var cmd = Command(
             connection, "SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenantId, command.IdempotencyKey);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
         return reader.GetString(2) == command.RequestHash
             ? new HoldOutcome.Replayed(reader.GetInt32(0), reader.GetString(1))
             : new HoldOutcome.KeyReusedWithDifferentRequest();
@@ -617,14 +662,17 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         return ReadBooking(reader);
     }
 
-    /// <summary>Receipt numbers run per business without gaps in normal operation: the next one is taken
-    /// under a lock on the tenant row, in the confirming transaction.</summary>
+    /// <summary>Receipt numbers run per business without gaps in normal operation: the tenant row is locked
+    /// first, and the maximum is read by a later statement, whose snapshot sees every number committed
+    /// before the lock was granted.</summary>
     private static async Task<int> NextReceiptNumberAsync(NpgsqlConnection connection, Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = Command(
-            connection,
-            "SELECT coalesce((SELECT max(receipt_number) FROM bookings WHERE tenant_id = $1), 0) + 1 FROM tenants WHERE id = $1 FOR UPDATE",
-            tenantId);
+        await using (var lockTenant = Command(connection, "SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", tenantId))
+        {
+            await lockTenant.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = Command(connection, "SELECT coalesce(max(receipt_number), 0) + 1 FROM bookings WHERE tenant_id = $1", tenantId);
         return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

@@ -69,4 +69,13 @@ public static class RefundReasons
 
     /// <summary>A confirmed booking was cancelled; the amount follows the tenant's refund rule.</summary>
     public const string Cancellation = "cancellation";
+
+    /// <summary>What the customer is told (the refund email shows it as the reason).</summary>
+    public static string Describe(string reason) => reason switch
+    {
+        HoldLapsed => "Your payment arrived after your reservation had expired and the time was no longer available, so we refunded it in full.",
+        HoldCancelled => "Your payment arrived after the booking had been cancelled, so we refunded it in full.",
+        Cancellation => "Your booking was cancelled; the refund follows the business's cancellation policy.",
+        _ => "Your payment was refunded.",
+    };
 }

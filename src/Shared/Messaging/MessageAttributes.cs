@@ -1,0 +1,11 @@
+namespace BookingAws.Shared.Messaging;
+
+/// <summary>SQS message attribute names the relay writes and the workers read.</summary>
+public static class MessageAttributes
+{
+    public const string Type = "type";
+    public const string TenantId = "tenant-id";
+    public const string MessageId = "message-id";
+    public const string TraceParent = "traceparent";
+    public const string CorrelationId = "correlation-id";
+}

@@ -1,0 +1,54 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Catalog;
+using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Domain.Tenants;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.Text;
+
+namespace BookingAws.Workers.Email;
+
+/// <summary>Everything an email about one booking shows, read from the primary.</summary>
+/// <remarks>The primary, not a replica: the event is often handled milliseconds after its transaction committed,
+/// and a lagging replica could miss the booking or show its previous state.</remarks>
+public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package Package, Customer Customer, DateTimeZone Zone)
+{
+    private static readonly LocalDateTimePattern When = LocalDateTimePattern.CreateWithInvariantCulture("dddd d MMMM yyyy, HH:mm");
+    private static readonly LocalTimePattern Time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
+
+    public static async Task<BookingEmailFacts?> LoadAsync(BookingDbContext db, Guid bookingId, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
+        if (booking is null)
+        {
+            return null;
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == booking.TenantId, cancellationToken);
+        var package = await db.Packages.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.Id == booking.PackageId, cancellationToken);
+        var customer = await db.Customers.IgnoreQueryFilters().AsNoTracking().SingleAsync(c => c.Id == booking.CustomerId, cancellationToken);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(tenant.TimeZone) ?? DateTimeZone.Utc;
+        return new BookingEmailFacts(booking, tenant, package, customer, zone);
+    }
+
+    /// <summary>A time as the tenant's customers read it: local, with the zone's abbreviation (e.g. "BST").</summary>
+    public string Local(Instant instant)
+    {
+        var local = instant.InZone(Zone);
+        return $"{When.Format(local.LocalDateTime)} {local.GetZoneInterval().Name}";
+    }
+
+    public Dictionary<string, string> Values() => new(StringComparer.Ordinal)
+    {
+        ["tenantName"] = Tenant.Name,
+        ["customerName"] = Customer.Name,
+        ["packageName"] = Package.Name,
+        ["seats"] = Booking.Seats.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["startsAt"] = Local(Booking.StartsAt),
+        ["endsAt"] = Time.Format(Booking.EndsAt.InZone(Zone).TimeOfDay),
+        ["amount"] = Money.Format(Booking.AmountMinor, Booking.Currency),
+        ["bookingReference"] = Booking.Id.ToString("N")[..12].ToUpperInvariant(),
+        ["timeZone"] = Zone.Id,
+    };
+}

@@ -1,0 +1,70 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Email;
+using Npgsql;
+
+namespace BookingAws.Workers.Email;
+
+/// <summary>
+/// Sends an email at most once per (message id, template) in every case but one narrow window.
+/// <para>
+/// The <c>email_deliveries</c> row is inserted first in a transaction that stays open while SES is called and
+/// commits right after SES accepts. The uncommitted row is the "pending" state: a second worker handling the same
+/// message (a redelivery after a visibility timeout, or a duplicate from the at-least-once relay) blocks on the
+/// unique key until the first transaction ends, then finds the row committed (and skips) or rolled back (and sends).
+/// If the sender dies before or during the SES call, PostgreSQL rolls the row back when the connection drops, so
+/// the next delivery sends it once.
+/// </para>
+/// <para>
+/// Remaining window: SES accepted the email but the process died (or lost the database) before the commit — a few
+/// milliseconds per email. The redelivery then sends a second copy. SES v2 has no idempotency key that could close
+/// it; we prefer a rare duplicate over a lost confirmation.
+/// </para>
+/// </summary>
+public sealed class OnceEmailSender(
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
+    IEmailSender sender)
+{
+    /// <summary>Returns false when this email had already been sent for the message.</summary>
+    public async Task<bool> SendAsync(Guid messageId, string template, Guid tenantId, EmailMessage email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var claim = new NpgsqlCommand(
+                         """
+                         INSERT INTO email_deliveries (message_id, template, tenant_id, recipient, subject, sent_at)
+                         VALUES ($1, $2, $3, $4, $5, now())
+                         ON CONFLICT DO NOTHING
+                         """,
+                         connection,
+                         tx))
+        {
+            claim.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = template });
+            claim.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Join(", ", email.To) });
+            claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = email.Subject.Length > 500 ? email.Subject[..500] : email.Subject });
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        var providerId = await sender.SendAsync(email, cancellationToken);
+
+        await using (var done = new NpgsqlCommand(
+                         "UPDATE email_deliveries SET provider_message_id = $3, sent_at = now() WHERE message_id = $1 AND template = $2",
+                         connection,
+                         tx))
+        {
+            done.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
+            done.Parameters.Add(new NpgsqlParameter<string> { TypedValue = template });
+            done.Parameters.Add(new NpgsqlParameter<string> { TypedValue = providerId });
+            await done.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        // Not cancellable: the email is out; the commit is what keeps it from going again.
+        await tx.CommitAsync(CancellationToken.None);
+        return true;
+    }
+}

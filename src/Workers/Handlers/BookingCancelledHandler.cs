@@ -1,0 +1,27 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Email;
+using BookingAws.Workers.Sqs;
+using Npgsql;
+
+namespace BookingAws.Workers.Handlers;
+
+public sealed class BookingCancelledHandler(
+    BookingDbContext db,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
+    OnceEmailSender emails,
+    TemplateRenderer templates)
+    : BookingEmailHandler<BookingCancelled>(db, primary, emails, templates)
+{
+    public const string Template = "booking-cancelled";
+
+    public override string Name => "notifications.booking-cancelled";
+
+    protected override Task SendAsync(IncomingMessage message, BookingCancelled evt, BookingEmailFacts facts, CancellationToken cancellationToken)
+    {
+        var values = facts.Values();
+        values["reason"] = string.IsNullOrWhiteSpace(evt.Reason) ? "No reason was given." : evt.Reason;
+        values["cancelledBy"] = evt.CancelledBy;
+        return SendTemplateAsync(message, Template, facts, values, [], cancellationToken);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Email;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Email;
+using BookingAws.Workers.Sqs;
+using Npgsql;
+
+namespace BookingAws.Workers.Handlers;
+
+/// <summary>
+/// Shared shape of the handlers that email a customer about a booking: skip if the inbox has the message, read the
+/// booking's facts from the primary, send each email once (<see cref="OnceEmailSender"/>), then record the message
+/// in the inbox. A failure between two emails of one message retries only the unsent one.
+/// </summary>
+public abstract class BookingEmailHandler<TEvent>(
+    BookingDbContext db,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
+    OnceEmailSender emails,
+    TemplateRenderer templates) : IMessageHandler
+    where TEvent : IBookingEvent
+{
+    public abstract string Name { get; }
+
+    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (await Inbox.IsHandledAsync(primary, message.MessageId, Name, cancellationToken))
+        {
+            return;
+        }
+
+        var evt = JsonSerializer.Deserialize<TEvent>(message.Body, Shared.Messaging.Outbox.Json)
+            ?? throw new InvalidOperationException($"Empty {TEvent.WireName} payload.");
+
+        // Missing on the primary means the event is wrong, not late: fail so it reaches the DLQ with its error.
+        var facts = await BookingEmailFacts.LoadAsync(db, evt.BookingId, cancellationToken)
+            ?? throw new InvalidOperationException($"Booking {evt.BookingId} not found.");
+
+        await SendAsync(message, evt, facts, cancellationToken);
+        await Inbox.MarkAsync(primary, message.MessageId, Name, cancellationToken);
+    }
+
+    protected abstract Task SendAsync(IncomingMessage message, TEvent evt, BookingEmailFacts facts, CancellationToken cancellationToken);
+
+    protected Task<bool> SendTemplateAsync(
+        IncomingMessage message,
+        string template,
+        BookingEmailFacts facts,
+        IReadOnlyDictionary<string, string> values,
+        IReadOnlyList<EmailAttachment> attachments,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(facts);
+        var rendered = templates.Render(template, values);
+        var email = new EmailMessage
+        {
+            To = [facts.Customer.Email],
+            Subject = rendered.Subject,
+            HtmlBody = rendered.Html,
+            TextBody = rendered.Text,
+            Attachments = attachments,
+        };
+        return emails.SendAsync(message.MessageId, template, facts.Booking.TenantId, email, cancellationToken);
+    }
+
+    protected static EmailAttachment Calendar(BookingEmailFacts facts, DateTimeOffset stamp)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var ics = IcsCalendar.Create(
+            facts.Booking.Id,
+            stamp,
+            facts.Booking.StartsAt.ToDateTimeOffset(),
+            facts.Booking.EndsAt.ToDateTimeOffset(),
+            $"{facts.Package.Name} ({facts.Booking.Seats} × seat)",
+            facts.Tenant.Name);
+        return new EmailAttachment("booking.ics", IcsCalendar.ContentType, Encoding.UTF8.GetBytes(ics));
+    }
+}

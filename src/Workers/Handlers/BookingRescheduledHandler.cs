@@ -1,0 +1,29 @@
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Email;
+using BookingAws.Workers.Sqs;
+using NodaTime;
+using Npgsql;
+
+namespace BookingAws.Workers.Handlers;
+
+/// <summary>Tells the customer the new time, with an updated invite (same UID, so calendars move the event).</summary>
+public sealed class BookingRescheduledHandler(
+    BookingDbContext db,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
+    OnceEmailSender emails,
+    TemplateRenderer templates,
+    TimeProvider time)
+    : BookingEmailHandler<BookingRescheduled>(db, primary, emails, templates)
+{
+    public const string Template = "booking-rescheduled";
+
+    public override string Name => "notifications.booking-rescheduled";
+
+    protected override Task SendAsync(IncomingMessage message, BookingRescheduled evt, BookingEmailFacts facts, CancellationToken cancellationToken)
+    {
+        var values = facts.Values();
+        values["previousStartsAt"] = facts.Local(Instant.FromDateTimeOffset(evt.PreviousStartsAt));
+        return SendTemplateAsync(message, Template, facts, values, [Calendar(facts, time.GetUtcNow())], cancellationToken);
+    }
+}

@@ -1,0 +1,185 @@
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Sqs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BookingAws.Workers.Outbox;
+
+/// <summary>
+/// Publishes unsent outbox rows to SQS. A batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> inside a
+/// transaction held while sending, so several relays share the work without sending a row twice in the
+/// normal case; a crash between SQS accepting and the commit sends the row again (at least once).
+/// A row counts as sent only when every queue it routes to accepted it.
+/// </summary>
+public sealed partial class OutboxRelay(
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
+    IAmazonSQS sqs,
+    QueueResolver queues,
+    IOptions<WorkerOptions> options,
+    ILogger<OutboxRelay> logger)
+{
+    private const int SqsBatchLimit = 10;
+
+    /// <summary>Relays one batch. Returns how many rows were published, or throws if SQS failed for the batch
+    /// (the rows then stay unsent with <c>attempts</c> and <c>last_error</c> updated).</summary>
+    public async Task<RelayResult> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Relay;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+
+        var rows = await ClaimAsync(connection, tx, settings, cancellationToken);
+        if (rows.Count == 0)
+        {
+            return new RelayResult(0, 0);
+        }
+
+        var failed = new Dictionary<Guid, string>();
+        var entries = new List<(string Concern, OutboxRow Row)>();
+        foreach (var row in rows)
+        {
+            entries.AddRange(EventRoutes.QueuesFor(row.Type).Select(q => (q, row)));
+        }
+
+        foreach (var group in entries.GroupBy(e => e.Concern))
+        {
+            foreach (var chunk in group.Chunk(SqsBatchLimit))
+            {
+                await SendChunkAsync(group.Key, chunk.Select(c => c.Row).ToList(), failed, cancellationToken);
+            }
+        }
+
+        var sent = rows.Where(r => !failed.ContainsKey(r.Id)).Select(r => r.Id).ToArray();
+        await using (var batch = new NpgsqlBatch(connection, tx))
+        {
+            var markSent = new NpgsqlBatchCommand("UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)");
+            markSent.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = sent });
+            batch.BatchCommands.Add(markSent);
+            foreach (var (id, error) in failed)
+            {
+                var markFailed = new NpgsqlBatchCommand("UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1");
+                markFailed.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+                markFailed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Truncate(error, 2000) });
+                batch.BatchCommands.Add(markFailed);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Not cancellable: SQS already has the messages, losing the commit would only cause duplicates.
+        await tx.CommitAsync(CancellationToken.None);
+        if (failed.Count > 0)
+        {
+            LogPublishFailed(logger, failed.Count, rows.Count, failed.Values.First());
+        }
+
+        return new RelayResult(sent.Length, failed.Count);
+    }
+
+    /// <summary>Unsent rows, for the backlog gauge.</summary>
+    public async Task<long> CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RelayOptions settings, CancellationToken cancellationToken)
+    {
+        // Rows that keep failing sort after fresh ones so one bad row cannot starve the rest.
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT id, tenant_id, type, payload::text, trace_parent, correlation_id
+            FROM outbox_messages
+            WHERE sent_at IS NULL AND ($2::uuid IS NULL OR tenant_id = $2)
+            ORDER BY least(attempts, 3), occurred_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+            """,
+            connection,
+            tx);
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = settings.BatchSize });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)settings.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        var rows = new List<OutboxRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OutboxRow(
+                reader.GetGuid(0),
+                reader.GetGuid(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return rows;
+    }
+
+    private async Task SendChunkAsync(string concern, List<OutboxRow> rows, Dictionary<Guid, string> failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var url = await queues.UrlForAsync(concern, cancellationToken);
+            var request = new SendMessageBatchRequest
+            {
+                QueueUrl = url,
+                Entries = rows.Select((row, i) => new SendMessageBatchRequestEntry
+                {
+                    Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    MessageBody = row.Payload,
+                    MessageAttributes = AttributesOf(row),
+                }).ToList(),
+            };
+            var response = await sqs.SendMessageBatchAsync(request, cancellationToken);
+            foreach (var failure in response.Failed ?? [])
+            {
+                var row = rows[int.Parse(failure.Id, System.Globalization.CultureInfo.InvariantCulture)];
+                failed[row.Id] = $"{concern}: {failure.Code} {failure.Message}";
+            }
+        }
+        catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException
+                                       && !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var row in rows)
+            {
+                failed[row.Id] = $"{concern}: {ex.GetType().Name}: {ex.Message}";
+            }
+        }
+    }
+
+    private static Dictionary<string, MessageAttributeValue> AttributesOf(OutboxRow row)
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>(StringComparer.Ordinal)
+        {
+            [MessageAttributes.Type] = Text(row.Type),
+            [MessageAttributes.TenantId] = Text(row.TenantId.ToString()),
+            [MessageAttributes.MessageId] = Text(row.Id.ToString()),
+        };
+        if (!string.IsNullOrEmpty(row.TraceParent))
+        {
+            attributes[MessageAttributes.TraceParent] = Text(row.TraceParent);
+        }
+
+        if (!string.IsNullOrEmpty(row.CorrelationId))
+        {
+            attributes[MessageAttributes.CorrelationId] = Text(row.CorrelationId);
+        }
+
+        return attributes;
+    }
+
+    private static MessageAttributeValue Text(string value) => new() { DataType = "String", StringValue = value };
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish {Failed} of {Claimed} row(s); they stay unsent. First error: {Error}")]
+    private static partial void LogPublishFailed(ILogger logger, int failed, int claimed, string error);
+
+    private sealed record OutboxRow(Guid Id, Guid TenantId, string Type, string Payload, string? TraceParent, string? CorrelationId);
+}
+
+public readonly record struct RelayResult(int Sent, int Failed);

@@ -1,0 +1,84 @@
+using BookingAws.Shared.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BookingAws.Workers.Outbox;
+
+/// <summary>Runs <see cref="OutboxRelay"/> in a loop: straight on while there is work, a short pause when the outbox
+/// is empty, exponential back-off while publishing fails. Publishes the backlog as <c>bookingaws.outbox.backlog</c>.</summary>
+public sealed partial class OutboxRelayService : BackgroundService
+{
+    private readonly OutboxRelay _relay;
+    private readonly IOptions<WorkerOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboxRelayService> _logger;
+    private long _backlog;
+
+    public OutboxRelayService(OutboxRelay relay, IOptions<WorkerOptions> options, TimeProvider time, ILogger<OutboxRelayService> logger)
+    {
+        _relay = relay;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        Telemetry.Meter.CreateObservableGauge("bookingaws.outbox.backlog", () => Interlocked.Read(ref _backlog), unit: "{message}", description: "Outbox rows not yet published to SQS");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = _options.Value.Relay;
+        var failures = 0;
+        var lastCount = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan pause;
+            try
+            {
+                if (_time.GetUtcNow() - lastCount > TimeSpan.FromSeconds(5))
+                {
+                    Interlocked.Exchange(ref _backlog, await _relay.CountBacklogAsync(stoppingToken));
+                    lastCount = _time.GetUtcNow();
+                }
+
+                var result = await _relay.RelayBatchAsync(stoppingToken);
+                // Back off only when nothing got through: one bad row must not delay every other event.
+                failures = result.Failed > 0 && result.Sent == 0 ? failures + 1 : 0;
+                pause = failures > 0 ? Backoff(settings, failures)
+                    : result.Sent > 0 ? TimeSpan.Zero
+                    : settings.PollInterval;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Any failure (database, SQS client, anything unforeseen) only delays the next round;
+                // letting it escape would stop the whole workers host.
+                failures++;
+                pause = Backoff(settings, failures);
+                LogRelayError(_logger, ex, pause);
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(pause, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    internal static TimeSpan Backoff(RelayOptions settings, int failures)
+    {
+        var ticks = settings.BaseBackoff.Ticks * Math.Pow(2, Math.Min(failures - 1, 20));
+        return TimeSpan.FromTicks((long)Math.Min(ticks, settings.MaxBackoff.Ticks));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay failed; retrying in {Pause}")]
+    private static partial void LogRelayError(ILogger logger, Exception exception, TimeSpan pause);
+}

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Hosting;
+using BookingAws.Shared.Messaging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BookingAws.Workers.Sqs;
+
+/// <summary>
+/// Consumes one queue: long polls, runs at most <see cref="ConsumerOptions.MaxConcurrency"/> handlers at once,
+/// keeps a message invisible while its handler runs (heartbeat), deletes it only after success, and on failure
+/// makes it visible again after a delay growing with its receive count (the redrive policy moves it to the DLQ
+/// after N receives). On shutdown it stops polling, lets in-flight handlers finish within the grace period and
+/// releases the rest (visibility 0) so another worker takes them at once.
+/// </summary>
+public sealed partial class SqsQueueConsumer(
+    string concern,
+    IAmazonSQS sqs,
+    QueueResolver queues,
+    HandlerRegistry registry,
+    IServiceScopeFactory scopes,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
+    IOptions<WorkerOptions> options,
+    ILogger<SqsQueueConsumer> logger) : BackgroundService
+{
+    private readonly ConsumerOptions _settings = options.Value.Consumers;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var url = await ResolveAsync(stoppingToken);
+        if (url is null)
+        {
+            return;
+        }
+
+        // Not disposed: continuations of finished handlers may still release it after the loop ends.
+        var slots = new SemaphoreSlim(_settings.MaxConcurrency);
+        using var handlerStop = new CancellationTokenSource();
+        var inFlight = new HashSet<Task>();
+        LogStarted(logger, concern, url, _settings.MaxConcurrency);
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stoppingToken);
+                var free = slots.CurrentCount + 1;
+                var response = await sqs.ReceiveMessageAsync(
+                    new ReceiveMessageRequest
+                    {
+                        QueueUrl = url,
+                        MaxNumberOfMessages = Math.Min(10, free),
+                        WaitTimeSeconds = _settings.WaitTimeSeconds,
+                        VisibilityTimeout = _settings.VisibilityTimeoutSeconds,
+                        MessageAttributeNames = ["All"],
+                        MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+                    },
+                    stoppingToken);
+                var messages = response.Messages ?? [];
+                if (messages.Count == 0)
+                {
+                    slots.Release();
+                    continue;
+                }
+
+                // One slot is already held; take one more per further message (they are free: we asked for at most that many).
+                for (var i = 1; i < messages.Count; i++)
+                {
+                    await slots.WaitAsync(stoppingToken);
+                }
+
+                foreach (var message in messages)
+                {
+                    var task = Task.Run(() => ProcessAsync(url, message, handlerStop.Token), CancellationToken.None);
+                    lock (inFlight)
+                    {
+                        inFlight.Add(task);
+                    }
+
+                    _ = task.ContinueWith(
+                        t =>
+                        {
+                            lock (inFlight)
+                            {
+                                inFlight.Remove(t);
+                            }
+
+                            slots.Release();
+                        },
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogReceiveFailed(logger, ex, concern);
+                slots.Release();
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
+
+        Task[] pending;
+        lock (inFlight)
+        {
+            pending = [.. inFlight];
+        }
+
+        if (pending.Length > 0)
+        {
+            LogDraining(logger, concern, pending.Length);
+            var all = Task.WhenAll(pending);
+            if (await Task.WhenAny(all, Task.Delay(_settings.ShutdownGrace, CancellationToken.None)) != all)
+            {
+                await handlerStop.CancelAsync();
+            }
+
+            await Task.WhenAll(pending);
+        }
+    }
+
+    private async Task<string?> ResolveAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                return await queues.UrlForAsync(concern, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (Exception ex)
+            {
+                LogReceiveFailed(logger, ex, concern);
+                await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task ProcessAsync(string url, Message message, CancellationToken handlerStop)
+    {
+        var incoming = Read(message);
+        using var activity = StartActivity(message, incoming);
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["CorrelationId"] = incoming.CorrelationId,
+            ["TenantId"] = incoming.TenantId,
+            ["MessageId"] = incoming.MessageId,
+            ["MessageType"] = incoming.Type,
+            ["Queue"] = concern,
+        });
+
+        var handlerType = registry.Find(concern, incoming.Type);
+        if (handlerType is null)
+        {
+            // Nothing here handles it; deleting keeps unknown types from cycling into the DLQ.
+            LogNoHandler(logger, incoming.Type, concern);
+            await DeleteAsync(url, message);
+            return;
+        }
+
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(url, message.ReceiptHandle, heartbeatStop.Token);
+        try
+        {
+            await using (var handlerScope = scopes.CreateAsyncScope())
+            {
+                var handler = (IMessageHandler)handlerScope.ServiceProvider.GetRequiredService(handlerType);
+                await handler.HandleAsync(incoming, handlerStop);
+            }
+
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            await DeleteAsync(url, message);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+        }
+        catch (OperationCanceledException) when (handlerStop.IsCancellationRequested)
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            LogReleased(logger, incoming.MessageId);
+            await ChangeVisibilityAsync(url, message.ReceiptHandle, 0);
+        }
+#pragma warning disable CA1031 // Any handler failure must leave the message for a retry, never crash the consumer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            var delay = RetryDelaySeconds(incoming.ReceiveCount);
+            LogHandlerFailed(logger, ex, incoming.Type, incoming.MessageId, incoming.ReceiveCount, delay);
+            await RecordFailureAsync(incoming, ex);
+            await ChangeVisibilityAsync(url, message.ReceiptHandle, delay);
+        }
+    }
+
+    internal int RetryDelaySeconds(int receiveCount)
+    {
+        var delay = _settings.RetryBaseDelaySeconds * Math.Pow(2, Math.Clamp(receiveCount - 1, 0, 20));
+        return (int)Math.Min(delay, Math.Min(_settings.RetryMaxDelaySeconds, 43200));
+    }
+
+    private async Task HeartbeatAsync(string url, string receiptHandle, CancellationToken stop)
+    {
+        var every = TimeSpan.FromSeconds(_settings.VisibilityTimeoutSeconds / 3.0);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, stop);
+                await ChangeVisibilityAsync(url, receiptHandle, _settings.VisibilityTimeoutSeconds);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The handler finished.
+        }
+    }
+
+    private async Task ChangeVisibilityAsync(string url, string receiptHandle, int seconds)
+    {
+        try
+        {
+            await sqs.ChangeMessageVisibilityAsync(url, receiptHandle, seconds, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The message returns when its current visibility ends anyway.
+            LogSqsCallFailed(logger, ex, "ChangeMessageVisibility");
+        }
+    }
+
+    private async Task DeleteAsync(string url, Message message)
+    {
+        try
+        {
+            await sqs.DeleteMessageAsync(url, message.ReceiptHandle, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // It comes back and the inbox turns it into a no-op.
+            LogSqsCallFailed(logger, ex, "DeleteMessage");
+        }
+    }
+
+    private async Task RecordFailureAsync(IncomingMessage message, Exception ex)
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand(
+                """
+                INSERT INTO message_failures (message_id, queue, type, failures, last_error, first_failed_at, last_failed_at)
+                VALUES ($1, $2, $3, 1, $4, now(), now())
+                ON CONFLICT (message_id, queue) DO UPDATE
+                SET failures = message_failures.failures + 1, last_error = excluded.last_error, last_failed_at = now()
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = message.MessageId });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = concern });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Type });
+            var text = $"{ex.GetType().Name}: {ex.Message}";
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text.Length > 4000 ? text[..4000] : text });
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException dbError)
+        {
+            LogSqsCallFailed(logger, dbError, "record failure");
+        }
+    }
+
+    private IncomingMessage Read(Message message)
+    {
+        var attributes = message.MessageAttributes ?? [];
+        string? Attr(string name) => attributes.TryGetValue(name, out var v) ? v.StringValue : null;
+
+        var type = Attr(MessageAttributes.Type) ?? TypeFromBody(message.Body) ?? "unknown";
+        var messageId = Guid.TryParse(Attr(MessageAttributes.MessageId), out var id) ? id : StableGuid(message.MessageId);
+        Guid? tenantId = Guid.TryParse(Attr(MessageAttributes.TenantId), out var tenant) ? tenant : null;
+        var receives = message.Attributes is not null && message.Attributes.TryGetValue("ApproximateReceiveCount", out var count)
+            && int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        return new IncomingMessage(messageId, type, tenantId, message.Body, Attr(MessageAttributes.CorrelationId), receives, concern);
+    }
+
+    /// <summary>Scheduler messages carry no attributes (EventBridge Scheduler cannot set them); they name their type in the body.</summary>
+    private static string? TypeFromBody(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Messages that did not come from the outbox use their SQS id, hashed into a GUID (not security-relevant), as the idempotency key.</summary>
+    private static Guid StableGuid(string value) => new(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 16));
+
+    private Activity? StartActivity(Message message, IncomingMessage incoming)
+    {
+        var attributes = message.MessageAttributes ?? [];
+        ActivityContext parent = default;
+        if (attributes.TryGetValue(MessageAttributes.TraceParent, out var tp) && tp.StringValue is { } traceParent)
+        {
+            ActivityContext.TryParse(traceParent, null, out parent);
+        }
+
+        var activity = Telemetry.Source.StartActivity($"{concern} process", ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "aws_sqs");
+        activity?.SetTag("messaging.destination.name", concern);
+        activity?.SetTag("messaging.message.id", incoming.MessageId.ToString());
+        activity?.SetTag("bookingaws.message.type", incoming.Type);
+        activity?.SetTag("bookingaws.tenant.id", incoming.TenantId?.ToString());
+        if (incoming.CorrelationId is not null)
+        {
+            activity?.SetBaggage("correlation.id", incoming.CorrelationId);
+        }
+
+        return activity;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} from {QueueUrl} with up to {Concurrency} handlers")]
+    private static partial void LogStarted(ILogger logger, string queue, string queueUrl, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving from {Queue} failed")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Queue}: waiting for {Count} in-flight message(s)")]
+    private static partial void LogDraining(ILogger logger, string queue, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No handler for {Type} on {Queue}; message deleted")]
+    private static partial void LogNoHandler(ILogger logger, string type, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released message {MessageId} on shutdown")]
+    private static partial void LogReleased(ILogger logger, Guid messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler for {Type} failed on message {MessageId} (receive {ReceiveCount}); retry in {DelaySeconds} s")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string type, Guid messageId, int receiveCount, int delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS call {Call} failed")]
+    private static partial void LogSqsCallFailed(ILogger logger, Exception exception, string call);
+}

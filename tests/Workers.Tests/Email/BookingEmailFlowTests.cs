@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.SQS.Model;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Tests.Infrastructure;
+using NodaTime;
+using UglyToad.PdfPig;
+
+namespace BookingAws.Workers.Tests.Email;
+
+/// <summary>From an outbox row to the customer's inbox, through the real relay, SQS, consumers and SES server.</summary>
+public class BookingEmailFlowTests
+{
+    [Fact]
+    public async Task Paid_confirmation_sends_invite_and_receipt_once_and_counts_the_booking()
+    {
+        var queues = await Platform.CreateQueuesAsync();
+        var seed = await Platform.SeedAsync();
+        var starts = Instant.FromUtc(2027, 3, 28, 9, 30);
+        var booking = await Platform.AddBookingAsync(seed, starts, seats: 2, receiptNumber: 1042);
+        await Platform.WriteOutboxAsync(new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, booking.PaymentIntentId, 1042));
+
+        await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id));
+        var emails = await SesStore.WaitForAsync(seed.Customer.Email, 2);
+
+        var confirmation = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.Contains("is confirmed", StringComparison.Ordinal));
+        Assert.Contains("Sunday 28 March 2027, 10:30 BST", confirmation.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Kayak &amp; Co &lt;Harbour&gt;", confirmation.GetProperty("body").GetProperty("html").GetString(), StringComparison.Ordinal);
+        var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Attachment(confirmation, "booking.ics").GetProperty("content").GetString()!));
+        var lines = RenderingTests.Unfold(ics);
+        Assert.Contains("DTSTART:20270328T093000Z", lines);
+        Assert.Contains("DTEND:20270328T110000Z", lines);
+        Assert.Contains($"UID:{booking.Id:D}@bookingaws", lines);
+        Assert.Contains("LOCATION:Kayak & Co <Harbour>", lines);
+
+        var receipt = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.StartsWith("Receipt 1042", StringComparison.Ordinal));
+        var pdf = Convert.FromBase64String(Attachment(receipt, "receipt-1042.pdf").GetProperty("content").GetString()!);
+        using (var document = PdfDocument.Open(pdf))
+        {
+            var text = string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+            Assert.Contains("1042", text, StringComparison.Ordinal);
+            Assert.Contains("50.00", text, StringComparison.Ordinal);
+            Assert.Contains("8.33", text, StringComparison.Ordinal);
+            Assert.Contains(booking.PaymentIntentId!, text, StringComparison.Ordinal);
+        }
+
+        await Eventually.TrueAsync(
+            async () => await Platform.ScalarAsync("SELECT coalesce(sum(bookings), 0) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id) == 1,
+            "the analytics projection to count the booking");
+        Assert.Equal(5000, await Platform.ScalarAsync("SELECT sum(revenue_minor) FROM tenant_daily_stats WHERE tenant_id = $1 AND date = '2027-03-28'", seed.Tenant.Id));
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE tenant_id = $1 AND sent_at IS NULL", seed.Tenant.Id));
+        Assert.Equal(2, (await SesStore.EmailsToAsync(seed.Customer.Email)).Count);
+    }
+
+    [Fact]
+    public async Task The_same_message_delivered_twice_sends_one_email_and_counts_once()
+    {
+        var queues = await Platform.CreateQueuesAsync();
+        var seed = await Platform.SeedAsync();
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 6, 1, 12, 0), seats: 3);
+        var evt = new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null);
+        var messageId = Guid.NewGuid();
+
+        foreach (var queue in new[] { queues.Notifications, queues.Notifications, queues.Analytics, queues.Analytics })
+        {
+            var url = await Platform.QueueUrlAsync(queue);
+            await Platform.Sqs.SendMessageAsync(new SendMessageRequest
+            {
+                QueueUrl = url,
+                MessageBody = JsonSerializer.Serialize(evt, Shared.Messaging.Outbox.Json),
+                MessageAttributes = new Dictionary<string, MessageAttributeValue>
+                {
+                    [MessageAttributes.Type] = new() { DataType = "String", StringValue = BookingConfirmed.WireName },
+                    [MessageAttributes.MessageId] = new() { DataType = "String", StringValue = messageId.ToString() },
+                    [MessageAttributes.TenantId] = new() { DataType = "String", StringValue = seed.Tenant.Id.ToString() },
+                },
+            });
+        }
+
+        await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id));
+        await Eventually.TrueAsync(
+            async () => await Platform.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId) == 2
+                        && await QueueEmptyAsync(queues.Notifications) && await QueueEmptyAsync(queues.Analytics),
+            "both copies on both queues to be handled");
+
+        Assert.Single(await SesStore.EmailsToAsync(seed.Customer.Email));
+        Assert.Equal(1, await Platform.ScalarAsync("SELECT sum(bookings) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
+        Assert.Equal(3, await Platform.ScalarAsync("SELECT sum(seats) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
+    }
+
+    [Fact]
+    public async Task Emails_arrive_once_the_mail_server_is_back_after_an_outage()
+    {
+        var queues = await Platform.CreateQueuesAsync(maxReceives: 50);
+        var seed = await Platform.SeedAsync();
+        await using var ses = new FaultProxy(Platform.SesUrl) { Refuse = true };
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 7, 1, 8, 0));
+
+        await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id, sesUrl: ses.Url));
+        await Platform.WriteOutboxAsync(new BookingCancelled(Platform.Snapshot(booking, "cancelled"), DateTimeOffset.UtcNow, "customer", "Weather"));
+
+        await Eventually.TrueAsync(
+            async () => await Platform.ScalarAsync("SELECT coalesce(sum(failures), 0) FROM message_failures f JOIN outbox_messages o ON o.id = f.message_id WHERE o.tenant_id = $1", seed.Tenant.Id) >= 2,
+            "the handler to fail at least twice while SES is down");
+        Assert.Empty(await SesStore.EmailsToAsync(seed.Customer.Email));
+
+        ses.Refuse = false;
+        var email = Assert.Single(await SesStore.WaitForAsync(seed.Customer.Email, 1, seconds: 60));
+        Assert.Contains("is cancelled", email.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Weather", email.GetProperty("body").GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> QueueEmptyAsync(string name)
+    {
+        var url = await Platform.QueueUrlAsync(name);
+        var attributes = await Platform.Sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+        return attributes.ApproximateNumberOfMessages == 0 && attributes.ApproximateNumberOfMessagesNotVisible == 0;
+    }
+
+    private static JsonElement Attachment(JsonElement email, string name) =>
+        email.GetProperty("attachments").EnumerateArray().Single(a => a.GetProperty("filename").GetString() == name);
+}
