@@ -31,7 +31,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
     private static readonly HashSet<string> RefundCreateParams =
         ["payment_intent", "charge", "amount", "reason", "metadata", "expand", "instructions_email"];
 
-    private static readonly HashSet<string> RefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
+    private static readonly HashSet<string> BookingRefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
 
     private static readonly HashSet<string> CancellationReasons =
         ["duplicate", "fraudulent", "requested_by_customer", "abandoned"];
@@ -401,10 +401,10 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
     {
         RejectUnknown(p, RefundCreateParams);
         var reason = p.Get("reason");
-        if (reason is not null && !RefundReasons.Contains(reason))
+        if (reason is not null && !BookingRefundReasons.Contains(reason))
         {
             throw StripeApiException.InvalidRequest(
-                "parameter_invalid_string", $"Invalid reason: must be one of {string.Join(", ", RefundReasons)}", "reason");
+                "parameter_invalid_string", $"Invalid reason: must be one of {string.Join(", ", BookingRefundReasons)}", "reason");
         }
 
         var requested = OptionalAmount(p, "amount");

@@ -101,7 +101,7 @@ public sealed class PaymentFlowTests(PaymentsFixture fixture) : PaymentTest(fixt
         var refund = Assert.Single(await RefundsEventuallyAsync(intentId, 1));
         Assert.Equal(2500, refund.Amount);
         var told = Assert.Single(await Eventually.Until(() => s.OutboxAsync("payment.refunded.v1", hold.Id), e => e.Count > 0));
-        Assert.Equal(RefundReasons.Describe(RefundReasons.HoldCancelled), told.GetProperty("reason").GetString());
+        Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.HoldCancelled), told.GetProperty("reason").GetString());
         Assert.Equal(BookingStatus.Cancelled, (await s.GetAsync(hold.Id)).Status);
     }
 }

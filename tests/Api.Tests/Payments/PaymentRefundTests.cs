@@ -25,7 +25,7 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
         var refund = Assert.Single(await RefundsEventuallyAsync(late.Payment.PaymentIntentId!, 1));
         Assert.Equal(3000, refund.Amount);
         var told = Assert.Single(await Eventually.Until(() => s.OutboxAsync("payment.refunded.v1", late.Id), e => e.Count > 0));
-        Assert.Equal(RefundReasons.Describe(RefundReasons.HoldLapsed), told.GetProperty("reason").GetString());
+        Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.HoldLapsed), told.GetProperty("reason").GetString());
         Assert.Equal(3000, told.GetProperty("amountMinor").GetInt64());
         Assert.Empty(await s.OutboxAsync("booking.confirmed.v1", late.Id));
         Assert.NotEqual(BookingStatus.Confirmed, (await s.VisibleAsync(late.Id)).Status);
@@ -50,7 +50,7 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
 
         Assert.Equal(2000, Assert.Single(await Fixture.RefundsAsync(onTime.Payment!.PaymentIntentId!)).Amount);
         Assert.Equal(800, Assert.Single(await Fixture.RefundsAsync(late.Payment!.PaymentIntentId!)).Amount);
-        Assert.Equal(RefundReasons.Describe(RefundReasons.Cancellation), Assert.Single(await s.OutboxAsync("payment.refunded.v1", late.Id)).GetProperty("reason").GetString());
+        Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.Cancellation), Assert.Single(await s.OutboxAsync("payment.refunded.v1", late.Id)).GetProperty("reason").GetString());
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class StripeEventRecord
     public Instant? ProcessedAt { get; init; }
 }
 
-public static class RefundReasons
+public static class BookingRefundReasons
 {
     /// <summary>Paid after the hold lapsed and the slot could not be kept.</summary>
     public const string HoldLapsed = "hold_lapsed";

@@ -121,7 +121,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
         var amount = RefundPolicy.AmountFor(tenant.Policy, booking.AmountMinor, booking.StartsAt, cancelledAt);
         if (amount > 0)
         {
-            await this.RefundAsync(booking, intentId, RefundReasons.Cancellation, amount, ct);
+            await this.RefundAsync(booking, intentId, BookingRefundReasons.Cancellation, amount, ct);
         }
 
         await payments.MarkSettledAsync(tenantId, bookingId, ct);
@@ -155,7 +155,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
     {
         // Once a late payment was judged refundable the decision stands, even if the slot freed up since;
         // only the refund itself may still need asking for.
-        var decided = (await payments.RefundReasonsAsync(booking.Id, ct)).FirstOrDefault(r => r is RefundReasons.HoldLapsed or RefundReasons.HoldCancelled);
+        var decided = (await payments.RefundReasonsAsync(booking.Id, ct)).FirstOrDefault(r => r is BookingRefundReasons.HoldLapsed or BookingRefundReasons.HoldCancelled);
         if (decided is not null)
         {
             await this.RefundAsync(booking, intent.Id, decided, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
@@ -180,14 +180,14 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
                     return Settlement.AlreadySettled;
                 }
 
-                var reason = outcome is ChangeOutcome.WrongState { Status: BookingStatus.Cancelled } ? RefundReasons.HoldCancelled : RefundReasons.HoldLapsed;
+                var reason = outcome is ChangeOutcome.WrongState { Status: BookingStatus.Cancelled } ? BookingRefundReasons.HoldCancelled : BookingRefundReasons.HoldLapsed;
                 logger.LogInformation("Payment for booking {BookingId} arrived after its hold ended ({Outcome}); refunding", booking.Id, outcome.GetType().Name);
                 await this.RefundAsync(booking, intent.Id, reason, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
                 await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
                 return Settlement.Refunded;
 
             case BookingStatus.Cancelled when booking.ConfirmedAt is null:
-                await this.RefundAsync(booking, intent.Id, RefundReasons.HoldCancelled, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+                await this.RefundAsync(booking, intent.Id, BookingRefundReasons.HoldCancelled, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
                 await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
                 return Settlement.Refunded;
 

@@ -261,7 +261,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         {
             await using var batch = new NpgsqlBatch(connection, tx);
             batch.BatchCommands.Add(Outbox.Insert(
-                new PaymentRefunded(refund.TenantId, refund.BookingId, refund.PaymentIntentId, refund.AmountMinor, refund.Currency.Trim(), RefundReasons.Describe(refund.Reason)), now));
+                new PaymentRefunded(refund.TenantId, refund.BookingId, refund.PaymentIntentId, refund.AmountMinor, refund.Currency.Trim(), BookingRefundReasons.Describe(refund.Reason)), now));
             await batch.ExecuteNonQueryAsync(ct);
         }
 
