@@ -10,8 +10,10 @@ public static class PaymentWorkerServiceCollectionExtensions
 {
     /// <summary>
     /// The workers' payment side: Stripe options (the <c>Stripe</c> section, validated on start), the
-    /// payment services and the reconciliation job (<c>PaymentReconciliation</c> section). Adds the
-    /// booking data sources and clocks only if the host has not already.
+    /// payment services, the reconciliation timer job (<c>PaymentReconciliation</c> section; off with
+    /// <c>PaymentReconciliation:TimerEnabled=false</c>) and the handler for the scheduled tick, which the
+    /// host maps on the payments queue. Adds the booking data sources and clocks only if the host has not
+    /// already, so call it after the host's own registrations.
     /// </summary>
     public static IServiceCollection AddPaymentWorkers(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,7 +25,13 @@ public static class PaymentWorkerServiceCollectionExtensions
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPayments();
-        services.AddHostedService<PaymentReconciliationJob>();
+        services.AddScoped<PaymentReconciliationDueHandler>();
+        if (configuration.GetValue($"{PaymentReconciliationOptions.Section}:TimerEnabled", true))
+        {
+            // Locally (and as a safety net in AWS) a timer runs it; the scheduled tick does the same work.
+            services.AddHostedService<PaymentReconciliationJob>();
+        }
+
         return services;
     }
 }

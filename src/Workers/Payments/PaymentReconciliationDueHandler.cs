@@ -1,0 +1,20 @@
+using BookingAws.Shared.Domain.Payments;
+using BookingAws.Workers.Sqs;
+
+namespace BookingAws.Workers.Payments;
+
+/// <summary>
+/// The scheduled reconciliation tick that EventBridge Scheduler puts on the payments queue in AWS
+/// (<c>{"type":"schedule.payment-reconciliation.v1","at":…}</c>). Needs no inbox: a reconciliation run
+/// is idempotent and claims its bookings under leases, so a redelivered tick only finds less to do.
+/// </summary>
+public sealed class PaymentReconciliationDueHandler(PaymentReconciler reconciler) : IMessageHandler
+{
+    /// <summary>Matches the schedule's message type in the CDK messaging stack.</summary>
+    public const string WireName = "schedule.payment-reconciliation.v1";
+
+    public string Name => "payments.reconciliation-due";
+
+    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken) =>
+        await reconciler.RunAsync(tenantId: null, cancellationToken);
+}
