@@ -81,6 +81,7 @@ public sealed class PaymentFaultTests(PaymentsFixture fixture) : PaymentTest(fix
         var report = await ReconcileAsync(s.TenantId);
 
         Assert.Equal(1, report.Claimed);
+        await (await Fixture.Api.CreateClient().PostAsync(new Uri(hold.Payment.RetryUrl!, UriKind.Relative), null)).ShouldBeProblem(HttpStatusCode.Conflict);
         Assert.Empty(await Fixture.PaymentIntentsForAsync(hold.Id));
         Assert.Equal(BookingStatus.Held, (await s.HoldAsync(s.Slot(2, 10))).Status);
         Assert.Equal(0, (await ReconcileAsync(s.TenantId)).Claimed);

@@ -27,9 +27,10 @@ public static class PaymentEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such booking.");
         }
 
-        if (booking.Status != BookingStatus.Held || booking.AmountMinor == 0)
+        if (!service.IsPayable(booking))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The booking is {booking.Status}; there is nothing to pay.");
+            var state = booking.Status == BookingStatus.Held && booking.AmountMinor > 0 ? BookingStatus.Expired : booking.Status;
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The booking is {state}; there is nothing to pay.");
         }
 
         try

@@ -43,7 +43,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
     public async Task<PaymentStart?> StartAsync(Guid bookingId, CancellationToken ct)
     {
         var booking = await payments.FindPayableAsync(bookingId, ct);
-        if (booking is null || booking.Status != BookingStatus.Held || booking.AmountMinor == 0)
+        if (booking is null || !IsPayable(booking))
         {
             return null;
         }
@@ -52,6 +52,10 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
         await payments.RecordIntentAsync(booking.TenantId, booking.Id, intent.Id, intent.Status, null, ct);
         return new PaymentStart(intent.Id, intent.ClientSecret);
     }
+
+    /// <summary>A hold still running, of a paid package: the only kind of booking a customer may start paying for.</summary>
+    public bool IsPayable(PayableBooking booking) =>
+        booking.Status == BookingStatus.Held && booking.AmountMinor > 0 && booking.ExpiresAt > clock.GetCurrentInstant();
 
     /// <summary>Settles the booking behind a PaymentIntent, reading the PaymentIntent from Stripe first.</summary>
     public async Task<Settlement> SettleIntentAsync(string paymentIntentId, bool releaseUnpaid, CancellationToken ct)

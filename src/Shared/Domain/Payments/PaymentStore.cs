@@ -23,7 +23,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         await using var cmd = Command(
             connection,
             """
-            SELECT b.id, b.tenant_id, b.status, b.amount_minor, b.currency, b.payment_intent_id, t.stripe_account_id
+            SELECT b.id, b.tenant_id, b.status, b.amount_minor, b.currency, b.payment_intent_id, t.stripe_account_id, b.expires_at
             FROM bookings b JOIN tenants t ON t.id = b.tenant_id WHERE b.id = $1
             """,
             bookingId);
@@ -40,7 +40,8 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             reader.GetInt64(3),
             reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6));
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7));
     }
 
     /// <summary>Remembers the PaymentIntent (and its charge once paid) for the booking.</summary>
@@ -340,4 +341,4 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
 /// <summary>A booking as the payment code sees it.</summary>
 public sealed record PayableBooking(
-    Guid Id, Guid TenantId, string Status, long AmountMinor, string Currency, string? PaymentIntentId, string? StripeAccountId);
+    Guid Id, Guid TenantId, string Status, long AmountMinor, string Currency, string? PaymentIntentId, string? StripeAccountId, Instant? ExpiresAt);
