@@ -6,6 +6,7 @@ using BookingAws.Workers.Email;
 using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Outbox;
+using BookingAws.Workers.Payments;
 using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class WorkerServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddBookingData(builder.Configuration);
+        services.AddPaymentWorkers(builder.Configuration);
         services.AddSqs();
         services.AddSesEmail();
         services.AddSingleton<QueueResolver>();
@@ -43,6 +45,7 @@ public static class WorkerServiceCollectionExtensions
             .Map<BookingReminderDueHandler>(EventRoutes.Notifications, BookingReminderDue.WireName)
             .Map<PaymentRefundedHandler>(EventRoutes.Notifications, PaymentRefunded.WireName)
             .Map<RemindersDueHandler>(EventRoutes.Notifications, RemindersDue.WireName)
+            .Map<PaymentReconciliationDueHandler>(EventRoutes.Payments, PaymentReconciliationDueHandler.WireName)
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingConfirmed.WireName)
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingCancelled.WireName)
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingRescheduled.WireName)
