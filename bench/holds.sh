@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 DURATION="${1:-20}"
 WARMUP="${2:-30}"
 PORT="${BENCH_API_PORT:-5099}"
+# Free packages by default: the hold is then exactly the database transaction pgbench runs. With
+# BENCH_PRICE > 0 each hold also creates a Stripe PaymentIntent (the local emulator) after commit.
+PRICE="${BENCH_PRICE:-0}"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 ./platform services >/dev/null
@@ -34,7 +37,7 @@ INSERT INTO bench_items (n, tenant, package, item, customer, base)
 SELECT n, t.id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), to_timestamp($BASE_EPOCH) FROM t, generate_series(1, 20) n;
 INSERT INTO inventory_items (id, tenant_id, name, quantity, archived, created_at) SELECT item, tenant, 'Item ' || n, 1000000, false, now() FROM bench_items;
 INSERT INTO packages (id, tenant_id, name, duration_minutes, price_minor, currency, max_seats, archived, created_at)
-  SELECT package, tenant, 'Package ' || n, 30, 1000, 'GBP', 10, false, now() FROM bench_items;
+  SELECT package, tenant, 'Package ' || n, 30, $PRICE, 'GBP', 10, false, now() FROM bench_items;
 INSERT INTO package_inventory (package_id, inventory_item_id, units, per_seat) SELECT package, item, 1, true FROM bench_items;
 INSERT INTO customers (id, tenant_id, email, name, created_at) SELECT customer, tenant, 'seed' || n || '@example.test', 'Seed', now() FROM bench_items;
 INSERT INTO opening_hours (id, tenant_id, day, opens, closes)

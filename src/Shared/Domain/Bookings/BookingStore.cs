@@ -2,6 +2,7 @@ using System.Data;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Messaging;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
@@ -15,8 +16,12 @@ namespace BookingAws.Shared.Domain.Bookings;
 /// live allocations overlapping the window, decide, insert, commit. Two transactions touching the same
 /// item therefore run one after the other, and no set of concurrent requests can oversell.
 /// </summary>
-public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock)
+public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock) : IDisposable
 {
+    public static readonly TimeSpan CatalogCacheFor = TimeSpan.FromSeconds(5);
+
+    private readonly MemoryCache catalog = new(new MemoryCacheOptions());
+
     private const string BookingColumns =
         "id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, " +
         "created_at, updated_at, confirmed_at, cancelled_at, cancelled_by, cancel_reason, payment_intent_id, receipt_number";
@@ -26,27 +31,20 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
 
-        var context = await LoadHoldContextAsync(connection, command, ct);
-        if (context.Tenant is not { } tenant)
+        var context = await HoldContextAsync(connection, command, ct);
+        if (context?.Tenant is not { } tenant)
         {
             return new HoldOutcome.TenantNotFound();
         }
 
-        if (context.Idempotency is { } stored)
-        {
-            return stored.Hash == command.RequestHash
-                ? new HoldOutcome.Replayed(stored.Status, stored.Body)
-                : new HoldOutcome.KeyReusedWithDifferentRequest();
-        }
-
         if (context.Package is not { } package)
         {
-            return new HoldOutcome.PackageNotFound();
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.PackageNotFound();
         }
 
         if (command.Seats < 1 || command.Seats > package.MaxSeats)
         {
-            return new HoldOutcome.SeatsOutOfRange(package.MaxSeats);
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.SeatsOutOfRange(package.MaxSeats);
         }
 
         var zone = DateTimeZoneProviders.Tzdb[tenant.TimeZone];
@@ -56,7 +54,8 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             .FirstOrDefault(s => s.Start == command.StartsAt);
         if (slot is null)
         {
-            return new HoldOutcome.SlotNotOffered();
+            // A retry of a hold that was made (the slot may since have passed the lead time) is still a replay.
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.SlotNotOffered();
         }
 
         var (from, to) = slot.Occupied(tenant.Policy);
@@ -64,9 +63,37 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var expiresAt = free ? (Instant?)null : now + Duration.FromMinutes(tenant.Policy.HoldMinutes);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // The customer is resolved (or created, for a guest) in the same round trip that takes the locks.
-        var uses = await LockAndReadUsesAsync(connection, tenant.Id, context.Items, from, to, null, now, ct, ResolveCustomer(tenant.Id, command.Customer, now));
-        if (uses.Leading is not Guid customerId)
+
+        // One round trip: an earlier answer for this key, the customer, the inventory locks and the
+        // allocations they guard.
+        var uses = await LockAndReadUsesAsync(
+            connection,
+            tenant.Id,
+            context.Items,
+            from,
+            to,
+            null,
+            now,
+            ct,
+            Command("SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenant.Id, command.IdempotencyKey),
+            FindCustomer(tenant.Id, command.Customer));
+        if (uses.Leading[0] is { } stored)
+        {
+            await tx.RollbackAsync(ct);
+            return (string)stored[2] == command.RequestHash
+                ? new HoldOutcome.Replayed((int)stored[0], (string)stored[1])
+                : new HoldOutcome.KeyReusedWithDifferentRequest();
+        }
+
+        var customerId = uses.Leading[1]?[0] as Guid?;
+        if (customerId is null && command.Customer.CustomerId is null)
+        {
+            // A first-time guest: create the customer in this transaction.
+            await using var create = Command(connection, UpsertGuestSql, Guid.CreateVersion7(), tenant.Id, Email(command.Customer), command.Customer.Name!.Trim(), now);
+            customerId = (Guid?)await create.ExecuteScalarAsync(ct);
+        }
+
+        if (customerId is null)
         {
             return new HoldOutcome.CustomerNotFound();
         }
@@ -85,7 +112,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             Id = Guid.CreateVersion7(),
             TenantId = tenant.Id,
             PackageId = package.Id,
-            CustomerId = customerId,
+            CustomerId = customerId.Value,
             Status = free ? BookingStatus.Confirmed : BookingStatus.Held,
             Seats = command.Seats,
             StartsAt = slot.Start,
@@ -436,6 +463,8 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         return done.Count;
     }
 
+    public void Dispose() => catalog.Dispose();
+
     // PostgreSQL keeps microseconds; truncating here makes stored responses and later reads agree.
     private Instant Now()
     {
@@ -448,8 +477,6 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
     private sealed record PackageRow(Guid Id, int DurationMinutes, long PriceMinor, string Currency, int MaxSeats);
 
-    private sealed record StoredResponse(int Status, string Body, string Hash);
-
     private sealed class HoldContext
     {
         public Tenant? Tenant { get; set; }
@@ -457,7 +484,28 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         public List<(Guid Item, int Units, bool PerSeat)> Items { get; } = [];
         public List<OpeningInterval> Hours { get; } = [];
         public List<ClosedRange> Closures { get; } = [];
-        public StoredResponse? Idempotency { get; set; }
+    }
+
+    /// <summary>
+    /// What a hold needs to know about the business and package before taking locks. It changes rarely, so
+    /// it is kept for <see cref="CatalogCacheFor"/>: a new opening-hours rule, closure or price reaches
+    /// holds within that time. Capacity is never cached; quantities and allocations are read under lock.
+    /// </summary>
+    private async Task<HoldContext?> HoldContextAsync(NpgsqlConnection connection, HoldCommand command, CancellationToken ct)
+    {
+        var key = (command.TenantSlug, command.PackageId);
+        if (catalog.TryGetValue(key, out HoldContext? cached))
+        {
+            return cached;
+        }
+
+        var loaded = await LoadHoldContextAsync(connection, command, ct);
+        if (loaded.Tenant is not null && loaded.Package is not null)
+        {
+            catalog.Set(key, loaded, CatalogCacheFor);
+        }
+
+        return loaded;
     }
 
     /// <summary>One round trip for everything a hold needs before it takes locks.</summary>
@@ -473,13 +521,8 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         batch.BatchCommands.Add(Command("SELECT inventory_item_id, units, per_seat FROM package_inventory WHERE package_id = $1", command.PackageId));
         batch.BatchCommands.Add(Command($"SELECT day, opens, closes FROM opening_hours WHERE tenant_id = {TenantBySlug}", command.TenantSlug));
         batch.BatchCommands.Add(Command(
-            $"SELECT start_date, end_date FROM closures WHERE tenant_id = {TenantBySlug} AND start_date <= $2::timestamptz::date + 2 AND end_date >= $2::timestamptz::date - 2",
-            command.TenantSlug,
-            command.StartsAt));
-        batch.BatchCommands.Add(Command(
-            $"SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = {TenantBySlug} AND key = $2",
-            command.TenantSlug,
-            command.IdempotencyKey));
+            $"SELECT start_date, end_date FROM closures WHERE tenant_id = {TenantBySlug} AND end_date >= current_date - 2",
+            command.TenantSlug));
 
         var context = new HoldContext();
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -501,12 +544,6 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         }
 
         await ReadCalendarAsync(reader, context, ct);
-        await reader.NextResultAsync(ct);
-        if (await reader.ReadAsync(ct))
-        {
-            context.Idempotency = new StoredResponse(reader.GetInt32(0), reader.GetString(1), reader.GetString(2));
-        }
-
         return context;
     }
 
@@ -558,7 +595,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
     /// not yet swept no longer count. <paramref name="excluding"/> leaves out a booking's own rows when
     /// it is being moved.
     /// </summary>
-    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations, object? Leading)> LockAndReadUsesAsync(
+    private static async Task<(List<ItemUse> Uses, List<Allocation> Allocations, object[]?[] Leading)> LockAndReadUsesAsync(
         NpgsqlConnection connection,
         Guid tenantId,
         List<(Guid Item, int Units, bool PerSeat)> items,
@@ -567,13 +604,13 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         Guid? excluding,
         Instant now,
         CancellationToken ct,
-        NpgsqlBatchCommand? leading = null)
+        params NpgsqlBatchCommand[] leading)
     {
         var ids = items.Select(i => i.Item).ToArray();
         await using var batch = new NpgsqlBatch(connection);
-        if (leading is not null)
+        foreach (var command in leading)
         {
-            batch.BatchCommands.Add(leading);
+            batch.BatchCommands.Add(command);
         }
 
         batch.BatchCommands.Add(Command("SELECT id, quantity FROM inventory_items WHERE id = ANY($1) AND tenant_id = $2 ORDER BY id FOR UPDATE", ids, tenantId));
@@ -591,11 +628,16 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         var quantities = new Dictionary<Guid, int>();
         var allocations = new List<Allocation>();
-        object? leadingValue = null;
+        var leadingRows = new object[]?[leading.Length];
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (leading is not null)
+        for (var i = 0; i < leading.Length; i++)
         {
-            leadingValue = await reader.ReadAsync(ct) ? reader.GetValue(0) : null;
+            if (await reader.ReadAsync(ct))
+            {
+                leadingRows[i] = new object[reader.FieldCount];
+                reader.GetValues(leadingRows[i]!);
+            }
+
             await reader.NextResultAsync(ct);
         }
 
@@ -612,25 +654,25 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         // An item missing here was deleted under us: treat it as having no units, so nothing is sold.
         var uses = items.ConvertAll(i => new ItemUse(i.Item, i.Units, i.PerSeat, quantities.GetValueOrDefault(i.Item)));
-        return (uses, allocations, leadingValue);
+        return (uses, allocations, leadingRows);
     }
 
-    // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
-    // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row.
-    private static NpgsqlBatchCommand ResolveCustomer(Guid tenantId, BookingCustomer customer, Instant now) =>
+    private static NpgsqlBatchCommand FindCustomer(Guid tenantId, BookingCustomer customer) =>
         customer.CustomerId is { } id
             ? Command("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
-            : Command(
-                """
-                INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
-                RETURNING id
-                """,
-                Guid.CreateVersion7(),
-                tenantId,
-                customer.Email!.Trim().ToLowerInvariant(),
-                customer.Name!.Trim(),
-                now);
+            : Command("SELECT id FROM customers WHERE tenant_id = $1 AND email = $2", tenantId, Email(customer));
+
+    private static string Email(BookingCustomer customer) => customer.Email!.Trim().ToLowerInvariant();
+
+    // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
+    // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row. Only
+    // first-time guests get here; returning ones were found without a write.
+    private const string UpsertGuestSql =
+        """
+        INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
+        RETURNING id
+        """;
 
     private static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {
