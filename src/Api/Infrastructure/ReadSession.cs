@@ -13,12 +13,17 @@ namespace BookingAws.Api.Infrastructure;
 /// reads go to the primary: slower, never stale.
 /// </summary>
 public sealed class ReadSession(
-    ReadDbContext replica,
-    BookingDbContext primary,
+    IServiceProvider services,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primaryDb,
     IConnectionMultiplexer redis,
     IHttpContextAccessor http,
     ILogger<ReadSession> logger)
 {
+    // Resolved on first use: a write-only request (a hold) should not pay for building two DbContexts.
+    private ReadDbContext Replica => services.GetRequiredService<ReadDbContext>();
+
+    private BookingDbContext Primary => services.GetRequiredService<BookingDbContext>();
+
     private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(500);
 
@@ -28,7 +33,7 @@ public sealed class ReadSession(
         var user = http.HttpContext is { } ctx ? CurrentUser.From(ctx.User) : null;
         if (user is null)
         {
-            return replica;
+            return Replica;
         }
 
         string? lsn;
@@ -46,7 +51,7 @@ public sealed class ReadSession(
         {
             if (lsn is null || await ReplicaCaughtUpAsync(lsn, ct))
             {
-                return replica;
+                return Replica;
             }
         }
         catch (NpgsqlException ex)
@@ -66,7 +71,8 @@ public sealed class ReadSession(
             return;
         }
 
-        var lsn = await primary.Database.SqlQueryRaw<string>("SELECT pg_current_wal_insert_lsn()::text AS \"Value\"").SingleAsync(ct);
+        await using var query = primaryDb.CreateCommand("SELECT pg_current_wal_insert_lsn()::text");
+        var lsn = (string)(await query.ExecuteScalarAsync(ct))!;
         try
         {
             await redis.GetDatabase().StringSetAsync(Key(user.Id), lsn, RememberFor);
@@ -83,7 +89,7 @@ public sealed class ReadSession(
         var deadline = DateTime.UtcNow + MaxWait;
         while (true)
         {
-            var caughtUp = await replica.Database
+            var caughtUp = await Replica.Database
                 .SqlQueryRaw<bool>("SELECT coalesce(pg_last_wal_replay_lsn() >= {0}::pg_lsn, true) AS \"Value\"", lsn)
                 .SingleAsync(ct);
             if (caughtUp)
@@ -102,6 +108,7 @@ public sealed class ReadSession(
 
     private BookingDbContext PrimaryForReads()
     {
+        var primary = Primary;
         primary.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
         return primary;
     }

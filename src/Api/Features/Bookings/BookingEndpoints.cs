@@ -74,7 +74,9 @@ public static class BookingEndpoints
                 http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
                 await reads.RecordWriteAsync(ct);
                 // Stripe is called only now, after the hold committed: no lock is held across the network.
-                var body = await PaymentEndpoints.WithPaymentAsync(created.ResponseBody, payments, logger, ct);
+                var body = created.Booking.Status == BookingStatus.Held
+                    ? await PaymentEndpoints.WithPaymentAsync(created.ResponseBody, payments, logger, ct)
+                    : created.ResponseBody;
                 return TypedResults.Content(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
             case HoldOutcome.Replayed replayed:
                 http.Response.Headers["Idempotent-Replayed"] = "true";
