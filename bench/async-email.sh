@@ -98,7 +98,7 @@ wait_port() { # $1 = port, $2 = log name
 }
 
 start_workers() { # $1 = SES url, $2 = relayed tenant, $3 = log name; QUEUE_ENV set by queues_for
-  env "${QUEUE_ENV[@]}" Ses__ServiceUrl="$1" Workers__Relay__TenantId="$2" Workers__Reminders__LocalTimerEnabled=false \
+  env "${QUEUE_ENV[@]}" DOTNET_ENVIRONMENT=Development Ses__ServiceUrl="$1" Workers__Relay__TenantId="$2" Workers__Reminders__LocalTimerEnabled=false \
     Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
     dotnet "$WORKERS_DIR/BookingAws.Workers.dll" >"$LOGS/$3.log" 2>&1 &
   WORKERS_PID=$!
