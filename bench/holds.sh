@@ -58,7 +58,11 @@ PACKAGES=$(mktemp)
 "${PSQL[@]}" -At -c "SELECT package FROM bench_items ORDER BY n" >"$PACKAGES"
 
 echo "== start API (Release) on 127.0.0.1:$PORT"
-ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+# Production pipeline (no developer exception page, no dev endpoints), with the settings Development
+# would have supplied given explicitly.
+ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+  Auth__SigningKey=bench-signing-key-bench-signing-key-0123456789 Stripe__ApiKey=sk_test_local \
+  Stripe__WebhookSecret=whsec_local_emulator \
   dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &
 API_PID=$!
 # The bench's own events are not for the workers: mark them sent so no relay floods the queues.
