@@ -50,18 +50,27 @@ public sealed class BookingAnalyticsHandler([FromKeyedServices(DataSources.Prima
                 break;
             case var t when t == BookingCancelled.WireName:
                 var removed = await RemoveContributionAsync(connection, tx, snapshot.BookingId, cancellationToken);
-                if (removed is not null)
+                if (removed is { Seats: > 0 })
                 {
                     await AddAsync(connection, tx, snapshot.TenantId, removed, -1, 1, cancellationToken);
                 }
-                else
+                else if (removed is null)
                 {
-                    await AddAsync(connection, tx, snapshot.TenantId, current with { Seats = 0, RevenueMinor = 0, BookedMinutes = 0 }, 0, 1, cancellationToken);
+                    await AddAsync(connection, tx, snapshot.TenantId, Tombstone(current), 0, 1, cancellationToken);
                 }
 
+                // A zero-seat row marks the booking as cancelled, so a confirmation or reschedule that
+                // arrives late (SQS does not keep order) cannot count it again.
+                await InsertContributionAsync(connection, tx, snapshot, Tombstone(current), cancellationToken);
                 break;
             case var t when t == BookingRescheduled.WireName:
                 var previous = await RemoveContributionAsync(connection, tx, snapshot.BookingId, cancellationToken);
+                if (previous is { Seats: 0 })
+                {
+                    await InsertContributionAsync(connection, tx, snapshot, previous, cancellationToken);
+                    break;
+                }
+
                 if (previous is not null)
                 {
                     await AddAsync(connection, tx, snapshot.TenantId, previous, -1, 0, cancellationToken);
@@ -77,6 +86,8 @@ public sealed class BookingAnalyticsHandler([FromKeyedServices(DataSources.Prima
 
         await tx.CommitAsync(cancellationToken);
     }
+
+    private static Contribution Tombstone(Contribution c) => c with { Seats = 0, RevenueMinor = 0, BookedMinutes = 0 };
 
     private static async Task<DateTimeZone> ZoneAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, CancellationToken cancellationToken)
     {

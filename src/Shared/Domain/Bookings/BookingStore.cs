@@ -532,18 +532,7 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         }
 
         await reader.NextResultAsync(ct);
-        if (await reader.ReadAsync(ct))
-        {
-            context.Package = new PackageRow(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt32(4));
-        }
-
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            context.Items.Add((reader.GetGuid(0), reader.GetInt32(1), reader.GetBoolean(2)));
-        }
-
-        await ReadCalendarAsync(reader, context, ct);
+        await ReadPackageAndCalendarAsync(reader, context, ct);
         return context;
     }
 
@@ -560,6 +549,13 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             around));
         var context = new HoldContext { Tenant = tenant };
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        await ReadPackageAndCalendarAsync(reader, context, ct);
+        return context;
+    }
+
+    /// <summary>Reads, in order, the package row, its inventory use, the opening hours and the closures.</summary>
+    private static async Task ReadPackageAndCalendarAsync(NpgsqlDataReader reader, HoldContext context, CancellationToken ct)
+    {
         if (await reader.ReadAsync(ct))
         {
             context.Package = new PackageRow(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt32(4));
@@ -572,7 +568,6 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         }
 
         await ReadCalendarAsync(reader, context, ct);
-        return context;
     }
 
     private static async Task ReadCalendarAsync(NpgsqlDataReader reader, HoldContext context, CancellationToken ct)

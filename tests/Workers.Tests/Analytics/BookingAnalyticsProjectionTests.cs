@@ -1,0 +1,38 @@
+using System.Text.Json;
+using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Handlers;
+using BookingAws.Workers.Sqs;
+using BookingAws.Workers.Tests.Infrastructure;
+using NodaTime;
+
+namespace BookingAws.Workers.Tests.Analytics;
+
+/// <summary>SQS does not keep order: the projection must reach the same figures whatever order a booking's events arrive in.</summary>
+public class BookingAnalyticsProjectionTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_cancelled_booking_counts_as_one_cancellation_and_no_booking_in_either_order(bool cancellationFirst)
+    {
+        var seed = await Platform.SeedAsync();
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 7, 1, 10, 0), seats: 2);
+        var handler = new BookingAnalyticsHandler(Platform.Db);
+        var confirmed = Message(BookingConfirmed.WireName, new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null));
+        var cancelled = Message(BookingCancelled.WireName, new BookingCancelled(Platform.Snapshot(booking, "cancelled"), DateTimeOffset.UtcNow, "customer", null));
+        var moved = Message(BookingRescheduled.WireName, new BookingRescheduled(Platform.Snapshot(booking), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+
+        foreach (var message in cancellationFirst ? new[] { cancelled, moved, confirmed } : [confirmed, moved, cancelled])
+        {
+            await handler.HandleAsync(message, CancellationToken.None);
+        }
+
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT coalesce(sum(bookings), 0) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT coalesce(sum(seats), 0) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
+        Assert.Equal(1, await Platform.ScalarAsync("SELECT coalesce(sum(cancellations), 0) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
+    }
+
+    private static IncomingMessage Message<TEvent>(string type, TEvent evt)
+        where TEvent : IBookingEvent =>
+        new(Guid.NewGuid(), type, evt.TenantId, JsonSerializer.Serialize(evt, Shared.Messaging.Outbox.Json), null, 1, EventRoutes.Analytics);
+}
