@@ -13,8 +13,6 @@ public sealed class DomainException(int status, string title, string detail, str
     public string Title { get; } = title;
     public string? Field { get; } = field;
 
-    public static DomainException Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
-
     public static DomainException Invalid(string field, string detail) =>
         new(StatusCodes.Status400BadRequest, "One or more validation errors occurred.", detail, field);
 
@@ -26,9 +24,6 @@ public sealed class DomainException(int status, string title, string detail, str
             throw Invalid(field, "The date must be between the years 2000 and 2999.");
         }
     }
-
-    public static DomainException Unprocessable(string detail, string? field = null) =>
-        new(StatusCodes.Status422UnprocessableEntity, "Request cannot be processed", detail, field);
 }
 
 /// <summary>

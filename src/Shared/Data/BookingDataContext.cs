@@ -42,14 +42,6 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
 
-    /// <summary>Scopes this context to one business and returns it, for fluent use.</summary>
-    public T ForTenant<T>(Guid tenantId)
-        where T : BookingDataContext
-    {
-        TenantId = tenantId;
-        return (T)this;
-    }
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDataContext).Assembly);

@@ -14,8 +14,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BookingAws.Shared.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261129193411_Payments")]
-    partial class Payments
+    [Migration("20261129202705_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
