@@ -5,6 +5,7 @@ using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;

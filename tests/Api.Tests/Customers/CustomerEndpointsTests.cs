@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Staff;
 

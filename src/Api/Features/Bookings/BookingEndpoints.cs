@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
@@ -113,7 +112,7 @@ public static class BookingEndpoints
 
     public static async Task<Ok<PagedResult<BookingDto>>> Mine(HttpContext http, ReadSession reads, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
-        CheckPaging(page, pageSize);
+        Paging.Check(page, pageSize);
         var user = CurrentUser.From(http.User)!;
         var db = await reads.ReaderAsync(ct);
         db.TenantId = user.TenantId;
@@ -136,7 +135,7 @@ public static class BookingEndpoints
         int pageSize = 50,
         CancellationToken ct = default)
     {
-        CheckPaging(page, pageSize);
+        Paging.Check(page, pageSize);
         var tenant = scope.Tenant;
         var zone = DateTimeZoneProviders.Tzdb[tenant.TimeZone];
         var db = await reads.ReaderAsync(ct);
@@ -299,19 +298,6 @@ public static class BookingEndpoints
             .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone })
             .FirstOrDefaultAsync(ct);
         return row is null ? null : BookingDto.From(row.Booking, row.TimeZone);
-    }
-
-    private static void CheckPaging(int page, int pageSize)
-    {
-        if (page < 1)
-        {
-            throw DomainException.Invalid("page", "Pages start at 1.");
-        }
-
-        if (pageSize is < 1 or > CustomerEndpoints.MaxPageSize)
-        {
-            throw DomainException.Invalid("pageSize", $"Page size must be between 1 and {CustomerEndpoints.MaxPageSize}.");
-        }
     }
 
     private static ProblemHttpResult Problem(int status, string detail, string? field = null) =>

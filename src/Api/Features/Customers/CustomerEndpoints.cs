@@ -19,12 +19,8 @@ public sealed record CustomerDto(Guid Id, string Email, string Name, string? Pho
     public static CustomerDto From(Customer c) => new(c.Id, c.Email, c.Name, c.Phone, c.Notes, c.CreatedAt.ToDateTimeOffset());
 }
 
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
-
 public static class CustomerEndpoints
 {
-    public const int MaxPageSize = 100;
-
     public static void MapCustomerEndpoints(this RouteGroupBuilder dashboard)
     {
         var group = dashboard.MapGroup("/customers").WithTags("Customers");
@@ -37,16 +33,7 @@ public static class CustomerEndpoints
     /// <summary>Pages of customers, optionally searched by name or email (case-insensitive substring).</summary>
     public static async Task<Ok<PagedResult<CustomerDto>>> List(ReadSession reads, string? q = null, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
-        if (page < 1)
-        {
-            throw DomainException.Invalid("page", "Pages start at 1.");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            throw DomainException.Invalid("pageSize", $"Page size must be between 1 and {MaxPageSize}.");
-        }
-
+        Paging.Check(page, pageSize);
         var db = await reads.ReaderAsync(ct);
         var query = db.Customers.AsQueryable();
         if (!string.IsNullOrWhiteSpace(q))
