@@ -10,6 +10,8 @@ PORT="${BENCH_API_PORT:-5099}"
 # Free packages by default: the hold is then exactly the database transaction pgbench runs. With
 # BENCH_PRICE > 0 each hold also creates a Stripe PaymentIntent (the local emulator) after commit.
 PRICE="${BENCH_PRICE:-0}"
+# BENCH_PGBENCH=0 skips the pgbench half (quicker while iterating on the API; no ratio printed).
+RUN_PGBENCH="${BENCH_PGBENCH:-1}"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 ./platform services >/dev/null
@@ -90,6 +92,7 @@ done
 kill $API_PID 2>/dev/null || true
 wait $API_PID 2>/dev/null || true
 for c in 32 128; do
+  [ "$RUN_PGBENCH" = 1 ] || { PG_TPS[$c]=0; continue; }
   out=$(PGPASSWORD=bookingaws pgbench -h 127.0.0.1 -p "${BOOKINGAWS_PG_PORT:-55432}" -U bookingaws -n -M prepared -c "$c" -j 2 -T "$DURATION" \
     -f bench/hold.pgbench.sql bookingaws 2>&1)
   PG_TPS[$c]=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9.]+).*/\1/')
@@ -101,5 +104,5 @@ echo
 printf '%-8s %12s %10s %10s %14s %12s\n' clients api_rps p50_ms p99_ms pgbench_tps api/pgbench
 for c in 32 128; do
   printf '%-8s %12s %10s %10s %14s %12.2f\n' "$c" "${API_RPS[$c]}" "${API_P50[$c]}" "${API_P99[$c]}" "${PG_TPS[$c]}" \
-    "$(echo "${API_RPS[$c]} / ${PG_TPS[$c]}" | bc -l)"
+    "$( [ "${PG_TPS[$c]}" = 0 ] && echo 0 || echo "${API_RPS[$c]} / ${PG_TPS[$c]}" | bc -l)"
 done

@@ -14,22 +14,32 @@ public static class Outbox
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The row's columns, for statements that insert it next to other rows.</summary>
+    public const string Columns = "id, tenant_id, type, payload, occurred_at, trace_parent, correlation_id, attempts";
+
     public static NpgsqlBatchCommand Insert<TEvent>(TEvent evt, Instant occurredAt)
         where TEvent : IBookingEvent
     {
-        var activity = Activity.Current;
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, trace_parent, correlation_id, attempts)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 0)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = evt.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TEvent.WireName });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(evt, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = occurredAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)activity?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)activity?.GetBaggageItem("correlation.id") ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        var command = new NpgsqlBatchCommand($"INSERT INTO outbox_messages ({Columns}) VALUES ({ValuesSql(1)})");
+        AddParameters(command.Parameters, evt, occurredAt);
         return command;
+    }
+
+    /// <summary>The VALUES list for <see cref="Columns"/> with parameters numbered from <paramref name="first"/>.</summary>
+    public static string ValuesSql(int first) =>
+        $"${first}, ${first + 1}, ${first + 2}, ${first + 3}, ${first + 4}, ${first + 5}, ${first + 6}, 0";
+
+    /// <summary>Appends the seven parameters <see cref="ValuesSql"/> refers to.</summary>
+    public static void AddParameters<TEvent>(NpgsqlParameterCollection parameters, TEvent evt, Instant occurredAt)
+        where TEvent : IBookingEvent
+    {
+        var activity = Activity.Current;
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = evt.TenantId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = TEvent.WireName });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(evt, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(new NpgsqlParameter<Instant> { TypedValue = occurredAt });
+        parameters.Add(new NpgsqlParameter { Value = (object?)activity?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        parameters.Add(new NpgsqlParameter { Value = (object?)activity?.GetBaggageItem("correlation.id") ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
     }
 }

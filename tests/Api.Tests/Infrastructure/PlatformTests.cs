@@ -4,6 +4,7 @@ using System.Text.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingAws.Api.Tests.Platform;
@@ -24,6 +25,39 @@ public sealed class PlatformTests(ApiFactory api)
         Assert.True(readInRecovery, "the read context must be connected to a replica");
         Assert.False(writeInRecovery, "the write context must be connected to the primary");
         await Assert.ThrowsAsync<InvalidOperationException>(() => read.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task A_transaction_left_open_by_raw_BEGIN_is_rolled_back_when_its_connection_returns_to_the_pool()
+    {
+        // The hold path sends BEGIN/COMMIT inside its batches; if it throws between them, the pool (which
+        // keeps connections without DISCARD ALL) must still end that transaction and release its locks.
+        // Built as the app builds its data sources, with one connection so the second open gets the same one.
+        var primary = api.Services.GetRequiredService<IConfiguration>().GetConnectionString("Primary")!;
+        await using var db = DataServiceCollectionExtensions.BuildDataSource(primary + ";Maximum Pool Size=1", "rollback-test");
+        var marker = "rollback-" + Guid.NewGuid().ToString("N");
+        int firstPid;
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await using var pid = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", connection);
+            firstPid = (int)(await pid.ExecuteScalarAsync())!;
+            await using var batch = new Npgsql.NpgsqlBatch(connection)
+            {
+                BatchCommands = { new("BEGIN"), new($"CREATE TABLE \"{marker}\" (id int)") },
+            };
+            await batch.ExecuteNonQueryAsync();
+        }
+
+        await using var again = await db.OpenConnectionAsync();
+        await using var check = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid(), to_regclass($1) IS NULL, pg_current_xact_id_if_assigned() IS NULL", again)
+        {
+            Parameters = { new() { Value = marker } },
+        };
+        await using var reader = await check.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(firstPid, reader.GetInt32(0));
+        Assert.True(reader.GetBoolean(1), "the table created in the abandoned transaction must not exist");
+        Assert.True(reader.GetBoolean(2), "the reused connection must not still be inside the old transaction");
     }
 
     [Fact]

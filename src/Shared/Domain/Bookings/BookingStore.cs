@@ -62,10 +62,11 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var free = package.PriceMinor == 0;
         var expiresAt = free ? (Instant?)null : now + Duration.FromMinutes(tenant.Policy.HoldMinutes);
 
-        await using var tx = await connection.BeginTransactionAsync(ct);
-
-        // One round trip: an earlier answer for this key, the customer, the inventory locks and the
-        // allocations they guard.
+        // Two round trips hold the inventory lock: BEGIN + an earlier answer for this key, the customer, the
+        // locks and the allocations they guard; then the inserts + COMMIT. BEGIN and COMMIT travel inside
+        // those batches (not NpgsqlTransaction, whose commit is a round trip of its own) so the lock is
+        // released as soon as the server has the rows. If anything throws in between, returning the
+        // connection to the pool rolls the open transaction back.
         var uses = await LockAndReadUsesAsync(
             connection,
             tenant.Id,
@@ -75,17 +76,18 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
             null,
             now,
             ct,
-            Command("SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenant.Id, command.IdempotencyKey),
-            FindCustomer(tenant.Id, command.Customer));
-        if (uses.Leading[0] is { } stored)
+            beginTransaction: true,
+            KeyAndCustomer(tenant.Id, command));
+        var found = uses.Leading[0]!;
+        if (found[1] is int storedStatus)
         {
-            await tx.RollbackAsync(ct);
-            return (string)stored[2] == command.RequestHash
-                ? new HoldOutcome.Replayed((int)stored[0], (string)stored[1])
+            await RollbackAsync(connection, ct);
+            return (string)found[3] == command.RequestHash
+                ? new HoldOutcome.Replayed(storedStatus, (string)found[2])
                 : new HoldOutcome.KeyReusedWithDifferentRequest();
         }
 
-        var customerId = uses.Leading[1]?[0] as Guid?;
+        var customerId = found[0] as Guid?;
         if (customerId is null && command.Customer.CustomerId is null)
         {
             // A first-time guest: create the customer in this transaction.
@@ -95,12 +97,13 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
         if (customerId is null)
         {
+            await RollbackAsync(connection, ct);
             return new HoldOutcome.CustomerNotFound();
         }
 
         if (!Capacity.Fits(uses.Uses, uses.Allocations, from, to, command.Seats))
         {
-            await tx.RollbackAsync(ct);
+            await RollbackAsync(connection, ct);
 
             // A concurrent retry with the same key may have taken the last unit while this one waited for
             // the lock: the client's booking exists, so answer with it rather than 409.
@@ -126,24 +129,20 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         };
         var body = renderResponse(booking, tenant);
 
-        await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(InsertBooking(booking));
-        batch.BatchCommands.Add(InsertAllocations(booking, uses.Uses, from, to, expiresAt));
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(free
-            ? Outbox.Insert(new BookingConfirmed(Snapshot(booking), now.ToDateTimeOffset(), null, null), now)
-            : Outbox.Insert(new BookingHeld(Snapshot(booking), expiresAt!.Value.ToDateTimeOffset()), now));
-        batch.BatchCommands.Add(Command(
-            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, 201, $4, $5)",
-            tenant.Id, command.IdempotencyKey, command.RequestHash, body, now));
+            ? InsertHold(booking, uses.Uses, from, to, new BookingConfirmed(Snapshot(booking), now.ToDateTimeOffset(), null, null), command, body)
+            : InsertHold(booking, uses.Uses, from, to, new BookingHeld(Snapshot(booking), expiresAt!.Value.ToDateTimeOffset()), command, body));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         try
         {
             await batch.ExecuteNonQueryAsync(ct);
-            await tx.CommitAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_idempotency_keys")
         {
-            // The same key raced in from another request and won: answer as a replay of its result.
-            await tx.RollbackAsync(ct);
+            // The same key raced in from another request and won: answer as a replay of its result. The
+            // failed statement skipped the rest of the batch, COMMIT included, so the transaction is open.
+            await RollbackAsync(connection, ct);
             return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
         }
 
@@ -599,10 +598,17 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         Guid? excluding,
         Instant now,
         CancellationToken ct,
+        bool beginTransaction = false,
         params NpgsqlBatchCommand[] leading)
     {
         var ids = items.Select(i => i.Item).ToArray();
         await using var batch = new NpgsqlBatch(connection);
+        if (beginTransaction)
+        {
+            // Returns no result set, so the reader below never sees it.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        }
+
         foreach (var command in leading)
         {
             batch.BatchCommands.Add(command);
@@ -652,10 +658,59 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         return (uses, allocations, leadingRows);
     }
 
-    private static NpgsqlBatchCommand FindCustomer(Guid tenantId, BookingCustomer customer) =>
-        customer.CustomerId is { } id
-            ? Command("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2", id, tenantId)
-            : Command("SELECT id FROM customers WHERE tenant_id = $1 AND email = $2", tenantId, Email(customer));
+    /// <summary>One row: the customer's id (or null) and any earlier answer stored under the key (or nulls).</summary>
+    private static NpgsqlBatchCommand KeyAndCustomer(Guid tenantId, HoldCommand command)
+    {
+        const string Key = "FROM (VALUES (1)) AS one (x) LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.key = $2";
+        return command.Customer.CustomerId is { } id
+            ? Command($"SELECT (SELECT id FROM customers WHERE id = $3 AND tenant_id = $1), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, id)
+            : Command($"SELECT (SELECT id FROM customers WHERE tenant_id = $1 AND email = $3), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, Email(command.Customer));
+    }
+
+    /// <summary>
+    /// The hold's rows in one statement (fewer statements is most of what the database spends on a hold):
+    /// the booking, its allocations, the outbox event and the idempotency record. Foreign keys are checked
+    /// at the end of the statement, when the booking row exists.
+    /// </summary>
+    private static NpgsqlBatchCommand InsertHold<TEvent>(
+        Booking b, List<ItemUse> uses, Instant from, Instant to, TEvent evt, HoldCommand command, string body)
+        where TEvent : IBookingEvent
+    {
+        var insert = Command(
+            $"""
+            WITH booking AS (
+              INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz)),
+            allocations AS (
+              INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
+              SELECT $1, item, $2, units, $14, $15, $9::timestamptz FROM unnest($16::uuid[], $17::int[]) AS u (item, units)),
+            outbox AS (
+              INSERT INTO outbox_messages ({Outbox.Columns}) VALUES ({Outbox.ValuesSql(21)}))
+            INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($2, $18, $19, 201, $20, $12)
+            """,
+            b.Id,
+            b.TenantId,
+            b.PackageId,
+            b.CustomerId,
+            b.Status,
+            b.Seats,
+            b.StartsAt,
+            b.EndsAt,
+            (object?)b.ExpiresAt ?? DBNull.Value,
+            b.AmountMinor,
+            b.Currency,
+            b.CreatedAt,
+            (object?)b.ConfirmedAt ?? DBNull.Value,
+            from,
+            to,
+            uses.Select(u => u.InventoryItemId).ToArray(),
+            uses.Select(u => u.UnitsFor(b.Seats)).ToArray(),
+            command.IdempotencyKey,
+            command.RequestHash,
+            body);
+        Outbox.AddParameters(insert.Parameters, evt, b.CreatedAt);
+        return insert;
+    }
 
     private static string Email(BookingCustomer customer) => customer.Email!.Trim().ToLowerInvariant();
 
@@ -668,6 +723,12 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
         RETURNING id
         """;
+
+    private static async Task RollbackAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+        await rollback.ExecuteNonQueryAsync(ct);
+    }
 
     private static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {
@@ -775,25 +836,6 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         PaymentIntentId = r.IsDBNull(17) ? null : r.GetString(17),
         ReceiptNumber = r.IsDBNull(18) ? null : r.GetInt32(18),
     };
-
-    private static NpgsqlBatchCommand InsertBooking(Booking b) => Command(
-        """
-        INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
-        """,
-        b.Id,
-        b.TenantId,
-        b.PackageId,
-        b.CustomerId,
-        b.Status,
-        b.Seats,
-        b.StartsAt,
-        b.EndsAt,
-        (object?)b.ExpiresAt ?? DBNull.Value,
-        b.AmountMinor,
-        b.Currency,
-        b.CreatedAt,
-        (object?)b.ConfirmedAt ?? DBNull.Value);
 
     private static NpgsqlBatchCommand InsertAllocations(Booking b, List<ItemUse> uses, Instant from, Instant to, Instant? heldUntil) => Command(
         """
