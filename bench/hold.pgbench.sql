@@ -20,7 +20,15 @@ WITH b AS (
   RETURNING id, tenant_id, starts_at, ends_at, expires_at)
 INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
 SELECT b.id, (SELECT item FROM bench_items WHERE n = :n), b.tenant_id, 1, b.starts_at, b.ends_at, b.expires_at FROM b;
--- Written as already sent (same cost), so no relay publishes these stand-in events.
-INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, attempts, sent_at)
-SELECT gen_random_uuid(), tenant, 'booking.held.v1', jsonb_build_object('bookingId', gen_random_uuid(), 'bench', true), now(), 0, now() FROM bench_items WHERE n = :n;
+-- Unsent, with a payload of the API's shape and size, so the relay's partial index is paid for here
+-- too; the bench script marks these sent afterwards so no relay publishes them.
+INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, attempts)
+SELECT gen_random_uuid(), tenant, 'booking.held.v1',
+       jsonb_build_object('booking', jsonb_build_object('seats', 1, 'status', 'held', 'currency', 'GBP', 'tenantId', tenant,
+         'bookingId', gen_random_uuid(), 'packageId', package, 'customerId', customer, 'amountMinor', 1000,
+         'startsAt', base + make_interval(days => :day, mins => 540 + :slot * 30),
+         'endsAt', base + make_interval(days => :day, mins => 570 + :slot * 30)),
+         'tenantId', tenant, 'bookingId', gen_random_uuid(), 'expiresAt', now() + interval '10 minutes'),
+       now(), 0
+FROM bench_items WHERE n = :n;
 COMMIT;
