@@ -23,6 +23,25 @@ API_DIR="$PWD/src/Api/bin/Release/net10.0"
 ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
 
 PSQL=(psql "postgresql://bookingaws:bookingaws@127.0.0.1:${BOOKINGAWS_PG_PORT:-55432}/bookingaws" -X -q -v ON_ERROR_STOP=1)
+# Each run starts from the same state: earlier runs' tenants and everything they wrote are removed.
+delete_bench_tenants() { # SQL condition on tenants
+  "${PSQL[@]}" <<SQL
+CREATE TEMP TABLE gone AS SELECT id FROM tenants WHERE $1;
+DELETE FROM booking_allocations WHERE tenant_id IN (SELECT id FROM gone);
+DELETE FROM bookings WHERE tenant_id IN (SELECT id FROM gone);
+DELETE FROM outbox_messages WHERE tenant_id IN (SELECT id FROM gone);
+DELETE FROM idempotency_keys WHERE tenant_id IN (SELECT id FROM gone);
+DELETE FROM package_inventory WHERE package_id IN (SELECT id FROM packages WHERE tenant_id IN (SELECT id FROM gone));
+DELETE FROM tenants WHERE id IN (SELECT id FROM gone);
+SQL
+}
+# Vacuumed and analysed before each measured phase, so neither side inherits the other's dead rows.
+settle() {
+  "${PSQL[@]}" -c "UPDATE outbox_messages SET sent_at = now() WHERE sent_at IS NULL AND tenant_id IN (SELECT tenant FROM bench_items)" \
+    -c "VACUUM ANALYZE bookings, booking_allocations, outbox_messages, idempotency_keys, customers, inventory_items" >/dev/null
+}
+echo "== remove earlier bench tenants"
+delete_bench_tenants "slug LIKE 'bench-%'"
 SLUG="bench-$(date +%s)"
 BASE_EPOCH=$(date -u -d "$(date -u +%F)" +%s)
 echo "== seed tenant $SLUG: 20 packages, each with its own inventory item, and 100k existing bookings"
@@ -54,8 +73,8 @@ b AS (
   RETURNING id, tenant_id, package_id, starts_at, ends_at)
 INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to)
 SELECT b.id, i.item, b.tenant_id, 1, b.starts_at, b.ends_at FROM b JOIN bench_items i ON i.package = b.package_id;
-ANALYZE bookings; ANALYZE booking_allocations; ANALYZE inventory_items; ANALYZE idempotency_keys; ANALYZE customers;
 SQL
+settle
 PACKAGES=$(mktemp)
 "${PSQL[@]}" -At -c "SELECT package FROM bench_items ORDER BY n" >"$PACKAGES"
 
@@ -71,7 +90,7 @@ API_PID=$!
 cleanup() {
   kill $API_PID 2>/dev/null || true
   rm -f "$PACKAGES"
-  "${PSQL[@]}" -c "UPDATE outbox_messages SET sent_at = now() WHERE sent_at IS NULL AND tenant_id IN (SELECT tenant FROM bench_items)" >/dev/null || true
+  delete_bench_tenants "slug = '$SLUG'" >/dev/null || true
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done
@@ -91,6 +110,7 @@ done
 
 kill $API_PID 2>/dev/null || true
 wait $API_PID 2>/dev/null || true
+settle
 for c in 32 128; do
   [ "$RUN_PGBENCH" = 1 ] || { PG_TPS[$c]=0; continue; }
   out=$(PGPASSWORD=bookingaws pgbench -h 127.0.0.1 -p "${BOOKINGAWS_PG_PORT:-55432}" -U bookingaws -n -M prepared -c "$c" -j 2 -T "$DURATION" \
