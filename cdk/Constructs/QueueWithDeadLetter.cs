@@ -11,6 +11,9 @@ public sealed class QueueWithDeadLetterProps
 
     /// <summary>Receives before a message is judged poison and parked in the DLQ.</summary>
     public int MaxReceiveCount { get; init; } = 5;
+
+    /// <summary>How long an unhandled message is worth keeping.</summary>
+    public Duration RetentionPeriod { get; init; } = Duration.Days(4);
 }
 
 /// <summary>A work queue and its dead-letter queue, both encrypted, TLS-only, with long retention on the DLQ.</summary>
@@ -32,7 +35,7 @@ public sealed class QueueWithDeadLetter : Construct
         {
             Encryption = QueueEncryption.SQS_MANAGED,
             EnforceSSL = true,
-            RetentionPeriod = Duration.Days(4),
+            RetentionPeriod = props.RetentionPeriod,
             VisibilityTimeout = props.VisibilityTimeout,
             ReceiveMessageWaitTime = Duration.Seconds(20),
             DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = props.MaxReceiveCount },

@@ -21,12 +21,14 @@ public sealed class MessagingStack : Stack
     public QueueWithDeadLetter Notifications { get; }
     public QueueWithDeadLetter Analytics { get; }
     public QueueWithDeadLetter Payments { get; }
+    public QueueWithDeadLetter Availability { get; }
 
     public IReadOnlyDictionary<string, QueueWithDeadLetter> ByConcern => new Dictionary<string, QueueWithDeadLetter>
     {
         ["Notifications"] = Notifications,
         ["Analytics"] = Analytics,
         ["Payments"] = Payments,
+        ["Availability"] = Availability,
     };
 
     public MessagingStack(Construct scope, string id, MessagingStackProps props) : base(scope, id, props)
@@ -38,6 +40,14 @@ public sealed class MessagingStack : Stack
         {
             VisibilityTimeout = Duration.Seconds(120),
             MaxReceiveCount = 8,
+        });
+        // Live pushes to the portal: a push minutes late is worthless (clients refetch on reconnect), so
+        // they are kept briefly and tried a few times.
+        Availability = new QueueWithDeadLetter(this, "Availability", new QueueWithDeadLetterProps
+        {
+            VisibilityTimeout = Duration.Seconds(30),
+            MaxReceiveCount = 3,
+            RetentionPeriod = Duration.Minutes(5),
         });
 
         var schedulerRole = new Role(this, "SchedulerRole", new RoleProps

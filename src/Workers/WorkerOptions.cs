@@ -43,7 +43,7 @@ public sealed class ConsumerOptions
     /// Empty means notifications and analytics.</summary>
     public List<string> Queues { get; set; } = [];
 
-    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : ["notifications", "analytics", "payments"];
+    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : ["notifications", "analytics", "payments", "availability"];
 
     /// <summary>Messages handled at once per queue.</summary>
     [Range(1, 256)]

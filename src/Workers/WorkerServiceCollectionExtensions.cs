@@ -2,6 +2,7 @@ using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
+using BookingAws.Shared.Realtime;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
@@ -27,6 +28,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddPaymentWorkers(builder.Configuration);
         services.AddSqs();
         services.AddSesEmail();
+        services.AddAvailabilityPush(builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSingleton<QueueResolver>();
         services.AddSingleton<TemplateRenderer>();
         services.AddSingleton<OnceEmailSender>();
@@ -51,7 +53,12 @@ public static class WorkerServiceCollectionExtensions
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingRescheduled.WireName)
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingHeld.WireName)
             .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingExpired.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingCompleted.WireName);
+            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingCompleted.WireName)
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingHeld.WireName)
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingConfirmed.WireName)
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingCancelled.WireName)
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingExpired.WireName)
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingRescheduled.WireName);
         services.AddSingleton(registry);
         foreach (var handler in registry.HandlerTypes)
         {

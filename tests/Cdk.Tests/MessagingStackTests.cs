@@ -5,9 +5,9 @@ namespace BookingAws.Cdk.Tests;
 public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdPlatform>
 {
     [Fact]
-    public void There_are_three_queues_each_with_a_dead_letter_queue()
+    public void There_are_four_queues_each_with_a_dead_letter_queue()
     {
-        prod.Messaging.ResourceCountIs("AWS::SQS::Queue", 6);
+        prod.Messaging.ResourceCountIs("AWS::SQS::Queue", 8);
         var redriven = PlatformFixture.Resources(prod.Messaging, "AWS::SQS::Queue", new Dictionary<string, object>
         {
             ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
@@ -15,7 +15,7 @@ public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdP
                 ["RedrivePolicy"] = Match.ObjectLike(new Dictionary<string, object> { ["maxReceiveCount"] = Match.AnyValue() }),
             }),
         });
-        Assert.Equal(3, redriven.Count);
+        Assert.Equal(4, redriven.Count);
     }
 
     [Fact]
@@ -34,13 +34,13 @@ public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdP
         {
             ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["MessageRetentionPeriod"] = 1209600 }),
         });
-        Assert.Equal(3, dlqs.Count);
+        Assert.Equal(4, dlqs.Count);
     }
 
     [Fact]
     public void Queues_refuse_requests_without_tls()
     {
-        prod.Messaging.ResourceCountIs("AWS::SQS::QueuePolicy", 6);
+        prod.Messaging.ResourceCountIs("AWS::SQS::QueuePolicy", 8);
         prod.Messaging.HasResourceProperties("AWS::SQS::QueuePolicy", new Dictionary<string, object>
         {
             ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>

@@ -3,7 +3,7 @@
 // and their redrive policy is brought up to date.
 const endpoint = (process.env.Sqs__ServiceUrl ?? "http://127.0.0.1:59324").replace(/\/+$/, "");
 const maxReceiveCount = Number(process.env.BOOKINGAWS_SQS_MAX_RECEIVE_COUNT ?? 5);
-const concerns = (process.env.BOOKINGAWS_SQS_CONCERNS ?? "notifications,analytics,payments")
+const concerns = (process.env.BOOKINGAWS_SQS_CONCERNS ?? "notifications,analytics,payments,availability")
   .split(",")
   .map((c) => c.trim())
   .filter(Boolean);

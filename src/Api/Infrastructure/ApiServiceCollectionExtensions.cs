@@ -17,6 +17,7 @@ using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Messaging;
+using BookingAws.Shared.Realtime;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,6 +36,7 @@ public static class ApiServiceCollectionExtensions
 
         services.AddBookingData(configuration);
         services.AddRedis(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
+        services.AddAvailabilityPush(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSqs();
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
@@ -120,6 +122,16 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
+
+        // In AWS CloudFront serves the portal from S3. A self-hosted install without a CDN (and the browser
+        // tests) can point Portal:Root at the portal's build folder to serve it from the same origin.
+        if (app.Configuration["Portal:Root"] is { Length: > 0 } portalRoot && Directory.Exists(portalRoot))
+        {
+            var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(portalRoot));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -157,6 +169,7 @@ public static class ApiServiceCollectionExtensions
         api.MapBookingEndpoints(dashboard);
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
+        app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();
         return app;
     }
 }

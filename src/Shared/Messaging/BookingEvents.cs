@@ -85,13 +85,16 @@ public static class EventRoutes
     public const string Analytics = "analytics";
     public const string Payments = "payments";
 
+    /// <summary>Live availability pushes to the portal: every change that takes or frees capacity.</summary>
+    public const string Availability = "availability";
+
     private static readonly Dictionary<string, string[]> Routes = new(StringComparer.Ordinal)
     {
-        [BookingHeld.WireName] = [Analytics],
-        [BookingConfirmed.WireName] = [Notifications, Analytics],
-        [BookingCancelled.WireName] = [Notifications, Analytics, Payments],
-        [BookingExpired.WireName] = [Analytics, Payments],
-        [BookingRescheduled.WireName] = [Notifications, Analytics, Payments],
+        [BookingHeld.WireName] = [Analytics, Availability],
+        [BookingConfirmed.WireName] = [Notifications, Analytics, Availability],
+        [BookingCancelled.WireName] = [Notifications, Analytics, Payments, Availability],
+        [BookingExpired.WireName] = [Analytics, Payments, Availability],
+        [BookingRescheduled.WireName] = [Notifications, Analytics, Payments, Availability],
         [BookingCompleted.WireName] = [Analytics],
         [BookingReminderDue.WireName] = [Notifications],
         [PaymentRefunded.WireName] = [Notifications],

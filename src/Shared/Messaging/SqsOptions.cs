@@ -32,6 +32,9 @@ public sealed class QueueNames
 
     [Required]
     public string Payments { get; set; } = "bookingaws-payments";
+
+    [Required]
+    public string Availability { get; set; } = "bookingaws-availability";
 }
 
 public static class SqsServiceCollectionExtensions

@@ -15,6 +15,7 @@ public sealed class QueueResolver(IAmazonSQS sqs, IOptions<SqsOptions> options)
         EventRoutes.Notifications => options.Value.Queues.Notifications,
         EventRoutes.Analytics => options.Value.Queues.Analytics,
         EventRoutes.Payments => options.Value.Queues.Payments,
+        EventRoutes.Availability => options.Value.Queues.Availability,
         _ => throw new ArgumentOutOfRangeException(nameof(concern), concern, "Unknown queue concern."),
     };
 

@@ -44,12 +44,12 @@ public static class Platform
 
     public static BookingDbContext NewDbContext() => Services.Value.CreateScope().ServiceProvider.GetRequiredService<BookingDbContext>();
 
-    /// <summary>Creates a notifications and an analytics queue with a unique suffix, each with a DLQ after <paramref name="maxReceives"/>.</summary>
+    /// <summary>Creates each concern's queue with a unique suffix, each with a DLQ after <paramref name="maxReceives"/>.</summary>
     public static async Task<TestQueues> CreateQueuesAsync(int maxReceives = 5)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var names = new TestQueues($"t-{suffix}-notifications", $"t-{suffix}-analytics", $"t-{suffix}-payments");
-        foreach (var name in new[] { names.Notifications, names.Analytics, names.Payments })
+        var names = new TestQueues($"t-{suffix}-notifications", $"t-{suffix}-analytics", $"t-{suffix}-payments", $"t-{suffix}-availability");
+        foreach (var name in new[] { names.Notifications, names.Analytics, names.Payments, names.Availability })
         {
             var dlq = await Sqs.CreateQueueAsync($"{name}-dlq");
             var arn = (await Sqs.GetQueueAttributesAsync(dlq.QueueUrl, ["QueueArn"])).QueueARN;
@@ -131,6 +131,6 @@ public static class Platform
     private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 }
 
-public sealed record TestQueues(string Notifications, string Analytics, string Payments);
+public sealed record TestQueues(string Notifications, string Analytics, string Payments, string Availability);
 
 public sealed record Seed(Tenant Tenant, Package Package, Customer Customer);

@@ -22,6 +22,7 @@ public sealed class WorkerHost : IAsyncDisposable
         ["Sqs:Queues:Notifications"] = queues.Notifications,
         ["Sqs:Queues:Analytics"] = queues.Analytics,
         ["Sqs:Queues:Payments"] = queues.Payments,
+        ["Sqs:Queues:Availability"] = queues.Availability,
         ["Ses:ServiceUrl"] = sesUrl ?? Platform.SesUrl,
         ["Ses:Region"] = "us-east-1",
         ["Ses:FromAddress"] = "bookings@bookingaws.local",

@@ -1,0 +1,139 @@
+using System.Threading.Channels;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
+using BookingAws.Shared.Realtime;
+using BookingAws.Workers.Handlers;
+using BookingAws.Workers.Sqs;
+using BookingAws.Workers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+
+namespace BookingAws.Workers.Tests.Realtime;
+
+public sealed class AvailabilityPushTests
+{
+    [Fact]
+    public async Task A_booking_event_reaches_a_watching_client_connected_to_another_process_through_the_redis_backplane()
+    {
+        var queues = await Platform.CreateQueuesAsync();
+        var seed = await Platform.SeedAsync();
+        var other = await Platform.SeedAsync();
+        await using var hubHost = await HubHost.StartAsync();
+        var received = Channel.CreateUnbounded<AvailabilityChanged>();
+        await using var client = await hubHost.WatchAsync(seed.Tenant.Slug, received.Writer);
+
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 6, 1, 10, 0));
+        var otherBooking = await Platform.AddBookingAsync(other, Instant.FromUtc(2027, 6, 1, 10, 0));
+        await Platform.WriteOutboxAsync(new BookingRescheduled(
+            Platform.Snapshot(booking), new DateTimeOffset(2027, 5, 30, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 5, 30, 10, 0, 0, TimeSpan.Zero)));
+
+        // The real workers registration: relay → SQS availability queue → consumer → push handler.
+        await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id));
+        var first = await ReadAsync(received.Reader);
+        var second = await ReadAsync(received.Reader);
+
+        Assert.All([first, second], c => Assert.Equal((seed.Tenant.Id, seed.Package.Id), (c.TenantId, c.PackageId)));
+        Assert.Equal(booking.StartsAt.ToDateTimeOffset(), first.StartsAt);
+        Assert.Equal(booking.EndsAt.ToDateTimeOffset(), first.EndsAt);
+        Assert.Equal(new DateTimeOffset(2027, 5, 30, 9, 0, 0, TimeSpan.Zero), second.StartsAt);
+
+        // Another business's change is not sent to this watcher.
+        var otherHandler = ActivatorUtilities.CreateInstance<AvailabilityPushHandler>(workers.Services);
+        await otherHandler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(otherBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+        await Task.Delay(500);
+        Assert.False(received.Reader.TryRead(out _), "a watcher of one business must not hear about another's bookings");
+    }
+
+    [Fact]
+    public async Task Watching_an_unknown_business_is_refused()
+    {
+        await using var hubHost = await HubHost.StartAsync();
+        var error = await Assert.ThrowsAsync<HubException>(() => hubHost.WatchAsync("no-such-business-" + Guid.NewGuid().ToString("N")[..8], Channel.CreateUnbounded<AvailabilityChanged>().Writer));
+        Assert.Contains("No business", error.Message);
+    }
+
+    [Fact]
+    public async Task With_redis_down_a_push_is_dropped_without_failing_the_message()
+    {
+        var seed = await Platform.SeedAsync();
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 6, 2, 10, 0));
+        var services = new ServiceCollection().AddLogging();
+        services.AddAvailabilityPush("127.0.0.1:1,connectTimeout=200");
+        await using var provider = services.BuildServiceProvider();
+        var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
+
+        // Completes (the message is acknowledged): a late push is worth nothing, clients refetch on reconnect.
+        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(booking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+    }
+
+    private static IncomingMessage Message<TEvent>(TEvent evt)
+        where TEvent : IBookingEvent =>
+        new(Guid.NewGuid(), TEvent.WireName, evt.TenantId, System.Text.Json.JsonSerializer.Serialize(evt, Shared.Messaging.Outbox.Json), null, 1, "availability");
+
+    private static async Task<AvailabilityChanged> ReadAsync(ChannelReader<AvailabilityChanged> reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>The hub as the API hosts it (same type, same backplane), on its own Kestrel port: a separate
+    /// instance from the workers, so a delivery proves the fan-out went through Redis.</summary>
+    private sealed class HubHost(WebApplication app) : IAsyncDisposable
+    {
+        public static async Task<HubHost> StartAsync()
+        {
+            var builder = WebApplication.CreateBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Configuration["ConnectionStrings:Primary"] = Platform.Primary;
+            builder.Configuration["ConnectionStrings:Replica"] = Platform.Replica;
+            builder.Services.AddBookingData(builder.Configuration);
+            builder.Services.AddAvailabilityPush("127.0.0.1:56379");
+            var app = builder.Build();
+            app.UseWebSockets();
+            app.MapHub<AvailabilityHub>(AvailabilityHub.Path);
+            await app.StartAsync();
+            return new HubHost(app);
+        }
+
+        public async Task<HubConnection> WatchAsync(string slug, ChannelWriter<AvailabilityChanged> received)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var connection = new HubConnectionBuilder()
+                .WithUrl(address + AvailabilityHub.Path, o =>
+                {
+                    o.SkipNegotiation = true;
+                    o.Transports = HttpTransportType.WebSockets;
+                })
+                .Build();
+            connection.On<AvailabilityChanged>(AvailabilityHub.ChangedMethod, change => received.TryWrite(change));
+            await connection.StartAsync();
+            try
+            {
+                await connection.InvokeAsync("WatchTenant", slug);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+
+            return connection;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
