@@ -1,4 +1,5 @@
-// Sums the <Counters> of the TRX files given on the command line and prints "passed failed skipped".
+// Sums the <Counters> of the TRX files (and the <testsuites> totals of JUnit files, from the portal's
+// Vitest run) given on the command line and prints "passed failed skipped".
 // Errors, timeouts and aborts count as failures; tests that did not run count as skipped.
 import { readFileSync } from "node:fs";
 
@@ -6,7 +7,24 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const file of process.argv.slice(2)) {
-  const match = readFileSync(file, "utf8").match(/<Counters\b[^>]*>/);
+  const text = readFileSync(file, "utf8");
+  if (file.endsWith(".xml")) {
+    const suites = text.match(/<testsuites\b[^>]*>/);
+    if (!suites) {
+      console.error(`no <testsuites> in ${file}`);
+      failed += 1;
+      continue;
+    }
+    const attr = (name) => Number(suites[0].match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+    const cases = [...text.matchAll(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g)].map((m) => m[0]);
+    const caseSkipped = cases.filter((c) => /<skipped/.test(c)).length;
+    const fileFailed = attr("failures") + attr("errors");
+    failed += fileFailed;
+    skipped += caseSkipped;
+    passed += attr("tests") - fileFailed - caseSkipped;
+    continue;
+  }
+  const match = text.match(/<Counters\b[^>]*>/);
   if (!match) {
     console.error(`no <Counters> in ${file}`);
     failed += 1;

@@ -397,11 +397,35 @@ ensure_workers() {
 
 portal_healthy() { http_ok "http://127.0.0.1:$BOOKINGAWS_PORTAL_PORT/"; }
 
+# npm ci in portal/ when its lock file changed since the last install.
+ensure_portal_packages() {
+  local stamp="$PORTAL_DIR/node_modules/.bookingaws-lock.sha256" want
+  want="$(sha256sum "$PORTAL_DIR/package-lock.json" | cut -d' ' -f1)"
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && return 0
+  (cd "$PORTAL_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOGS_DIR/portal-npm.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/portal-npm.log"; die "npm ci in portal/ failed; see $LOGS_DIR/portal-npm.log"; }
+  printf '%s\n' "$want" >"$stamp"
+}
+
+# The production build the browser tests load (portal/dist), as CI and CloudFront would serve it.
+build_portal() {
+  ensure_portal_packages
+  (cd "$PORTAL_DIR" && npm run build) >"$LOGS_DIR/portal-build.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/portal-build.log"; die "portal build failed; see $LOGS_DIR/portal-build.log"; }
+}
+
+# Debian's Chromium for the Playwright tests (Playwright's own browser download needs the internet).
+ensure_browser() {
+  [[ -x "${BOOKINGAWS_CHROMIUM:-/usr/bin/chromium}" ]] && return 0
+  [[ "$(id -u)" == 0 ]] || die "the browser tests need Chromium; install it (apt-get install chromium) or run as root"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >"$LOGS_DIR/apt.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/apt.log"; die "apt-get update failed; see $LOGS_DIR/apt.log"; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >>"$LOGS_DIR/apt.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/apt.log"; die "apt-get install chromium failed; see $LOGS_DIR/apt.log"; }
+}
+
 start_portal() {
-  if [[ ! -d "$PORTAL_DIR/node_modules" ]]; then
-    (cd "$PORTAL_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOGS_DIR/portal-npm.log" 2>&1 ||
-      { show_log_tail "$LOGS_DIR/portal-npm.log"; die "npm ci in portal/ failed; see $LOGS_DIR/portal-npm.log"; }
-  fi
+  ensure_portal_packages
   # shellcheck disable=SC2016 # $1 and $2 expand in the inner shell
   start_background portal "$LOGS_DIR/portal.log" bash -c 'cd "$1" && exec npm run dev -- --host 127.0.0.1 --port "$2" --strictPort' \
     _ "$PORTAL_DIR" "$BOOKINGAWS_PORTAL_PORT"

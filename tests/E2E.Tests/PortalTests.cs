@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BookingAws.E2E.Tests;
+
+public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFixture>
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task A_customer_sees_another_booking_take_seats_live_then_books_the_rest_of_the_slot()
+    {
+        var business = await platform.CreateBusinessAsync(units: 3);
+        using var workers = await platform.StartWorkersAsync(business);
+        var slot = await TomorrowAtTenAsync(business);
+
+        var page = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
+        await page.GotoAsync($"/?business={business.Slug}");
+        await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("live", new() { Timeout = 20_000 });
+        await page.GetByTestId("package").First.ClickAsync();
+        var slotButton = page.Locator($"[data-testid=slot][data-starts-at=\"{slot}\"]");
+        await Expect(slotButton).ToHaveAttributeAsync("data-remaining", "3");
+
+        // Someone else books one seat of that slot; the open page learns of it without a reload.
+        var other = await platform.CreateClient().SendAsync(Hold(business, slot, seats: 1, "other@example.test"));
+        Assert.True(other.IsSuccessStatusCode, await other.Content.ReadAsStringAsync());
+        await Expect(slotButton).ToHaveAttributeAsync("data-remaining", "2", Live);
+
+        // Book the two seats that are left from the page.
+        await slotButton.ClickAsync();
+        await page.GetByLabel("Seats").FillAsync("2");
+        await page.GetByLabel("Name").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Email").FillAsync("ada@example.test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();
+
+        var confirmed = page.GetByTestId("booking-confirmed");
+        await Expect(confirmed).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var bookingId = await confirmed.GetAttributeAsync("data-booking-id");
+        Assert.True(Guid.TryParse(bookingId, out _), $"the confirmation names the booking (got '{bookingId}')");
+
+        // The slot is now full, in the API and on the page.
+        Assert.Equal(0, await RemainingAsync(business, slot));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book another" }).ClickAsync();
+        await Expect(slotButton).ToHaveAttributeAsync("data-remaining", "0", Live);
+        await Expect(slotButton).ToBeDisabledAsync();
+    }
+
+    [Fact]
+    public async Task A_full_slot_booked_from_a_stale_page_shows_the_conflict_and_keeps_the_form()
+    {
+        var business = await platform.CreateBusinessAsync(units: 1);
+        var slot = await TomorrowAtTenAsync(business);
+
+        // No workers here: the page cannot hear about the other booking and still offers the slot.
+        var page = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
+        await page.GotoAsync($"/?business={business.Slug}");
+        await page.GetByTestId("package").First.ClickAsync();
+        var slotButton = page.Locator($"[data-testid=slot][data-starts-at=\"{slot}\"]");
+        await Expect(slotButton).ToHaveAttributeAsync("data-remaining", "1");
+        await slotButton.ClickAsync();
+
+        var other = await platform.CreateClient().SendAsync(Hold(business, slot, seats: 1, "first@example.test"));
+        Assert.True(other.IsSuccessStatusCode, await other.Content.ReadAsStringAsync());
+
+        await page.GetByLabel("Name").FillAsync("Late Comer");
+        await page.GetByLabel("Email").FillAsync("late@example.test");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not enough left", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("booking-confirmed")).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Email")).ToHaveValueAsync("late@example.test");
+    }
+
+    private async Task<string> TomorrowAtTenAsync(Business business)
+    {
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd");
+        var availability = await platform.CreateClient().GetFromJsonAsync<JsonElement>(
+            $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={tomorrow}&to={tomorrow}");
+        return availability.GetProperty("slots").EnumerateArray()
+            .Select(s => s.GetProperty("startsAt").GetString()!)
+            .First(s => s.Contains("T10:00", StringComparison.Ordinal));
+    }
+
+    private async Task<int> RemainingAsync(Business business, string slot)
+    {
+        var date = slot[..10];
+        var availability = await platform.CreateClient().GetFromJsonAsync<JsonElement>(
+            $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={date}&to={date}");
+        return availability.GetProperty("slots").EnumerateArray().Single(s => s.GetProperty("startsAt").GetString() == slot).GetProperty("remainingSeats").GetInt32();
+    }
+
+    private static HttpRequestMessage Hold(Business business, string slot, int seats, string email)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{business.Slug}/bookings")
+        {
+            Content = JsonContent.Create(new { packageId = business.PackageId, startsAt = slot, seats, customer = new { name = "Other", email } }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return request;
+    }
+}
