@@ -248,7 +248,7 @@ function syncSelectedSlot() {
   const max = Math.max(1, Math.min(pkg.maxSeats, remaining));
   seatsInput().max = String(max);
   $("seats-hint").textContent = remaining > 0 ? `1 to ${max}` : "No seats are left at this time — please choose another.";
-  $("booking-summary").textContent = `${pkg.name} · ${formatDayLabel(selected.startsAtLocal.slice(0, 10))} at ${formatLocalTime(selected.startsAtLocal)} · ${formatMoney(pkg.priceMinor, pkg.currency)} per seat`;
+  $("booking-summary").textContent = `${pkg.name} · ${formatDayLabel(selected.startsAtLocal.slice(0, 10))} at ${formatLocalTime(selected.startsAtLocal)} · ${pkg.priceMinor === 0 ? "Free" : `${formatMoney(pkg.priceMinor, pkg.currency)} per seat`}`;
 }
 
 function closeForm() {
@@ -378,7 +378,7 @@ function paymentBlock(booking: Booking, payment: Payment): HTMLElement {
   if (payment.status === "ready" && payment.clientSecret) {
     if (!stripeKey) {
       block.append(
-        el("p", {}, "Payment is handled by the local Stripe emulator in development."),
+        el("p", {}, "Payment is handled by the local Stripe emulator in development"),
         el("p", {}, "PaymentIntent: ", el("code", { class: "payment-intent" }, payment.paymentIntentId ?? "")),
       );
       return block;
@@ -408,7 +408,7 @@ function paymentBlock(booking: Booking, payment: Payment): HTMLElement {
 
   // The hold stands while Stripe is unreachable; retrying reuses the same PaymentIntent server-side.
   const retry = el("button", { type: "button", class: "primary" }, "Retry payment");
-  block.append(el("p", {}, "Payment could not be started."), error, retry);
+  block.append(el("p", {}, "Payment could not be started"), error, retry);
   retry.addEventListener("click", async () => {
     if (!payment.retryUrl) return;
     retry.disabled = true;
