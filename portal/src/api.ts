@@ -1,0 +1,107 @@
+// Thin client for the public API. All URLs are same-origin and relative: Vite proxies them
+// in development and CloudFront routes them to the API in production.
+import type { Slot } from "./format";
+import { parseProblem, type Problem } from "./problem";
+
+export interface CatalogPackage {
+  id: string;
+  name: string;
+  description: string | null;
+  durationMinutes: number;
+  priceMinor: number;
+  currency: string;
+  maxSeats: number;
+}
+
+export interface Catalog {
+  slug: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  packages: CatalogPackage[];
+}
+
+export interface Availability {
+  packageId: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  slots: Slot[];
+}
+
+export interface Payment {
+  status: "ready" | "unavailable" | string;
+  paymentIntentId: string | null;
+  clientSecret: string | null;
+  retryUrl: string | null;
+}
+
+export interface Booking {
+  id: string;
+  status: "confirmed" | "held" | string;
+  packageId: string;
+  seats: number;
+  startsAt: string;
+  endsAt: string;
+  startsAtLocal: string;
+  timeZone: string;
+  expiresAt: string | null;
+  amountMinor: number;
+  currency: string;
+  payment?: Payment | null;
+}
+
+export interface BookingRequest {
+  packageId: string;
+  startsAt: string;
+  seats: number;
+  customer: { name: string; email: string };
+}
+
+/** The server answered with an error; `problem` is ready to show. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+/** No answer at all (offline, connection reset): the request may or may not have happened. */
+export class NetworkError extends Error {}
+
+async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { Accept: "application/json", ...init.headers } });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new NetworkError("Could not reach the server. Check your connection and try again.");
+  }
+  if (!res.ok) {
+    const body: unknown = await res.json().catch(() => undefined);
+    throw new ApiError(parseProblem(res.status, body));
+  }
+  return (await res.json()) as T;
+}
+
+const tenant = (slug: string) => `/api/v1/tenants/${encodeURIComponent(slug)}`;
+
+export function getCatalog(slug: string): Promise<Catalog> {
+  return request(`${tenant(slug)}/catalog`);
+}
+
+export function getAvailability(slug: string, packageId: string, from: string, to: string, signal?: AbortSignal): Promise<Availability> {
+  const q = new URLSearchParams({ from, to });
+  return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal });
+}
+
+export function createBooking(slug: string, body: string, idempotencyKey: string): Promise<Booking> {
+  return request(`${tenant(slug)}/bookings`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+    body,
+  });
+}
+
+export function retryPayment(retryUrl: string): Promise<Payment> {
+  return request(retryUrl, { method: "POST" });
+}

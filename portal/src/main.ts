@@ -1,0 +1,446 @@
+import "./style.css";
+import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
+import {
+  formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, groupByDay, pushOverlapsRange,
+  shiftWeek, todayIn, weekFrom, type DateRange, type LocalDate, type Slot,
+} from "./format";
+import { SubmissionKeys } from "./idempotency";
+import { startLive, type LiveStatus } from "./live";
+import type { FormField, Problem } from "./problem";
+import { loadStripe } from "./stripe";
+
+const params = new URLSearchParams(location.search);
+// `||`, not `??`: an empty ?business= or empty variable should fall back too.
+const slug = params.get("business")?.trim() || import.meta.env.VITE_DEFAULT_BUSINESS || "demo";
+const stripeKey = import.meta.env.VITE_STRIPE_PUBLISHABLE_KEY;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Small element builder: keeps rendering readable without a framework. */
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | boolean | undefined> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (name === "class") node.className = String(value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  node.append(...children);
+  return node;
+}
+
+function show(id: string, visible: boolean) {
+  $(id).hidden = !visible;
+}
+
+// ---- State ----------------------------------------------------------------------------
+
+let catalog: Catalog | undefined;
+let today: LocalDate = "";
+let pkg: CatalogPackage | undefined;
+let range: DateRange = { from: "", to: "" };
+let slots: Slot[] = [];
+let selected: Slot | undefined;
+let showingResult = false;
+let submitting = false;
+const keys = new SubmissionKeys();
+
+// ---- Live indicator -----------------------------------------------------------------
+
+function setLiveStatus(status: LiveStatus) {
+  $("live-status").textContent = status;
+  $("live-status").parentElement!.dataset.state = status;
+  show("live-hint", status === "offline");
+}
+
+// ---- Catalog ------------------------------------------------------------------------
+
+async function init() {
+  const returned = params.get("booking") && params.get("redirect_status");
+  if (returned) showStripeReturn(params.get("redirect_status")!);
+
+  try {
+    catalog = await getCatalog(slug);
+  } catch (err) {
+    $("business-name").textContent = "Booking";
+    setLiveStatus("offline");
+    const message = err instanceof ApiError && err.problem.status === 404
+      ? `We could not find the business “${slug}”. Check the link you were given.`
+      : err instanceof Error ? err.message : "Something went wrong.";
+    showPageError(message);
+    return;
+  }
+
+  document.title = `Book — ${catalog.name}`;
+  $("business-name").textContent = catalog.name;
+  today = todayIn(catalog.timeZone);
+  renderPackages();
+
+  startLive({
+    slug,
+    onStatus: setLiveStatus,
+    onChange: (push) => {
+      if (pkg && !showingResult && catalog && pushOverlapsRange(push, range, catalog.timeZone)) scheduleRefresh();
+    },
+    // Pushes sent while disconnected are lost, so catch up whenever watching (re)starts.
+    onWatching: () => {
+      if (pkg && !showingResult) scheduleRefresh();
+    },
+  });
+}
+
+function showPageError(message: string) {
+  const box = $("page-error");
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function showStripeReturn(status: string) {
+  const notice = $("notice");
+  notice.textContent =
+    status === "succeeded" ? "Thank you — your payment was received. A confirmation email is on its way."
+    : status === "processing" ? "Your payment is being processed. We will email you as soon as it is confirmed."
+    : "Your payment did not go through. Your time stays held for a short while — you can book again below.";
+  notice.hidden = false;
+  // Drop Stripe's query parameters so a reload does not show the notice again.
+  history.replaceState(null, "", `${location.pathname}?business=${encodeURIComponent(slug)}`);
+}
+
+function renderPackages() {
+  const list = $("packages");
+  list.replaceChildren(
+    ...catalog!.packages.map((p) => {
+      const button = el(
+        "button",
+        { type: "button", class: "package", "data-testid": "package", "data-package-id": p.id, "aria-pressed": "false" },
+        el("span", { class: "package-name" }, p.name),
+        ...(p.description ? [el("span", { class: "package-desc" }, p.description)] : []),
+        el("span", { class: "package-meta" }, `${formatDuration(p.durationMinutes)} · ${formatMoney(p.priceMinor, p.currency)}`),
+      );
+      button.addEventListener("click", () => choosePackage(p));
+      return el("li", {}, button);
+    }),
+  );
+  if (catalog!.packages.length === 0) list.replaceChildren(el("li", { class: "muted" }, "Nothing can be booked online right now."));
+  show("packages-section", true);
+}
+
+function choosePackage(p: CatalogPackage) {
+  pkg = p;
+  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-testid=package]")) {
+    b.setAttribute("aria-pressed", String(b.dataset.packageId === p.id));
+  }
+  range = weekFrom(today);
+  slots = [];
+  closeForm();
+  $("availability-title").textContent = `Pick a time — ${p.name}`;
+  show("availability-section", true);
+  void loadAvailability(true);
+}
+
+// ---- Availability -------------------------------------------------------------------
+
+let inFlight: AbortController | undefined;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Bursts of pushes (e.g. a batch of expiries) become one refetch. */
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void loadAvailability(false), 250);
+}
+
+async function loadAvailability(fresh: boolean) {
+  if (!pkg || !catalog) return;
+  inFlight?.abort(); // only the newest answer may be drawn
+  const controller = (inFlight = new AbortController());
+  const status = $("availability-status");
+  renderWeekNav();
+  if (fresh) {
+    status.textContent = "Loading times…";
+    $("days").replaceChildren();
+  }
+  $("days").setAttribute("aria-busy", "true");
+  try {
+    const result = await getAvailability(slug, pkg.id, range.from, range.to, controller.signal);
+    if (controller.signal.aborted) return;
+    status.textContent = "";
+    // Skip redrawing identical data so live refetches do not disturb the page.
+    const changed = fresh || JSON.stringify(result.slots) !== JSON.stringify(slots);
+    slots = result.slots;
+    if (changed) renderSlots();
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    if (fresh) $("days").replaceChildren();
+    status.textContent = err instanceof Error ? err.message : "Could not load times.";
+  } finally {
+    if (inFlight === controller) $("days").removeAttribute("aria-busy");
+  }
+}
+
+function renderWeekNav() {
+  $<HTMLButtonElement>("prev-week").disabled = range.from <= today;
+  $("range-label").textContent = `${formatDayLabel(range.from)} – ${formatDayLabel(range.to)}`;
+}
+
+function renderSlots() {
+  const days = groupByDay(slots, range).map((day) =>
+    el(
+      "section",
+      { class: "day", "aria-label": formatDayLabel(day.date) },
+      el("h3", {}, formatDayLabel(day.date)),
+      day.slots.length === 0
+        ? el("p", { class: "muted" }, "No times")
+        : el("ul", { class: "slots" }, ...day.slots.map((s) => el("li", {}, slotButton(s)))),
+    ),
+  );
+  $("days").replaceChildren(...days);
+  syncSelectedSlot();
+}
+
+function slotButton(s: Slot) {
+  const button = el(
+    "button",
+    {
+      type: "button",
+      class: "slot",
+      "data-testid": "slot",
+      "data-starts-at": s.startsAt,
+      "data-remaining": s.remainingSeats,
+      "aria-pressed": String(selected?.startsAt === s.startsAt),
+      disabled: s.remainingSeats <= 0,
+    },
+    el("span", { class: "slot-time" }, formatLocalTime(s.startsAtLocal)),
+    el("span", { class: "slot-left" }, `${s.remainingSeats} left`),
+  );
+  button.addEventListener("click", () => chooseSlot(s));
+  return button;
+}
+
+function moveWeek(weeks: number) {
+  range = shiftWeek(range, weeks, today);
+  void loadAvailability(true);
+}
+
+// ---- Booking form -------------------------------------------------------------------
+
+const seatsInput = () => $<HTMLInputElement>("seats");
+
+function chooseSlot(s: Slot) {
+  selected = s;
+  for (const b of document.querySelectorAll<HTMLButtonElement>("[data-testid=slot]")) {
+    b.setAttribute("aria-pressed", String(b.dataset.startsAt === s.startsAt));
+  }
+  clearFormErrors();
+  seatsInput().value = "1";
+  syncSelectedSlot();
+  show("booking-section", true);
+  $("booking-title").focus();
+}
+
+/** Keeps the form's summary and seat limit in step with the latest availability. */
+function syncSelectedSlot() {
+  if (!selected || !pkg || !catalog) return;
+  const current = slots.find((s) => s.startsAt === selected!.startsAt);
+  const remaining = current?.remainingSeats ?? 0;
+  const max = Math.max(1, Math.min(pkg.maxSeats, remaining));
+  seatsInput().max = String(max);
+  $("seats-hint").textContent = remaining > 0 ? `1 to ${max}` : "No seats are left at this time — please choose another.";
+  $("booking-summary").textContent = `${pkg.name} · ${formatDayLabel(selected.startsAtLocal.slice(0, 10))} at ${formatLocalTime(selected.startsAtLocal)} · ${pkg.priceMinor === 0 ? "Free" : `${formatMoney(pkg.priceMinor, pkg.currency)} per seat`}`;
+}
+
+function closeForm() {
+  selected = undefined;
+  for (const b of document.querySelectorAll("[data-testid=slot]")) b.setAttribute("aria-pressed", "false");
+  show("booking-section", false);
+  clearFormErrors();
+}
+
+const FIELD_INPUT: Record<FormField, string> = { seats: "seats", name: "name", email: "email" };
+
+function clearFormErrors() {
+  for (const field of Object.values(FIELD_INPUT)) {
+    $(`${field}-error`).hidden = true;
+    $(`${field}-error`).textContent = "";
+    $(field).removeAttribute("aria-invalid");
+  }
+  show("form-error", false);
+}
+
+function showProblem(problem: Problem) {
+  for (const [field, messages] of Object.entries(problem.fieldErrors) as [FormField, string[]][]) {
+    const id = FIELD_INPUT[field];
+    $(`${id}-error`).textContent = messages.join(" ");
+    $(`${id}-error`).hidden = false;
+    $(id).setAttribute("aria-invalid", "true");
+  }
+  showFormError(problem.message);
+  const firstInvalid = Object.keys(problem.fieldErrors)[0] as FormField | undefined;
+  if (firstInvalid) $(FIELD_INPUT[firstInvalid]).focus();
+}
+
+function showFormError(message: string) {
+  $("form-error").textContent = message;
+  show("form-error", true);
+}
+
+async function submitBooking(event: SubmitEvent) {
+  event.preventDefault();
+  if (submitting || !selected || !pkg) return;
+  clearFormErrors();
+  const email = $<HTMLInputElement>("email").value.trim();
+  const body = JSON.stringify({
+    packageId: pkg.id,
+    startsAt: selected.startsAt,
+    seats: Number(seatsInput().value),
+    customer: { name: $<HTMLInputElement>("name").value.trim(), email },
+  });
+  const key = keys.keyFor(body);
+  setSubmitting(true);
+  try {
+    const booking = await createBooking(slug, body, key);
+    keys.settled();
+    showResult(booking, email);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      // A 5xx may still have created the booking: keep the key so a retry cannot double-book.
+      if (err.problem.status < 500) keys.settled();
+      showProblem(err.problem);
+      if (err.problem.status === 409 || err.problem.status === 422) void loadAvailability(false);
+    } else if (err instanceof NetworkError) {
+      showFormError(`${err.message} Press Book again to retry.`);
+    } else {
+      showFormError("Something went wrong. Please try again.");
+    }
+  } finally {
+    setSubmitting(false);
+  }
+}
+
+function setSubmitting(on: boolean) {
+  submitting = on;
+  const button = $<HTMLButtonElement>("book");
+  button.disabled = on;
+  button.setAttribute("aria-busy", String(on));
+}
+
+// ---- Result -------------------------------------------------------------------------
+
+function showResult(booking: Booking, email: string) {
+  showingResult = true;
+  show("packages-section", false);
+  show("availability-section", false);
+  show("booking-section", false);
+  const tz = booking.timeZone || catalog!.timeZone;
+  const when = formatInZone(booking.startsAt, tz);
+  const amount = formatMoney(booking.amountMinor, booking.currency);
+  const seats = `${booking.seats} ${booking.seats === 1 ? "seat" : "seats"}`;
+
+  let card: HTMLElement;
+  if (booking.status === "confirmed") {
+    card = el(
+      "div",
+      { class: "result confirmed", "data-testid": "booking-confirmed", "data-booking-id": booking.id },
+      el("h2", { id: "result-title", tabindex: -1 }, "You're booked!"),
+      el("p", {}, `${pkg?.name ?? "Your booking"} on ${when}.`),
+      el("p", {}, `${seats} · ${amount}`),
+      el("p", {}, `A confirmation email is on its way${email ? ` to ${email}` : ""}.`),
+    );
+  } else {
+    const until = booking.expiresAt ? formatInZone(booking.expiresAt, tz, undefined, false) : undefined;
+    card = el(
+      "div",
+      { class: "result held", "data-testid": "booking-held", "data-booking-id": booking.id },
+      el("h2", { id: "result-title", tabindex: -1 }, "Your time is held"),
+      el("p", {}, `${pkg?.name ?? "Your booking"} on ${when} · ${seats} · ${amount}.`),
+      el("p", {}, until ? `We are holding it for you until ${until}. Complete payment to confirm it.` : "Complete payment to confirm it."),
+    );
+    if (booking.payment) card.append(paymentBlock(booking, booking.payment));
+  }
+
+  const again = el("button", { type: "button", class: "secondary" }, "Book another");
+  again.addEventListener("click", bookAnother);
+  $("result-section").replaceChildren(card, again);
+  show("result-section", true);
+  $("result-title").focus();
+}
+
+function paymentBlock(booking: Booking, payment: Payment): HTMLElement {
+  const block = el("div", { class: "payment" });
+  const error = el("p", { class: "error-box", role: "alert", hidden: true });
+  const fail = (message: string) => {
+    error.textContent = message;
+    error.hidden = false;
+  };
+
+  if (payment.status === "ready" && payment.clientSecret) {
+    if (!stripeKey) {
+      block.append(
+        el("p", {}, "Payment is handled by the local Stripe emulator in development"),
+        el("p", {}, "PaymentIntent: ", el("code", { class: "payment-intent" }, payment.paymentIntentId ?? "")),
+      );
+      return block;
+    }
+    const mount = el("div", { class: "payment-element" });
+    const pay = el("button", { type: "button", class: "primary", disabled: true }, "Pay");
+    block.append(mount, error, pay);
+    loadStripe(stripeKey)
+      .then((stripe) => {
+        const elements = stripe.elements({ clientSecret: payment.clientSecret! });
+        elements.create("payment").mount(mount);
+        pay.disabled = false;
+        pay.addEventListener("click", async () => {
+          pay.disabled = true;
+          error.hidden = true;
+          const returnUrl = new URL(location.pathname, location.origin);
+          returnUrl.search = new URLSearchParams({ business: slug, booking: booking.id }).toString();
+          // On success Stripe redirects away; we only get here with an error.
+          const { error: e } = await stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl.toString() } });
+          if (e) fail(e.message ?? "The payment did not go through.");
+          pay.disabled = false;
+        });
+      })
+      .catch((e: unknown) => fail(e instanceof Error ? e.message : "Could not load the payment form."));
+    return block;
+  }
+
+  // The hold stands while Stripe is unreachable; retrying reuses the same PaymentIntent server-side.
+  const retry = el("button", { type: "button", class: "primary" }, "Retry payment");
+  block.append(el("p", {}, "Payment could not be started"), error, retry);
+  retry.addEventListener("click", async () => {
+    if (!payment.retryUrl) return;
+    retry.disabled = true;
+    error.hidden = true;
+    try {
+      const next = await retryPayment(payment.retryUrl);
+      block.replaceWith(paymentBlock(booking, { ...next, retryUrl: next.retryUrl ?? payment.retryUrl }));
+    } catch (e) {
+      fail(e instanceof Error ? e.message : "Payment could not be started.");
+      retry.disabled = false;
+    }
+  });
+  return block;
+}
+
+function bookAnother() {
+  showingResult = false;
+  show("result-section", false);
+  $("result-section").replaceChildren();
+  $<HTMLFormElement>("booking-form").reset();
+  closeForm();
+  show("packages-section", true);
+  show("availability-section", !!pkg);
+  if (pkg) {
+    void loadAvailability(false);
+    $("availability-title").scrollIntoView({ block: "start" });
+  }
+}
+
+// ---- Wiring -------------------------------------------------------------------------
+
+$("prev-week").addEventListener("click", () => moveWeek(-1));
+$("next-week").addEventListener("click", () => moveWeek(1));
+$<HTMLFormElement>("booking-form").addEventListener("submit", (e) => void submitBooking(e));
+void init();
