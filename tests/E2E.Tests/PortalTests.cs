@@ -41,7 +41,7 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
         Assert.True(Guid.TryParse(bookingId, out _), $"the confirmation names the booking (got '{bookingId}')");
 
         // The slot is now full, in the API and on the page.
-        Assert.Equal(0, await RemainingAsync(business, slot));
+        await AvailabilityAsync(business, slot[..10], a => Remaining(a, slot) == 0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Book another" }).ClickAsync();
         await Expect(slotButton).ToHaveAttributeAsync("data-remaining", "0", Live);
         await Expect(slotButton).ToBeDisabledAsync();
@@ -76,19 +76,39 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
     private async Task<string> TomorrowAtTenAsync(Business business)
     {
         var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd");
-        var availability = await platform.CreateClient().GetFromJsonAsync<JsonElement>(
-            $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={tomorrow}&to={tomorrow}");
-        return availability.GetProperty("slots").EnumerateArray()
-            .Select(s => s.GetProperty("startsAt").GetString()!)
-            .First(s => s.Contains("T10:00", StringComparison.Ordinal));
+        string? slot = null;
+        await AvailabilityAsync(business, tomorrow, a =>
+        {
+            slot = a.GetProperty("slots").EnumerateArray()
+                .Select(s => s.GetProperty("startsAt").GetString()!)
+                .FirstOrDefault(s => s.Contains("T10:00", StringComparison.Ordinal));
+            return slot is not null;
+        });
+        return slot!;
     }
 
-    private async Task<int> RemainingAsync(Business business, string slot)
+    private static int Remaining(JsonElement availability, string slot) =>
+        availability.GetProperty("slots").EnumerateArray().Single(s => s.GetProperty("startsAt").GetString() == slot).GetProperty("remainingSeats").GetInt32();
+
+    /// <summary>Anonymous reads come from the replica, which may be a moment behind the writes just made:
+    /// asks until <paramref name="until"/> holds, for up to 10 s.</summary>
+    private async Task AvailabilityAsync(Business business, string date, Func<JsonElement, bool> until)
     {
-        var date = slot[..10];
-        var availability = await platform.CreateClient().GetFromJsonAsync<JsonElement>(
-            $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={date}&to={date}");
-        return availability.GetProperty("slots").EnumerateArray().Single(s => s.GetProperty("startsAt").GetString() == slot).GetProperty("remainingSeats").GetInt32();
+        var url = $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={date}&to={date}";
+        string last = "";
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var response = await platform.CreateClient().GetAsync(url);
+            last = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && until(JsonDocument.Parse(last).RootElement))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"availability never reached the expected state; last answer: {last}");
     }
 
     private static HttpRequestMessage Hold(Business business, string slot, int seats, string email)
