@@ -89,7 +89,7 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         })).Value;
         var metrics = policy["Properties"]!["TargetTrackingConfiguration"]!["CustomizedMetricSpecification"]!["Metrics"]!.AsArray();
         var expression = metrics.Single(m => m!["Expression"] is not null)!["Expression"]!.ToString();
-        Assert.Equal("(q0 + q1 + q2) / workers", expression);
+        Assert.Equal("(q0 + q1 + q2 + q3) / workers", expression);
         Assert.Equal(200, (int)policy["Properties"]!["TargetTrackingConfiguration"]!["TargetValue"]!);
     }
 

@@ -46,7 +46,7 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
                 ["ComparisonOperator"] = "GreaterThanThreshold",
             }),
         });
-        Assert.Equal(3, alarms.Count);
+        Assert.Equal(4, alarms.Count);
     }
 
     [Fact]
