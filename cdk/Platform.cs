@@ -92,6 +92,7 @@ public sealed class Platform
             ApiOriginDomain = stage.OriginDomainName ?? compute.LoadBalancer.LoadBalancerDnsName,
             ApiOriginHttps = compute.Https,
             WebAclArn = waf.WebAcl.AttrArn,
+            PortalBundle = Context("portalBundle"),
         });
         var observability = new ObservabilityStack(app, $"{prefix}-Observability", new ObservabilityStackProps
         {

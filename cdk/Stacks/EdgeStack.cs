@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.CloudFront;
 using Amazon.CDK.AWS.CloudFront.Origins;
 using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.S3.Deployment;
 using Constructs;
 
 namespace BookingAws.Cdk.Stacks;
@@ -14,6 +15,9 @@ public sealed class EdgeStackProps : StackProps
     public required string ApiOriginDomain { get; init; }
     public required bool ApiOriginHttps { get; init; }
     public required string WebAclArn { get; init; }
+
+    /// <summary>The portal's build folder (portal/dist); when given, deploys upload it and invalidate the cache.</summary>
+    public string? PortalBundle { get; init; }
 }
 
 /// <summary>Portal bucket and the CloudFront distribution in front of both the portal and the API.</summary>
@@ -146,6 +150,26 @@ public sealed class EdgeStack : Stack
                 "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in the README deploy section); prod sets both.");
         }
 
+        if (props.PortalBundle is { } portal)
+        {
+            // index.html is cached at the edge like any file, so every upload is followed by an invalidation.
+            _ = new BucketDeployment(this, "PortalDeployment", new BucketDeploymentProps
+            {
+                Sources = [Source.Asset(portal)],
+                DestinationBucket = PortalBucket,
+                Distribution = Distribution,
+                DistributionPaths = ["/*"],
+                MemoryLimit = 512,
+            });
+            // CDK's upload function reads the asset from the bootstrap bucket and writes every key of the portal bucket.
+            var portalBucketId = GetLogicalId((CfnElement)PortalBucket.Node.DefaultChild!);
+            Nag.SuppressCdkProvider(this, "CustomCDKBucketDeployment",
+                "Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*", "Action::s3:Abort*", "Action::s3:DeleteObject*",
+                "Resource::*",
+                $"Resource::arn:{Partition}:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-{Account}-{Region}/*",
+                $"Resource::<{portalBucketId}.Arn>/*");
+        }
+
         _ = new CfnOutput(this, "DistributionDomainName", new CfnOutputProps
         {
             Value = Distribution.DistributionDomainName,
@@ -154,7 +178,7 @@ public sealed class EdgeStack : Stack
         _ = new CfnOutput(this, "PortalBucketName", new CfnOutputProps
         {
             Value = PortalBucket.BucketName,
-            Description = "Upload the portal build here (aws s3 sync dist/ s3://<bucket>), then invalidate the distribution",
+            Description = "The portal's bucket (deploys fill it when -c portalBundle=portal/dist is given)",
         });
         _ = new CfnOutput(this, "DistributionId", new CfnOutputProps
         {

@@ -135,3 +135,41 @@ public sealed class EdgeStackTests(ProdPlatform prod) : IClassFixture<ProdPlatfo
         });
     }
 }
+
+/// <summary>The prod stage synthesized with a portal build, as a deploy that ships the portal does it.</summary>
+public sealed class ProdPlatformWithPortal() : PlatformFixture("prod", new Dictionary<string, string> { ["portalBundle"] = PortalBundle.Folder })
+{
+}
+
+internal static class PortalBundle
+{
+    /// <summary>A stand-in build folder: the deployment only needs files to upload.</summary>
+    public static readonly string Folder = Create();
+
+    private static string Create()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bookingaws-portal-bundle");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "index.html"), "<!doctype html><title>BookingAws</title>");
+        return folder;
+    }
+}
+
+public sealed class PortalDeploymentTests(ProdPlatformWithPortal withPortal, ProdPlatform without)
+    : IClassFixture<ProdPlatformWithPortal>, IClassFixture<ProdPlatform>
+{
+    [Fact]
+    public void A_portal_build_is_uploaded_to_the_portal_bucket_and_the_whole_distribution_invalidated()
+    {
+        withPortal.Edge.ResourceCountIs("Custom::CDKBucketDeployment", 1);
+        withPortal.Edge.HasResourceProperties("Custom::CDKBucketDeployment", new Dictionary<string, object>
+        {
+            ["DistributionPaths"] = new[] { "/*" },
+            ["DestinationBucketName"] = Match.ObjectLike(new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Portal") }),
+        });
+    }
+
+    [Fact]
+    public void Without_a_portal_build_nothing_is_uploaded() =>
+        without.Edge.ResourceCountIs("Custom::CDKBucketDeployment", 0);
+}
