@@ -93,6 +93,7 @@ public sealed class Platform
             ApiOriginHttps = compute.Https,
             WebAclArn = waf.WebAcl.AttrArn,
             PortalBundle = Context("portalBundle"),
+            OriginVerifySecret = compute.OriginVerifySecret,
         });
         var observability = new ObservabilityStack(app, $"{prefix}-Observability", new ObservabilityStackProps
         {

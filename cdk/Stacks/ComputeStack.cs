@@ -36,6 +36,12 @@ public sealed class ComputeStack : Stack
     /// <summary>Paths the ALB forwards to the API; everything else is the portal's, served by CloudFront.</summary>
     public static readonly string[] ApiPaths = ["/api/*", "/hubs/*"];
 
+    /// <summary>CloudFront adds this header, with the secret's value, to every request it sends to the ALB.</summary>
+    public const string OriginVerifyHeader = "X-Origin-Verify";
+
+    /// <summary>The value only CloudFront knows; requests to the ALB without it get 404, so the WAF cannot be bypassed.</summary>
+    public Secret OriginVerifySecret { get; }
+
     public ApplicationLoadBalancer LoadBalancer { get; }
     public ApplicationTargetGroup ApiTargets { get; }
     public AppFleet Api { get; }
@@ -188,10 +194,22 @@ public sealed class ComputeStack : Stack
                 DefaultAction = notFound,
             });
         }
+        OriginVerifySecret = new Secret(this, "OriginVerify", new SecretProps
+        {
+            Description = $"Value of the {OriginVerifyHeader} header CloudFront adds; the ALB forwards only requests carrying it",
+            GenerateSecretString = new SecretStringGenerator { ExcludePunctuation = true, PasswordLength = 48 },
+        });
+        Nag.Suppress(OriginVerifySecret, "AwsSolutions-SMG4",
+            "Rotating it means updating CloudFront and the ALB rule together: put a new value and redeploy (README, Secrets).");
         appListener.AddAction("Api", new AddApplicationActionProps
         {
             Priority = 10,
-            Conditions = [ListenerCondition.PathPatterns(ApiPaths)],
+            Conditions =
+            [
+                ListenerCondition.PathPatterns(ApiPaths),
+                // Resolved by CloudFormation at deploy time ({{resolve:secretsmanager:…}}); never in the template.
+                ListenerCondition.HttpHeader(OriginVerifyHeader, [OriginVerifySecret.SecretValue.UnsafeUnwrap()]),
+            ],
             Action = ListenerAction.Forward([ApiTargets]),
         });
 

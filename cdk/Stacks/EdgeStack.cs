@@ -16,6 +16,9 @@ public sealed class EdgeStackProps : StackProps
     public required bool ApiOriginHttps { get; init; }
     public required string WebAclArn { get; init; }
 
+    /// <summary>Sent as <see cref="ComputeStack.OriginVerifyHeader"/> to the ALB, which refuses requests without it.</summary>
+    public required Amazon.CDK.AWS.SecretsManager.ISecret OriginVerifySecret { get; init; }
+
     /// <summary>The portal's build folder (portal/dist); when given, deploys upload it and invalidate the cache.</summary>
     public string? PortalBundle { get; init; }
 }
@@ -60,6 +63,10 @@ public sealed class EdgeStack : Stack
             ProtocolPolicy = props.ApiOriginHttps ? OriginProtocolPolicy.HTTPS_ONLY : OriginProtocolPolicy.HTTP_ONLY,
             OriginSslProtocols = [OriginSslPolicy.TLS_V1_2],
             ReadTimeout = Duration.Seconds(30),
+            CustomHeaders = new Dictionary<string, string>
+            {
+                [ComputeStack.OriginVerifyHeader] = props.OriginVerifySecret.SecretValue.UnsafeUnwrap(),
+            },
         });
 
         var securityHeaders = new ResponseHeadersPolicy(this, "SecurityHeaders", new ResponseHeadersPolicyProps

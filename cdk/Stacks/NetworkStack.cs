@@ -59,7 +59,7 @@ public sealed class NetworkStack : Stack
         AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(80), "HTTP from viewers and CloudFront (redirected when HTTPS is on)");
         AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(443), "HTTPS from viewers and CloudFront");
         Nag.Suppress(AlbSecurityGroup, "AwsSolutions-EC23",
-            "Internet-facing load balancer: it must accept HTTP/HTTPS from any address; WAF sits on CloudFront in front of it.");
+            "CloudFront's origin: its addresses are many and change. Requests that did not come through CloudFront (and its WAF) lack the secret origin header and get 404 from the listener.");
 
         var app = Port.Tcp(stage.AppPort);
         AlbSecurityGroup.AddEgressRule(ApiSecurityGroup, app, "ALB to API instances");

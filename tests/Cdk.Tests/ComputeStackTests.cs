@@ -98,14 +98,14 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
     {
         prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", new Dictionary<string, object>
         {
-            ["Conditions"] = new[]
-            {
+            ["Conditions"] = Match.ArrayWith(
+            [
                 new Dictionary<string, object>
                 {
                     ["Field"] = "path-pattern",
                     ["PathPatternConfig"] = new Dictionary<string, object> { ["Values"] = new[] { "/api/*", "/hubs/*" } },
                 },
-            },
+            ]),
             ["Actions"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Type"] = "forward" }) },
         });
         prod.Compute.HasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", new Dictionary<string, object>
@@ -172,8 +172,8 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
     [Fact]
     public void No_secret_value_is_written_into_user_data()
     {
-        var all = prod.Compute.ToJSON();
-        var text = System.Text.Json.JsonSerializer.Serialize(all);
+        // (The ALB rule resolves the origin-verify secret at deploy time; user data must never carry one.)
+        var text = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate").Values.Select(t => t.ToJsonString()));
         Assert.DoesNotContain("resolve:secretsmanager", text, StringComparison.Ordinal);
         Assert.DoesNotContain("sk_test_replace_me", text, StringComparison.Ordinal);
     }
@@ -196,5 +196,25 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
                 }
             }
         }
+    }
+}
+
+public sealed class OriginLockTests(ProdPlatform prod) : IClassFixture<ProdPlatform>
+{
+    [Fact]
+    public void The_alb_forwards_to_the_api_only_requests_carrying_the_secret_origin_header_that_cloudfront_adds()
+    {
+        var rule = PlatformFixture.Resources(prod.Compute, "AWS::ElasticLoadBalancingV2::ListenerRule").Values.Single();
+        var conditions = rule["Properties"]!["Conditions"]!.AsArray();
+        var header = conditions.Single(c => c!["Field"]!.ToString() == "http-header")!;
+        Assert.Equal("X-Origin-Verify", header["HttpHeaderConfig"]!["HttpHeaderName"]!.ToString());
+        var expected = header["HttpHeaderConfig"]!["Values"]![0]!.ToJsonString();
+        Assert.Contains("resolve:secretsmanager:", expected);
+
+        var distribution = PlatformFixture.Resources(prod.Edge, "AWS::CloudFront::Distribution").Values.Single();
+        var origin = distribution["Properties"]!["DistributionConfig"]!["Origins"]!.AsArray()
+            .Single(o => o!["CustomOriginConfig"] is not null)!;
+        var sent = origin["OriginCustomHeaders"]!.AsArray().Single(h => h!["HeaderName"]!.ToString() == "X-Origin-Verify")!;
+        Assert.Contains("resolve:secretsmanager:", sent["HeaderValue"]!.ToJsonString());
     }
 }
