@@ -74,6 +74,7 @@ public sealed class Platform
             CacheHost = data.CacheEndpoint,
             CachePort = DataStack.CachePort,
             StripeSecret = data.StripeSecret,
+            LinkSigningSecret = data.LinkSigningSecret,
             Messaging = messaging,
         });
         var waf = new WafStack(app, $"{prefix}-Waf", new WafStackProps

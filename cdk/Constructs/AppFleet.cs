@@ -37,6 +37,10 @@ public sealed class AppFleetProps
     public required string CacheHost { get; init; }
     public required int CachePort { get; init; }
     public required ISecret StripeSecret { get; init; }
+    public required ISecret LinkSigningSecret { get; init; }
+
+    /// <summary>SSM parameter holding the portal's public URL (written by the Edge stack, read at each env render).</summary>
+    public required string PortalUrlParameter { get; init; }
 
     /// <summary>When set, the instance only reports ready after this local URL answers 200.</summary>
     public string? ReadinessUrl { get; init; }
@@ -81,6 +85,13 @@ public sealed class AppFleet : Construct
         props.DatabaseSecret.GrantRead(Role);
         props.CacheAuthSecret.GrantRead(Role);
         props.StripeSecret.GrantRead(Role);
+        props.LinkSigningSecret.GrantRead(Role);
+        // By name, not by reference: the Edge stack writes it and is deployed after this one.
+        Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Actions = ["ssm:GetParameter"],
+            Resources = [Stack.Of(this).FormatArn(new ArnComponents { Service = "ssm", Resource = "parameter", ResourceName = props.PortalUrlParameter.TrimStart('/') })],
+        }));
 
         // PutMetricData and X-Ray writes have no resource-level permissions; the namespace condition narrows metrics.
         Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
@@ -194,6 +205,8 @@ public sealed class AppFleet : Construct
             ["cacheHost"] = props.CacheHost,
             ["cachePort"] = props.CachePort,
             ["stripeSecretArn"] = props.StripeSecret.SecretArn,
+            ["linkSecretArn"] = props.LinkSigningSecret.SecretArn,
+            ["portalUrlParameter"] = props.PortalUrlParameter,
             ["plain"] = plain,
         });
         var agentConfig = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -349,6 +362,14 @@ public sealed class AppFleet : Construct
         stripe = json.loads(secret(src["stripeSecretArn"]))
         env["Stripe__ApiKey"] = stripe["ApiKey"]
         env["Stripe__WebhookSecret"] = stripe["WebhookSecret"]
+        env["Links__SigningKey"] = secret(src["linkSecretArn"])
+        try:
+            env["Links__PortalBaseUrl"] = subprocess.check_output(
+                ["aws", "ssm", "get-parameter", "--region", src["region"], "--name", src["portalUrlParameter"],
+                 "--query", "Parameter.Value", "--output", "text"]).decode().strip()
+        except subprocess.CalledProcessError:
+            # First deploy: the Edge stack (which writes it) comes later; the hourly re-render picks it up.
+            env["Links__PortalBaseUrl"] = "https://portal-url-not-yet-known.invalid"
 
         def quote(value):
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -27,6 +27,7 @@ public sealed class ComputeStackProps : StackProps
     public required string CacheHost { get; init; }
     public required int CachePort { get; init; }
     public required ISecret StripeSecret { get; init; }
+    public required ISecret LinkSigningSecret { get; init; }
     public required MessagingStack Messaging { get; init; }
 }
 
@@ -38,6 +39,9 @@ public sealed class ComputeStack : Stack
 
     /// <summary>CloudFront adds this header, with the secret's value, to every request it sends to the ALB.</summary>
     public const string OriginVerifyHeader = "X-Origin-Verify";
+
+    /// <summary>Where the Edge stack publishes the portal's URL for the apps (links in emails).</summary>
+    public static string PortalUrlParameterName(StageConfig stage) => $"/bookingaws/{stage.Name}/portal-url";
 
     /// <summary>The value only CloudFront knows; requests to the ALB without it get 404, so the WAF cannot be bypassed.</summary>
     public Secret OriginVerifySecret { get; }
@@ -93,6 +97,8 @@ public sealed class ComputeStack : Stack
                 CacheHost = props.CacheHost,
                 CachePort = props.CachePort,
                 StripeSecret = props.StripeSecret,
+                LinkSigningSecret = props.LinkSigningSecret,
+                PortalUrlParameter = PortalUrlParameterName(stage),
                 ReadinessUrl = readiness,
                 ElbHealthCheck = readiness is not null,
             };

@@ -38,6 +38,9 @@ public sealed class DataStack : Stack
     /// <summary>Operator-set Stripe keys (JSON: ApiKey, WebhookSecret).</summary>
     public ISecret StripeSecret { get; }
 
+    /// <summary>Signs the "manage your booking" links in customer emails (generated).</summary>
+    public ISecret LinkSigningSecret { get; }
+
     /// <summary>Host name of Redis' primary endpoint.</summary>
     public string CacheEndpoint => Cache.AttrPrimaryEndPointAddress;
 
@@ -157,6 +160,15 @@ public sealed class DataStack : Stack
         });
         Nag.Suppress(StripeSecret, "AwsSolutions-SMG4",
             "Stripe keys are issued by Stripe's dashboard; they are rolled there and stored with put-secret-value, not by a Lambda.");
+
+        LinkSigningSecret = new Secret(this, "LinkSigningKey", new SecretProps
+        {
+            Description = "Key that signs the manage-your-booking links in BookingAws customer emails",
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator { ExcludePunctuation = true, PasswordLength = 64 },
+        });
+        Nag.Suppress(LinkSigningSecret, "AwsSolutions-SMG4",
+            "Rotating it invalidates every link already emailed; rotate deliberately with put-secret-value (README, Secrets).");
 
         var subnets = new CfnSubnetGroup(this, "CacheSubnets", new CfnSubnetGroupProps
         {

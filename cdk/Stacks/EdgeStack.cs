@@ -177,6 +177,13 @@ public sealed class EdgeStack : Stack
                 $"Resource::<{portalBucketId}.Arn>/*");
         }
 
+        _ = new Amazon.CDK.AWS.SSM.StringParameter(this, "PortalUrl", new Amazon.CDK.AWS.SSM.StringParameterProps
+        {
+            ParameterName = ComputeStack.PortalUrlParameterName(stage),
+            StringValue = $"https://{Distribution.DistributionDomainName}",
+            Description = "The portal's public URL; the apps put it in customer email links",
+        });
+
         _ = new CfnOutput(this, "DistributionDomainName", new CfnOutputProps
         {
             Value = Distribution.DistributionDomainName,

@@ -28,6 +28,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddPaymentWorkers(builder.Configuration);
         services.AddSqs();
         services.AddSesEmail();
+        services.AddBookingLinks();
         services.AddAvailabilityPush(builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSingleton<QueueResolver>();
         services.AddSingleton<TemplateRenderer>();

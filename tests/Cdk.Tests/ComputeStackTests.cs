@@ -218,3 +218,21 @@ public sealed class OriginLockTests(ProdPlatform prod) : IClassFixture<ProdPlatf
         Assert.Contains("resolve:secretsmanager:", sent["HeaderValue"]!.ToJsonString());
     }
 }
+
+public sealed class BookingLinkTests(ProdPlatform prod) : IClassFixture<ProdPlatform>
+{
+    [Fact]
+    public void The_apps_get_the_link_key_from_secrets_manager_and_the_portal_url_the_edge_stack_publishes()
+    {
+        var parameter = PlatformFixture.Resources(prod.Edge, "AWS::SSM::Parameter").Values.Single();
+        Assert.Equal("/bookingaws/prod/portal-url", parameter["Properties"]!["Name"]!.ToString());
+
+        var policies = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString()));
+        Assert.Contains("parameter/bookingaws/prod/portal-url", policies, StringComparison.Ordinal);
+        var api = prod.Compute.GetLogicalId(prod.Platform.Compute.Api.LaunchTemplate);
+        var userData = PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[api]["Properties"]!["LaunchTemplateData"]!["UserData"]!.ToJsonString();
+        Assert.Contains("Links__SigningKey", userData, StringComparison.Ordinal);
+        Assert.Contains("linkSecretArn", userData, StringComparison.Ordinal);
+        Assert.Contains("LinkSigningKey", string.Join('\n', PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret").Keys), StringComparison.Ordinal);
+    }
+}

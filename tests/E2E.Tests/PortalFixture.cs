@@ -119,6 +119,8 @@ public sealed class PortalFixture : WebApplicationFactory<Program>, IAsyncLifeti
             ["Ses:Region"] = "us-east-1",
             ["Ses:FromAddress"] = "bookings@bookingaws.local",
             ["Stripe:ApiKey"] = "sk_test_local",
+            ["Links:SigningKey"] = Services.GetRequiredService<IConfiguration>()["Links:SigningKey"],
+            ["Links:PortalBaseUrl"] = BaseAddress.ToString(),
             ["PaymentReconciliation:TimerEnabled"] = "false",
             ["BookingSweep:Interval"] = "01:00:00",
             ["Workers:Relay:TenantId"] = business.TenantId.ToString(),

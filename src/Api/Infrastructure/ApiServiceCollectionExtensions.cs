@@ -42,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<TenantContext>();
         services.AddScoped<ReadSession>();
         services.AddSingleton<BookingStore>();
+        services.AddBookingLinks();
         services.AddPayments(receivesWebhooks: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -167,6 +168,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
+        api.MapManageLinkEndpoints();
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();

@@ -12,12 +12,12 @@ namespace BookingAws.Workers.Email;
 /// <summary>Everything an email about one booking shows, read from the primary.</summary>
 /// <remarks>The primary, not a replica: the event is often handled milliseconds after its transaction committed,
 /// and a lagging replica could miss the booking or show its previous state.</remarks>
-public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package Package, Customer Customer, DateTimeZone Zone)
+public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package Package, Customer Customer, DateTimeZone Zone, string ManageUrl)
 {
     private static readonly LocalDateTimePattern When = LocalDateTimePattern.CreateWithInvariantCulture("dddd d MMMM yyyy, HH:mm");
     private static readonly LocalTimePattern Time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
 
-    public static async Task<BookingEmailFacts?> LoadAsync(BookingDbContext db, Guid bookingId, CancellationToken cancellationToken)
+    public static async Task<BookingEmailFacts?> LoadAsync(BookingDbContext db, BookingLinks links, Guid bookingId, CancellationToken cancellationToken)
     {
         var booking = await db.Bookings.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(b => b.Id == bookingId, cancellationToken);
         if (booking is null)
@@ -29,7 +29,7 @@ public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package P
         var package = await db.Packages.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.Id == booking.PackageId, cancellationToken);
         var customer = await db.Customers.IgnoreQueryFilters().AsNoTracking().SingleAsync(c => c.Id == booking.CustomerId, cancellationToken);
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(tenant.TimeZone) ?? DateTimeZone.Utc;
-        return new BookingEmailFacts(booking, tenant, package, customer, zone);
+        return new BookingEmailFacts(booking, tenant, package, customer, zone, links.ManageUrl(tenant.Slug, booking.Id));
     }
 
     /// <summary>A time as the tenant's customers read it: local, with the zone's abbreviation (e.g. "BST").</summary>
@@ -50,5 +50,6 @@ public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package P
         ["amount"] = Money.Format(Booking.AmountMinor, Booking.Currency),
         ["bookingReference"] = Booking.Id.ToString("N")[..12].ToUpperInvariant(),
         ["timeZone"] = Zone.Id,
+        ["manageUrl"] = ManageUrl,
     };
 }

@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
@@ -10,8 +11,9 @@ public sealed class BookingCancelledHandler(
     BookingDbContext db,
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
-    TemplateRenderer templates)
-    : BookingEmailHandler<BookingCancelled>(db, primary, emails, templates)
+    TemplateRenderer templates,
+    BookingLinks links)
+    : BookingEmailHandler<BookingCancelled>(db, primary, emails, templates, links)
 {
     public const string Template = "booking-cancelled";
 

@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
@@ -16,9 +17,10 @@ public sealed class BookingConfirmedHandler(
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
     TemplateRenderer templates,
+    BookingLinks links,
     IOptions<WorkerOptions> options,
     TimeProvider time)
-    : BookingEmailHandler<BookingConfirmed>(db, primary, emails, templates)
+    : BookingEmailHandler<BookingConfirmed>(db, primary, emails, templates, links)
 {
     public const string ConfirmationTemplate = "booking-confirmed";
     public const string ReceiptTemplate = "receipt";

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
@@ -18,7 +19,8 @@ public abstract class BookingEmailHandler<TEvent>(
     BookingDbContext db,
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
-    TemplateRenderer templates) : IMessageHandler
+    TemplateRenderer templates,
+    BookingLinks links) : IMessageHandler
     where TEvent : IBookingEvent
 {
     public abstract string Name { get; }
@@ -35,7 +37,7 @@ public abstract class BookingEmailHandler<TEvent>(
             ?? throw new InvalidOperationException($"Empty {TEvent.WireName} payload.");
 
         // Missing on the primary means the event is wrong, not late: fail so it reaches the DLQ with its error.
-        var facts = await BookingEmailFacts.LoadAsync(db, evt.BookingId, cancellationToken)
+        var facts = await BookingEmailFacts.LoadAsync(db, links, evt.BookingId, cancellationToken)
             ?? throw new InvalidOperationException($"Booking {evt.BookingId} not found.");
 
         await SendAsync(message, evt, facts, cancellationToken);

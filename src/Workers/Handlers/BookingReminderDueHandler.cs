@@ -12,8 +12,9 @@ public sealed class BookingReminderDueHandler(
     BookingDbContext db,
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
-    TemplateRenderer templates)
-    : BookingEmailHandler<BookingReminderDue>(db, primary, emails, templates)
+    TemplateRenderer templates,
+    BookingLinks links)
+    : BookingEmailHandler<BookingReminderDue>(db, primary, emails, templates, links)
 {
     public const string Template = "booking-reminder";
 

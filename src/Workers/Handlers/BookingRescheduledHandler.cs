@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
@@ -13,8 +14,9 @@ public sealed class BookingRescheduledHandler(
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
     TemplateRenderer templates,
+    BookingLinks links,
     TimeProvider time)
-    : BookingEmailHandler<BookingRescheduled>(db, primary, emails, templates)
+    : BookingEmailHandler<BookingRescheduled>(db, primary, emails, templates, links)
 {
     public const string Template = "booking-rescheduled";
 

@@ -26,6 +26,13 @@ public class BookingEmailFlowTests
         var confirmation = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.Contains("is confirmed", StringComparison.Ordinal));
         Assert.Contains("Sunday 28 March 2027, 10:30 BST", confirmation.GetProperty("subject").GetString(), StringComparison.Ordinal);
         Assert.Contains("Kayak &amp; Co &lt;Harbour&gt;", confirmation.GetProperty("body").GetProperty("html").GetString(), StringComparison.Ordinal);
+
+        // The "manage" link names this booking and carries a token the API accepts for it (same key).
+        var links = new BookingAws.Shared.Domain.Bookings.BookingLinks(Microsoft.Extensions.Options.Options.Create(
+            new BookingAws.Shared.Domain.Bookings.BookingLinkOptions { SigningKey = WorkerHost.LinkKey, PortalBaseUrl = "https://portal.example.test" }));
+        var manage = $"https://portal.example.test/?business={seed.Tenant.Slug}&booking={booking.Id:D}&token={links.TokenFor(booking.Id)}";
+        Assert.Contains(manage, confirmation.GetProperty("body").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(manage.Replace("&", "&amp;", StringComparison.Ordinal), confirmation.GetProperty("body").GetProperty("html").GetString(), StringComparison.Ordinal);
         var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Attachment(confirmation, "booking.ics").GetProperty("content").GetString()!));
         var lines = RenderingTests.Unfold(ics);
         Assert.Contains("DTSTART:20270328T093000Z", lines);

@@ -14,6 +14,8 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
+    public const string LinkKey = "workers-tests-link-signing-key-0123456789";
+
     public static Dictionary<string, string?> Settings(TestQueues queues, Guid tenantId, string? sesUrl = null, string? sqsUrl = null) => new()
     {
         ["ConnectionStrings:Primary"] = Platform.Primary,
@@ -28,6 +30,8 @@ public sealed class WorkerHost : IAsyncDisposable
         ["Ses:FromAddress"] = "bookings@bookingaws.local",
         ["Ses:Timeout"] = "00:00:04",
         ["Stripe:ApiKey"] = "sk_test_local",
+        ["Links:SigningKey"] = LinkKey,
+        ["Links:PortalBaseUrl"] = "https://portal.example.test",
         ["Stripe:ApiBase"] = Environment.GetEnvironmentVariable("Stripe__ApiBase") ?? "http://127.0.0.1:58012",
         ["PaymentReconciliation:TimerEnabled"] = "false",
         ["BookingSweep:Interval"] = "01:00:00",

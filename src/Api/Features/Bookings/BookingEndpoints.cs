@@ -205,7 +205,7 @@ public static class BookingEndpoints
     /// PaymentIntent is cancelled so it can no longer be paid. If Stripe fails, the cancellation stands
     /// and reconciliation finishes the job (the refund is recorded as pending, keyed per booking).
     /// </summary>
-    private static async Task SettleCancelledPaymentAsync(PaymentService payments, Booking cancelled, string intentId, ILogger logger, CancellationToken ct)
+    internal static async Task SettleCancelledPaymentAsync(PaymentService payments, Booking cancelled, string intentId, ILogger logger, CancellationToken ct)
     {
         try
         {
@@ -264,12 +264,21 @@ public static class BookingEndpoints
     private static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ToResultAsync(
         ChangeOutcome outcome, BookingDbContext db, CurrentUser user, ReadSession reads, CancellationToken ct)
     {
+        if (outcome is ChangeOutcome.Done done)
+        {
+            await reads.RecordWriteAsync(ct);
+            var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
+            return TypedResults.Ok(BookingDto.From(done.Booking, zone));
+        }
+
+        return ProblemFor(outcome);
+    }
+
+    /// <summary>The problem a failed booking change answers with.</summary>
+    internal static ProblemHttpResult ProblemFor(ChangeOutcome outcome)
+    {
         switch (outcome)
         {
-            case ChangeOutcome.Done done:
-                await reads.RecordWriteAsync(ct);
-                var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
-                return TypedResults.Ok(BookingDto.From(done.Booking, zone));
             case ChangeOutcome.NotFound:
                 return Problem(StatusCodes.Status404NotFound, "No such booking.");
             case ChangeOutcome.WrongState wrong:

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using BookingAws.Api.Features.Bookings;
+using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Domain.Bookings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingAws.Api.Tests.Bookings;
+
+[Collection(ApiCollection.Name)]
+public sealed class ManageLinkTests(ApiFactory api)
+{
+    [Fact]
+    public async Task A_guest_with_the_emailed_link_sees_reschedules_and_cancels_that_booking_and_no_other()
+    {
+        var s = await BookingScenario.CreateAsync(api, quantity: 2, priceMinor: 0);
+        var anonymous = api.CreateClient();
+        var mine = await (await s.HoldAsync(anonymous, s.Guest(BookingScenario.SlotOnDay(6, 10)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var theirs = await (await s.HoldAsync(anonymous, s.Guest(BookingScenario.SlotOnDay(6, 11)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var links = api.Services.GetRequiredService<BookingLinks>();
+        var token = links.TokenFor(mine.Id);
+
+        var seen = await (await Send(HttpMethod.Get, mine.Id, token)).ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
+        Assert.Equal((mine.Id, "confirmed", s.Tenant.Slug, "Paddle"), (seen.Booking.Id, seen.Booking.Status, seen.BusinessSlug, seen.PackageName));
+        Assert.Equal(mine.StartsAt.AddHours(-24), seen.CancelUntil);
+
+        // My token opens nothing else; a made-up token opens nothing; both look like a missing booking.
+        await (await Send(HttpMethod.Get, theirs.Id, token)).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await Send(HttpMethod.Get, mine.Id, token[..^2] + "xx")).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await Send(HttpMethod.Get, mine.Id, null)).ShouldBeProblem(HttpStatusCode.NotFound);
+        await (await Send(HttpMethod.Post, theirs.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.NotFound);
+
+        var moved = await (await Send(HttpMethod.Post, mine.Id, token, "/reschedule", new RescheduleRequest(BookingScenario.SlotOnDay(7, 9))))
+            .ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
+        Assert.Equal(BookingScenario.SlotOnDay(7, 9), moved.Booking.StartsAt);
+
+        var cancelled = await (await Send(HttpMethod.Post, mine.Id, token, "/cancel", new CancelRequest("plans changed")))
+            .ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.Booking.Status);
+        await (await Send(HttpMethod.Post, mine.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.Conflict);
+
+        var other = await (await s.Tenant.Owner.GetAsync($"/api/v1/bookings/{theirs.Id}")).ReadAsync<BookingDto>(HttpStatusCode.OK);
+        Assert.Equal("confirmed", other.Status);
+    }
+
+    [Fact]
+    public async Task The_link_keeps_to_the_business_policy_windows()
+    {
+        var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 0);
+        var soon = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotAfter(TimeSpan.FromHours(2))))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var token = api.Services.GetRequiredService<BookingLinks>().TokenFor(soon.Id);
+
+        await (await Send(HttpMethod.Post, soon.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+        await (await Send(HttpMethod.Post, soon.Id, token, "/reschedule", new RescheduleRequest(BookingScenario.SlotOnDay(5, 10))))
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+    }
+
+    private Task<HttpResponseMessage> Send(HttpMethod method, Guid bookingId, string? token, string path = "", object? body = null)
+    {
+        var request = new HttpRequestMessage(method, $"/api/v1/bookings/{bookingId}/manage{path}");
+        if (token is not null)
+        {
+            request.Headers.Add(ManageLinkEndpoints.TokenHeader, token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: ApiFactory.Json);
+        }
+
+        return api.CreateClient().SendAsync(request);
+    }
+}
