@@ -134,12 +134,8 @@ public sealed class EdgeStack : Stack
                 ["/api/*"] = ApiBehavior(CachePolicy.CACHING_DISABLED, AllowedMethods.ALLOW_ALL),
                 ["/hubs/*"] = ApiBehavior(CachePolicy.CACHING_DISABLED, AllowedMethods.ALLOW_ALL),
             },
-            // The portal is a single-page app: unknown paths render index.html and route client-side.
-            ErrorResponses =
-            [
-                new ErrorResponse { HttpStatus = 403, ResponseHttpStatus = 200, ResponsePagePath = "/index.html", Ttl = Duration.Seconds(10) },
-                new ErrorResponse { HttpStatus = 404, ResponseHttpStatus = 200, ResponsePagePath = "/index.html", Ttl = Duration.Seconds(10) },
-            ],
+            // No custom error responses: they apply to every behaviour, so the API's 403/404 problem documents
+            // would reach the portal as 200 + index.html. The portal has no client-side routes (only /?…).
             HttpVersion = HttpVersion.HTTP2_AND_3,
             MinimumProtocolVersion = SecurityPolicyProtocol.TLS_V1_2_2021,
             PriceClass = stage.Protect ? PriceClass.PRICE_CLASS_ALL : PriceClass.PRICE_CLASS_100,
@@ -159,22 +155,45 @@ public sealed class EdgeStack : Stack
 
         if (props.PortalBundle is { } portal)
         {
-            // index.html is cached at the edge like any file, so every upload is followed by an invalidation.
-            _ = new BucketDeployment(this, "PortalDeployment", new BucketDeploymentProps
+            // Hashed assets are immutable and kept (Prune off), so a page loaded before a deploy still finds the
+            // files its index.html names; index.html itself is revalidated on every load and invalidated on deploy.
+            var assets = new BucketDeployment(this, "PortalAssets", new BucketDeploymentProps
             {
                 Sources = [Source.Asset(portal)],
                 DestinationBucket = PortalBucket,
+                Exclude = ["index.html"],
+                Prune = false,
+                CacheControl = [CacheControl.FromString("public, max-age=31536000, immutable")],
+                MemoryLimit = 512,
+            });
+            var page = new BucketDeployment(this, "PortalPage", new BucketDeploymentProps
+            {
+                Sources = [Source.Asset(portal)],
+                DestinationBucket = PortalBucket,
+                Exclude = ["*"],
+                Include = ["index.html"],
+                Prune = false,
+                CacheControl = [CacheControl.FromString("no-cache")],
                 Distribution = Distribution,
                 DistributionPaths = ["/*"],
                 MemoryLimit = 512,
             });
+            page.Node.AddDependency(assets);
             // CDK's upload function reads the asset from the bootstrap bucket and writes every key of the portal bucket.
             var portalBucketId = GetLogicalId((CfnElement)PortalBucket.Node.DefaultChild!);
-            Nag.SuppressCdkProvider(this, "CustomCDKBucketDeployment",
+            Nag.SuppressCdkProvider(this, "CustomCDKBucketDeployment");
+            foreach (var finding in new[]
+            {
                 "Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*", "Action::s3:Abort*", "Action::s3:DeleteObject*",
-                "Resource::*",
                 $"Resource::arn:{Partition}:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-{Account}-{Region}/*",
-                $"Resource::<{portalBucketId}.Arn>/*");
+                $"Resource::<{portalBucketId}.Arn>/*",
+                "Resource::*",
+            })
+            {
+                Nag.SuppressGenerated(this, "CustomCDKBucketDeployment", $"AwsSolutions-IAM5[{finding}]",
+                    "CDK's portal upload function: reads the build from the bootstrap asset bucket and writes the portal bucket's objects; " +
+                    "'*' is CloudFront's CreateInvalidation/GetInvalidation, which take no resource-level permissions.");
+            }
         }
 
         _ = new Amazon.CDK.AWS.SSM.StringParameter(this, "PortalUrl", new Amazon.CDK.AWS.SSM.StringParameterProps

@@ -161,15 +161,33 @@ public sealed class PortalDeploymentTests(ProdPlatformWithPortal withPortal, Pro
     [Fact]
     public void A_portal_build_is_uploaded_to_the_portal_bucket_and_the_whole_distribution_invalidated()
     {
-        withPortal.Edge.ResourceCountIs("Custom::CDKBucketDeployment", 1);
+        withPortal.Edge.ResourceCountIs("Custom::CDKBucketDeployment", 2);
+        // index.html: revalidated by browsers, invalidated at the edge on every deploy.
         withPortal.Edge.HasResourceProperties("Custom::CDKBucketDeployment", new Dictionary<string, object>
         {
             ["DistributionPaths"] = new[] { "/*" },
+            ["Include"] = new[] { "index.html" },
+            ["SystemMetadata"] = Match.ObjectLike(new Dictionary<string, object> { ["cache-control"] = "no-cache" }),
+            ["Prune"] = false,
             ["DestinationBucketName"] = Match.ObjectLike(new Dictionary<string, object> { ["Ref"] = Match.StringLikeRegexp("^Portal") }),
+        });
+        // Hashed assets: cached for good and never pruned, so pages loaded before a deploy keep working.
+        withPortal.Edge.HasResourceProperties("Custom::CDKBucketDeployment", new Dictionary<string, object>
+        {
+            ["Exclude"] = new[] { "index.html" },
+            ["SystemMetadata"] = Match.ObjectLike(new Dictionary<string, object> { ["cache-control"] = "public, max-age=31536000, immutable" }),
+            ["Prune"] = false,
         });
     }
 
     [Fact]
     public void Without_a_portal_build_nothing_is_uploaded() =>
         without.Edge.ResourceCountIs("Custom::CDKBucketDeployment", 0);
+
+    [Fact]
+    public void Api_errors_are_never_replaced_by_the_portal_page()
+    {
+        var distribution = PlatformFixture.Resources(without.Edge, "AWS::CloudFront::Distribution").Values.Single();
+        Assert.Null(distribution["Properties"]!["DistributionConfig"]!["CustomErrorResponses"]);
+    }
 }

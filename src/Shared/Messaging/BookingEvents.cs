@@ -100,5 +100,9 @@ public static class EventRoutes
         [PaymentRefunded.WireName] = [Notifications],
     };
 
+    /// <summary>Routes whose delivery is a hint (live pushes): a failure there is logged and dropped, never holding
+    /// back the row's delivery to the queues that matter (email, payments, analytics).</summary>
+    public static bool IsBestEffort(string concern) => concern == Availability;
+
     public static IReadOnlyList<string> QueuesFor(string type) => Routes.TryGetValue(type, out var queues) ? queues : [];
 }

@@ -39,6 +39,7 @@ public sealed partial class OutboxRelay(
         }
 
         var failed = new Dictionary<Guid, string>();
+        var droppedHints = new Dictionary<Guid, string>();
         var entries = new List<(string Concern, OutboxRow Row)>();
         foreach (var row in rows)
         {
@@ -49,7 +50,8 @@ public sealed partial class OutboxRelay(
         {
             foreach (var chunk in group.Chunk(SqsBatchLimit))
             {
-                await SendChunkAsync(group.Key, chunk.Select(c => c.Row).ToList(), failed, cancellationToken);
+                var failures = EventRoutes.IsBestEffort(group.Key) ? droppedHints : failed;
+                await SendChunkAsync(group.Key, chunk.Select(c => c.Row).ToList(), failures, cancellationToken);
             }
         }
 
@@ -75,6 +77,11 @@ public sealed partial class OutboxRelay(
         if (failed.Count > 0)
         {
             LogPublishFailed(logger, failed.Count, rows.Count, failed.Values.First());
+        }
+
+        if (droppedHints.Count > 0)
+        {
+            LogHintsDropped(logger, droppedHints.Count, droppedHints.Values.First());
         }
 
         return new RelayResult(sent.Length, failed.Count);
@@ -178,6 +185,9 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish {Failed} of {Claimed} row(s); they stay unsent. First error: {Error}")]
     private static partial void LogPublishFailed(ILogger logger, int failed, int claimed, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay dropped {Dropped} live-availability push(es); portals see the change on their next fetch. First error: {Error}")]
+    private static partial void LogHintsDropped(ILogger logger, int dropped, string error);
 
     private sealed record OutboxRow(Guid Id, Guid TenantId, string Type, string Payload, string? TraceParent, string? CorrelationId);
 }

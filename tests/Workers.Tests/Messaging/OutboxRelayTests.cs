@@ -42,6 +42,28 @@ public class OutboxRelayTests
     }
 
     [Fact]
+    public async Task A_missing_availability_queue_drops_the_push_but_never_holds_back_email_or_analytics()
+    {
+        var queues = await Platform.CreateQueuesAsync();
+        var seed = await Platform.SeedAsync();
+        var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 5, 4, 10, 0));
+        await Platform.WriteOutboxAsync(new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null));
+
+        var settings = WorkerHost.Settings(queues with { Availability = "no-such-queue-" + Guid.NewGuid().ToString("N")[..8] }, seed.Tenant.Id);
+        settings["Workers:Consumers:Enabled"] = "false";
+        settings["Workers:Relay:Enabled"] = "false";
+        await using (var workers = await WorkerHost.StartAsync(settings))
+        {
+            var result = await workers.Services.GetRequiredService<OutboxRelay>().RelayBatchAsync(CancellationToken.None);
+            Assert.Equal((1, 0), (result.Sent, result.Failed));
+        }
+
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE tenant_id = $1 AND sent_at IS NULL", seed.Tenant.Id));
+        Assert.Equal(1, await CountAsync(queues.Notifications));
+        Assert.Equal(1, await CountAsync(queues.Analytics));
+    }
+
+    [Fact]
     public async Task Two_relays_running_at_once_publish_every_row_exactly_once()
     {
         var queues = await Platform.CreateQueuesAsync();
