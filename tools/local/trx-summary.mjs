@@ -18,10 +18,11 @@ for (const file of process.argv.slice(2)) {
     const attr = (name) => Number(suites[0].match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
     const cases = [...text.matchAll(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g)].map((m) => m[0]);
     const caseSkipped = cases.filter((c) => /<skipped/.test(c)).length;
-    const fileFailed = attr("failures") + attr("errors");
-    failed += fileFailed;
+    // Count from the test cases: Vitest's file-level errors are in "errors" but not in "tests".
+    const caseFailed = cases.filter((c) => /<(failure|error)\b/.test(c)).length;
+    failed += Math.max(caseFailed, attr("failures") + attr("errors"));
     skipped += caseSkipped;
-    passed += attr("tests") - fileFailed - caseSkipped;
+    passed += cases.length - caseFailed - caseSkipped;
     continue;
   }
   const match = text.match(/<Counters\b[^>]*>/);

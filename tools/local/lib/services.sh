@@ -415,13 +415,21 @@ build_portal() {
 }
 
 # Debian's Chromium for the Playwright tests (Playwright's own browser download needs the internet).
+# Without one (not root, no apt, no chromium package) the browser tests are skipped, loudly, and counted
+# as skipped; everything else still runs. BOOKINGAWS_CHROMIUM points at another Chromium binary.
+BROWSER_OK=0
 ensure_browser() {
-  [[ -x "${BOOKINGAWS_CHROMIUM:-/usr/bin/chromium}" ]] && return 0
-  [[ "$(id -u)" == 0 ]] || die "the browser tests need Chromium; install it (apt-get install chromium) or run as root"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >"$LOGS_DIR/apt.log" 2>&1 ||
-    { show_log_tail "$LOGS_DIR/apt.log"; die "apt-get update failed; see $LOGS_DIR/apt.log"; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >>"$LOGS_DIR/apt.log" 2>&1 ||
-    { show_log_tail "$LOGS_DIR/apt.log"; die "apt-get install chromium failed; see $LOGS_DIR/apt.log"; }
+  local browser="${BOOKINGAWS_CHROMIUM:-/usr/bin/chromium}"
+  if [[ ! -x "$browser" && -z "${BOOKINGAWS_CHROMIUM:-}" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; } >"$LOGS_DIR/apt-chromium.log" 2>&1 ||
+      warn "could not install Chromium; see $LOGS_DIR/apt-chromium.log"
+  fi
+  if [[ -x "$browser" ]]; then
+    BROWSER_OK=1
+  else
+    warn "no Chromium at $browser: the browser tests (tests/E2E.Tests) will be SKIPPED; install chromium or set BOOKINGAWS_CHROMIUM"
+  fi
 }
 
 start_portal() {
