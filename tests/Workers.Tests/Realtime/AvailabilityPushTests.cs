@@ -27,6 +27,7 @@ public sealed class AvailabilityPushTests
         var queues = await Platform.CreateQueuesAsync();
         var seed = await Platform.SeedAsync();
         var other = await Platform.SeedAsync();
+        await ReplicaHasAsync(seed.Tenant.Slug);
         await using var hubHost = await HubHost.StartAsync();
         var received = Channel.CreateUnbounded<AvailabilityChanged>();
         await using var client = await hubHost.WatchAsync(seed.Tenant.Slug, received.Writer);
@@ -54,6 +55,32 @@ public sealed class AvailabilityPushTests
     }
 
     [Fact]
+    public async Task A_connection_watches_one_business_at_a_time()
+    {
+        var first = await Platform.SeedAsync();
+        var second = await Platform.SeedAsync();
+        var firstBooking = await Platform.AddBookingAsync(first, Instant.FromUtc(2027, 6, 3, 10, 0));
+        var secondBooking = await Platform.AddBookingAsync(second, Instant.FromUtc(2027, 6, 3, 11, 0));
+        await ReplicaHasAsync(first.Tenant.Slug, second.Tenant.Slug);
+        await using var hubHost = await HubHost.StartAsync();
+        var received = Channel.CreateUnbounded<AvailabilityChanged>();
+        await using var client = await hubHost.WatchAsync(first.Tenant.Slug, received.Writer);
+        await client.InvokeAsync("WatchTenant", second.Tenant.Slug);
+
+        var services = new ServiceCollection().AddLogging();
+        services.AddAvailabilityPush("127.0.0.1:56379");
+        await using var provider = services.BuildServiceProvider();
+        var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
+        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(firstBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(secondBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+
+        var only = await ReadAsync(received.Reader);
+        Assert.Equal(second.Tenant.Id, only.TenantId);
+        await Task.Delay(300);
+        Assert.False(received.Reader.TryRead(out _), "the first business was left when the second was watched");
+    }
+
+    [Fact]
     public async Task Watching_an_unknown_business_is_refused()
     {
         await using var hubHost = await HubHost.StartAsync();
@@ -73,6 +100,23 @@ public sealed class AvailabilityPushTests
 
         // Completes (the message is acknowledged): a late push is worth nothing, clients refetch on reconnect.
         await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(booking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+    }
+
+    /// <summary>The hub looks businesses up on the replica, which may be a moment behind the seed.</summary>
+    private static async Task ReplicaHasAsync(params string[] slugs)
+    {
+        await using var replica = Npgsql.NpgsqlDataSource.Create(Platform.Replica);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var cmd = replica.CreateCommand("SELECT count(*) FROM tenants WHERE slug = ANY($1)");
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = slugs });
+            if ((long)(await cmd.ExecuteScalarAsync())! == slugs.Length)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static IncomingMessage Message<TEvent>(TEvent evt)
