@@ -7,6 +7,8 @@ import {
 } from "./format";
 import { SubmissionKeys } from "./idempotency";
 import { startLive, type LiveStatus } from "./live";
+import { manageLinkFrom } from "./manage";
+import { startManageView } from "./manage-view";
 import type { FormField, Problem } from "./problem";
 import { loadStripe } from "./stripe";
 
@@ -394,4 +396,7 @@ function bookAnother() {
 $("prev-week").addEventListener("click", () => moveWeek(-1));
 $("next-week").addEventListener("click", () => moveWeek(1));
 $<HTMLFormElement>("booking-form").addEventListener("submit", (e) => void submitBooking(e));
-void init();
+// A link from a booking email (booking + token) opens the manage view instead of the booking flow.
+const manageLink = manageLinkFrom(params);
+if (manageLink) void startManageView({ link: manageLink, slugFromUrl: params.get("business")?.trim() || undefined, setLiveStatus });
+else void init();
