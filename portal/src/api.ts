@@ -105,3 +105,44 @@ export function createBooking(slug: string, body: string, idempotencyKey: string
 export function retryPayment(retryUrl: string): Promise<Payment> {
   return request(retryUrl, { method: "POST" });
 }
+
+/** A booking as the API stores it, as the manage link shows it. */
+export interface BookingRecord extends Booking {
+  customerId: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  paymentIntentId: string | null;
+  receiptNumber: number | null;
+}
+
+export interface ManagedBooking {
+  booking: BookingRecord;
+  businessSlug: string;
+  businessName: string;
+  packageName: string;
+  cancelUntil: string;
+  rescheduleUntil: string;
+}
+
+// The link's token is the only credential: it goes in a header, and a wrong one is a 404.
+const manage = (bookingId: string) => `/api/v1/bookings/${encodeURIComponent(bookingId)}/manage`;
+
+export function getManagedBooking(bookingId: string, token: string): Promise<ManagedBooking> {
+  return request(manage(bookingId), { headers: { "X-Booking-Token": token } });
+}
+
+export function cancelManagedBooking(bookingId: string, token: string, reason: string | null): Promise<ManagedBooking> {
+  return request(`${manage(bookingId)}/cancel`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Booking-Token": token },
+    body: JSON.stringify({ reason }),
+  });
+}
+
+export function rescheduleManagedBooking(bookingId: string, token: string, startsAt: string): Promise<ManagedBooking> {
+  return request(`${manage(bookingId)}/reschedule`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Booking-Token": token },
+    body: JSON.stringify({ startsAt }),
+  });
+}

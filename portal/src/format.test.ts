@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 // ICU versions differ in spaces (NBSP vs space) and commas; compare what matters.
 const plain = (s: string) => s.replace(/\s+/g, " ");
 import {
-  addDays, formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, fractionDigits,
+  addDays, formatDayLabel, formatDuration, formatInZone, formatLocalDateTime, formatLocalTime, formatMoney, fractionDigits,
   groupByDay, pushOverlapsRange, shiftWeek, todayIn, weekFrom, type Slot,
 } from "./format";
 
@@ -81,6 +81,14 @@ describe("local display", () => {
   it("shows the wall-clock time from startsAtLocal, ignoring the offset", () => {
     expect(formatLocalTime("2026-03-02T09:05:00+09:00", "en-GB")).toBe("9:05");
     expect(plain(formatLocalTime("2026-03-02T21:30:00-05:00", "en-US"))).toBe("9:30 PM");
+  });
+
+  it("shows the full wall-clock date and time from startsAtLocal, like formatInZone does for the instant", () => {
+    const local = plain(formatLocalDateTime("2026-12-01T10:00:00+09:00", "en-GB"));
+    expect(local).toMatch(/^Tuesday,? 1 December 2026(,| at) 10:00$/);
+    expect(local).toBe(plain(formatInZone("2026-12-01T01:00:00Z", "Asia/Tokyo", "en-GB")));
+    // Late evening in New York is the next day in UTC: the local date must win.
+    expect(plain(formatLocalDateTime("2026-03-02T21:30:00-05:00", "en-US"))).toMatch(/^Monday, March 2, 2026(,| at) 9:30 PM$/);
   });
 
   it("labels days and shows instants in the tenant's zone", () => {

@@ -132,3 +132,12 @@ export function pushOverlapsRange(push: AvailabilityPush, range: DateRange, time
   const end = wallClock(push.endsAt, timeZone);
   return start < `${addDays(range.to, 1)}T00:00:00` && end > `${range.from}T00:00:00`;
 }
+
+/** "Tuesday, 1 December 2026 at 10:00" from the wall-clock part of startsAtLocal, whatever the browser's zone. */
+export function formatLocalDateTime(startsAtLocal: string, locale?: string): string {
+  const [y, mo, d] = startsAtLocal.slice(0, 10).split("-").map(Number);
+  const [h, mi] = startsAtLocal.slice(11, 16).split(":").map(Number);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "numeric", minute: "2-digit",
+  }).format(new Date(Date.UTC(y, mo - 1, d, h, mi)));
+}

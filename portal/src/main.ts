@@ -1,11 +1,14 @@
 import "./style.css";
 import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
+import { $, el, show, slotButton, weekColumns } from "./dom";
 import {
-  formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, groupByDay, pushOverlapsRange,
+  formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, pushOverlapsRange,
   shiftWeek, todayIn, weekFrom, type DateRange, type LocalDate, type Slot,
 } from "./format";
 import { SubmissionKeys } from "./idempotency";
 import { startLive, type LiveStatus } from "./live";
+import { manageLinkFrom } from "./manage";
+import { startManageView } from "./manage-view";
 import type { FormField, Problem } from "./problem";
 import { loadStripe } from "./stripe";
 
@@ -13,28 +16,6 @@ const params = new URLSearchParams(location.search);
 // `||`, not `??`: an empty ?business= or empty variable should fall back too.
 const slug = params.get("business")?.trim() || import.meta.env.VITE_DEFAULT_BUSINESS || "demo";
 const stripeKey = import.meta.env.VITE_STRIPE_PUBLISHABLE_KEY;
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-/** Small element builder: keeps rendering readable without a framework. */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string | number | boolean | undefined> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (name === "class") node.className = String(value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children);
-  return node;
-}
-
-function show(id: string, visible: boolean) {
-  $(id).hidden = !visible;
-}
 
 // ---- State ----------------------------------------------------------------------------
 
@@ -186,37 +167,9 @@ function renderWeekNav() {
 }
 
 function renderSlots() {
-  const days = groupByDay(slots, range).map((day) =>
-    el(
-      "section",
-      { class: "day", "aria-label": formatDayLabel(day.date) },
-      el("h3", {}, formatDayLabel(day.date)),
-      day.slots.length === 0
-        ? el("p", { class: "muted" }, "No times")
-        : el("ul", { class: "slots" }, ...day.slots.map((s) => el("li", {}, slotButton(s)))),
-    ),
-  );
-  $("days").replaceChildren(...days);
+  const button = (s: Slot) => slotButton(s, { pressed: selected?.startsAt === s.startsAt, onChoose: chooseSlot });
+  $("days").replaceChildren(...weekColumns(slots, range, button));
   syncSelectedSlot();
-}
-
-function slotButton(s: Slot) {
-  const button = el(
-    "button",
-    {
-      type: "button",
-      class: "slot",
-      "data-testid": "slot",
-      "data-starts-at": s.startsAt,
-      "data-remaining": s.remainingSeats,
-      "aria-pressed": String(selected?.startsAt === s.startsAt),
-      disabled: s.remainingSeats <= 0,
-    },
-    el("span", { class: "slot-time" }, formatLocalTime(s.startsAtLocal)),
-    el("span", { class: "slot-left" }, `${s.remainingSeats} left`),
-  );
-  button.addEventListener("click", () => chooseSlot(s));
-  return button;
 }
 
 function moveWeek(weeks: number) {
@@ -443,4 +396,7 @@ function bookAnother() {
 $("prev-week").addEventListener("click", () => moveWeek(-1));
 $("next-week").addEventListener("click", () => moveWeek(1));
 $<HTMLFormElement>("booking-form").addEventListener("submit", (e) => void submitBooking(e));
-void init();
+// A link from a booking email (booking + token) opens the manage view instead of the booking flow.
+const manageLink = manageLinkFrom(params);
+if (manageLink) void startManageView({ link: manageLink, slugFromUrl: params.get("business")?.trim() || undefined, setLiveStatus });
+else void init();
