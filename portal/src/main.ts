@@ -1,3 +1,4 @@
+import { refetchDelayMs } from "./refetch";
 import "./style.css";
 import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
 import { $, el, show, slotButton, weekColumns } from "./dom";
@@ -130,7 +131,7 @@ let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 /** Bursts of pushes (e.g. a batch of expiries) become one refetch. */
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => void loadAvailability(false), 250);
+  refreshTimer = setTimeout(() => void loadAvailability(false), refetchDelayMs());
 }
 
 async function loadAvailability(fresh: boolean) {

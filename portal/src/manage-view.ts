@@ -1,5 +1,6 @@
 // The "manage your booking" view, opened from the link in confirmation, reschedule and reminder
 // emails: shows the booking and lets the customer cancel it or move it to another time.
+import { refetchDelayMs } from "./refetch";
 import { ApiError, cancelManagedBooking, getAvailability, getManagedBooking, rescheduleManagedBooking, type ManagedBooking } from "./api";
 import { $, el, slotButton, weekColumns } from "./dom";
 import {
@@ -278,7 +279,7 @@ class ManageView {
   /** Bursts of pushes (e.g. a batch of expiries) become one refetch. */
   private scheduleRefresh() {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.loadAvailability(false), 250);
+    this.refreshTimer = setTimeout(() => void this.loadAvailability(false), refetchDelayMs());
   }
 
   private moveWeek(weeks: number) {
