@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using BookingAws.Shared.Domain.Bookings;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -71,6 +73,55 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not enough left", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("booking-confirmed")).ToHaveCountAsync(0);
         await Expect(page.GetByLabel("Email")).ToHaveValueAsync("late@example.test");
+    }
+
+    [Fact]
+    public async Task A_guest_opens_the_emailed_link_moves_the_booking_then_cancels_it()
+    {
+        var business = await platform.CreateBusinessAsync(units: 2);
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2).ToString("yyyy-MM-dd");
+        string? ten = null, noon = null;
+        await AvailabilityAsync(business, tomorrow, a =>
+        {
+            var starts = a.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("startsAt").GetString()!).ToList();
+            ten = starts.FirstOrDefault(s => s.Contains("T10:00", StringComparison.Ordinal));
+            noon = starts.FirstOrDefault(s => s.Contains("T12:00", StringComparison.Ordinal));
+            return ten is not null && noon is not null;
+        });
+        var held = await platform.CreateClient().SendAsync(Hold(business, ten!, seats: 1, "guest@example.test"));
+        var booking = JsonDocument.Parse(await held.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(held.IsSuccessStatusCode, booking.ToString());
+        var bookingId = booking.GetProperty("id").GetGuid();
+
+        // The link exactly as the workers put it in the confirmation email (same key, same builder).
+        var link = new Uri(platform.Services.GetRequiredService<BookingLinks>().ManageUrl(business.Slug, bookingId));
+        var page = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
+        await page.GotoAsync(link.PathAndQuery);
+        var manage = page.GetByTestId("manage-booking");
+        await Expect(manage).ToHaveAttributeAsync("data-status", "confirmed", new() { Timeout = 15_000 });
+        await Expect(manage).ToHaveAttributeAsync("data-booking-id", bookingId.ToString());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change time" }).ClickAsync();
+        await page.Locator($"[data-testid=slot][data-starts-at=\"{noon}\"]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move booking" }).ClickAsync();
+        await Expect(page.GetByTestId("manage-message")).ToContainTextAsync("Your booking is moved to", new() { Timeout = 15_000 });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, cancel" }).ClickAsync();
+        await Expect(manage).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("manage-message")).ToContainTextAsync("Your booking is cancelled");
+
+        // The API agrees: the booking was moved to noon, then cancelled.
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/bookings/{bookingId}/manage");
+        request.Headers.Add("X-Booking-Token", platform.Services.GetRequiredService<BookingLinks>().TokenFor(bookingId));
+        var final = JsonDocument.Parse(await (await platform.CreateClient().SendAsync(request)).Content.ReadAsStringAsync()).RootElement.GetProperty("booking");
+        Assert.Equal("cancelled", final.GetProperty("status").GetString());
+        Assert.Equal(DateTimeOffset.Parse(noon!, System.Globalization.CultureInfo.InvariantCulture), final.GetProperty("startsAt").GetDateTimeOffset());
+
+        // A tampered link shows the page's not-valid message, not someone's booking.
+        var tampered = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
+        await tampered.GotoAsync(link.PathAndQuery[..^3] + "abc");
+        await Expect(tampered.GetByRole(AriaRole.Alert)).ToContainTextAsync("This link is not valid", new() { Timeout = 15_000 });
     }
 
     private async Task<string> TomorrowAtTenAsync(Business business)
