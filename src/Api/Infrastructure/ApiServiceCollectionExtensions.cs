@@ -126,11 +126,18 @@ public static class ApiServiceCollectionExtensions
 
         // In AWS CloudFront serves the portal from S3. A self-hosted install without a CDN (and the browser
         // tests) can point Portal:Root at the portal's build folder to serve it from the same origin.
-        if (app.Configuration["Portal:Root"] is { Length: > 0 } portalRoot && Directory.Exists(portalRoot))
+        if (app.Configuration["Portal:Root"] is { Length: > 0 } portalRoot)
         {
-            var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(portalRoot));
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            if (Directory.Exists(portalRoot))
+            {
+                var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(portalRoot));
+                app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+                app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            }
+            else
+            {
+                app.Logger.LogWarning("Portal:Root {PortalRoot} does not exist; the portal is not served", portalRoot);
+            }
         }
 
         app.UseStatusCodePages();

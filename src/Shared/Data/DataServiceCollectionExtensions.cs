@@ -60,6 +60,7 @@ public static class DataServiceCollectionExtensions
 
         // The app keeps no session state, so skip the DISCARD ALL on every pool return and let hot
         // statements stay prepared on the server; both are a large share of the hold path's cost.
+        // (Multiplexing stays off: the hold path sends raw BEGIN/COMMIT, which multiplexing refuses.)
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {

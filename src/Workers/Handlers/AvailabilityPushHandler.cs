@@ -19,7 +19,8 @@ public sealed class AvailabilityPushHandler(IHubContext<AvailabilityHub> hub, IL
     public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var root = JsonDocument.Parse(message.Body).RootElement;
+        using var document = JsonDocument.Parse(message.Body);
+        var root = document.RootElement;
         var booking = root.GetProperty("booking").Deserialize<BookingSnapshot>(Shared.Messaging.Outbox.Json)
             ?? throw new InvalidOperationException("Event without a booking snapshot.");
 

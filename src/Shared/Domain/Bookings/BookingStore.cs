@@ -63,10 +63,11 @@ public sealed class BookingStore([FromKeyedServices(DataSources.Primary)] Npgsql
         var expiresAt = free ? (Instant?)null : now + Duration.FromMinutes(tenant.Policy.HoldMinutes);
 
         // Two round trips hold the inventory lock: BEGIN + an earlier answer for this key, the customer, the
-        // locks and the allocations they guard; then the inserts + COMMIT. BEGIN and COMMIT travel inside
-        // those batches (not NpgsqlTransaction, whose commit is a round trip of its own) so the lock is
-        // released as soon as the server has the rows. If anything throws in between, returning the
-        // connection to the pool rolls the open transaction back.
+        // locks and the allocations they guard; then the inserts + COMMIT. COMMIT travels inside the second
+        // batch (NpgsqlTransaction's commit is a round trip of its own), so the lock is released as soon as
+        // the server has the rows; BEGIN is sent raw to match. If anything throws in between, returning the
+        // connection to the pool rolls the open transaction back (Npgsql does so even with NoResetOnClose;
+        // raw BEGIN/COMMIT is why the data sources must never use Multiplexing).
         var uses = await LockAndReadUsesAsync(
             connection,
             tenant.Id,
