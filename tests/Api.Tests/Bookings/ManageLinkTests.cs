@@ -39,8 +39,9 @@ public sealed class ManageLinkTests(ApiFactory api)
         Assert.Equal("cancelled", cancelled.Booking.Status);
         await (await Send(HttpMethod.Post, mine.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.Conflict);
 
-        var other = await (await s.Tenant.Owner.GetAsync($"/api/v1/bookings/{theirs.Id}")).ReadAsync<BookingDto>(HttpStatusCode.OK);
-        Assert.Equal("confirmed", other.Status);
+        // The other booking is untouched (read through its own link: the primary, so replica lag cannot hide it).
+        var other = await (await Send(HttpMethod.Get, theirs.Id, links.TokenFor(theirs.Id))).ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
+        Assert.Equal("confirmed", other.Booking.Status);
     }
 
     [Fact]
