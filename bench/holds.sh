@@ -39,6 +39,7 @@ SQL
 # phase starts from the same seeded tables.
 remove_measured_rows() {
   "${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS measured;
 CREATE TEMP TABLE measured AS SELECT id FROM bookings
   WHERE tenant_id = (SELECT tenant FROM bench_items LIMIT 1) AND created_at > '$SEEDED_AT';
 DELETE FROM booking_allocations WHERE booking_id IN (SELECT id FROM measured);
@@ -113,8 +114,11 @@ export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES
 echo "== warm up ${WARMUP}s"
 wrk -t2 -c32 -d"${WARMUP}s" -s bench/holds.lua "http://127.0.0.1:$PORT" >/dev/null
 
-declare -A API_RPS API_P50 API_P99 PG_TPS PG_LAT
+declare -A API_RPS API_P50 API_P99 PG_TPS
 for c in 32 128; do
+  # Every measured run starts from the seeded tables, as every pgbench run does.
+  remove_measured_rows >/dev/null
+  settle
   line=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s bench/holds.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
   API_RPS[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
   API_P50[$c]=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")
@@ -131,14 +135,17 @@ wait $API_PID 2>/dev/null || true
 # work pipelined in the API's two round trips (the database's rate with the API's protocol shape).
 declare -A PIPE_TPS
 for variant in plain pipelined; do
-  remove_measured_rows
-  settle
   script=bench/hold.pgbench.sql
   [ "$variant" = pipelined ] && script=bench/hold-pipelined.pgbench.sql
   for c in 32 128; do
     if [ "$RUN_PGBENCH" != 1 ]; then PG_TPS[$c]=0; PIPE_TPS[$c]=0; continue; fi
+    remove_measured_rows >/dev/null
+    settle
     out=$(PGPASSWORD=bookingaws pgbench -h 127.0.0.1 -p "${BOOKINGAWS_PG_PORT:-55432}" -U bookingaws -n -M prepared -c "$c" -j 2 -T "$DURATION" \
-      -f "$script" bookingaws 2>&1)
+      -f "$script" bookingaws 2>&1) || { echo "$out"; echo "pgbench ($variant) failed" >&2; exit 1; }
+    if grep -qE 'number of failed transactions: [1-9]|aborted' <<<"$out"; then
+      echo "WARNING: pgbench ($variant) c=$c had failed or aborted transactions:"; grep -E 'failed|aborted' <<<"$out"
+    fi
     tps=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9.]+).*/\1/')
     if [ "$variant" = plain ]; then PG_TPS[$c]=$tps; else PIPE_TPS[$c]=$tps; fi
     echo "pgbench ($variant) c=$c: tps=$tps avg_latency_ms=$(grep -E '^latency average' <<<"$out" | sed -E 's/latency average = ([0-9.]+).*/\1/')"

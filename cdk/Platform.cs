@@ -64,6 +64,8 @@ public sealed class Platform
             Description = $"BookingAws {stage.Name}: load balancer, API and worker fleets",
             ApiBundlePath = apiBundle,
             WorkersBundlePath = workersBundle,
+            OriginVerifyVersion = Context("originVerifyVersion"),
+            OriginVerifyPreviousVersion = Context("originVerifyPreviousVersion"),
             Vpc = network.Vpc,
             AlbSecurityGroup = network.AlbSecurityGroup,
             ApiSecurityGroup = network.ApiSecurityGroup,
@@ -95,6 +97,7 @@ public sealed class Platform
             WebAclArn = waf.WebAcl.AttrArn,
             PortalBundle = Context("portalBundle"),
             OriginVerifySecret = compute.OriginVerifySecret,
+            OriginVerifyVersion = Context("originVerifyVersion"),
         });
         var observability = new ObservabilityStack(app, $"{prefix}-Observability", new ObservabilityStackProps
         {

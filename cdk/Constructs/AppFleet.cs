@@ -363,13 +363,16 @@ public sealed class AppFleet : Construct
         env["Stripe__ApiKey"] = stripe["ApiKey"]
         env["Stripe__WebhookSecret"] = stripe["WebhookSecret"]
         env["Links__SigningKey"] = secret(src["linkSecretArn"])
+        path = f"/etc/bookingaws/{service}.env"
         try:
             env["Links__PortalBaseUrl"] = subprocess.check_output(
                 ["aws", "ssm", "get-parameter", "--region", src["region"], "--name", src["portalUrlParameter"],
                  "--query", "Parameter.Value", "--output", "text"]).decode().strip()
         except subprocess.CalledProcessError:
-            # First deploy: the Edge stack (which writes it) comes later; the hourly re-render picks it up.
-            env["Links__PortalBaseUrl"] = "https://portal-url-not-yet-known.invalid"
+            # A failed read keeps the last known URL; only before the Edge stack's first deploy is there none.
+            known = [l.split("=", 1)[1].strip('"') for l in (open(path).read().splitlines() if os.path.exists(path) else [])
+                     if l.startswith("Links__PortalBaseUrl=")]
+            env["Links__PortalBaseUrl"] = known[0] if known else "https://portal-url-not-yet-known.invalid"
 
         def quote(value):
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

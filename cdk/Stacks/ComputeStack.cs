@@ -17,6 +17,12 @@ public sealed class ComputeStackProps : StackProps
     public required StageConfig Stage { get; init; }
     public required string ApiBundlePath { get; init; }
     public required string WorkersBundlePath { get; init; }
+
+    /// <summary>Secrets Manager version of the origin-verify value to use (context originVerifyVersion); null is AWSCURRENT.</summary>
+    public string? OriginVerifyVersion { get; init; }
+
+    /// <summary>During a rotation, the previous version, which the ALB still accepts (context originVerifyPreviousVersion).</summary>
+    public string? OriginVerifyPreviousVersion { get; init; }
     public required IVpc Vpc { get; init; }
     public required ISecurityGroup AlbSecurityGroup { get; init; }
     public required ISecurityGroup ApiSecurityGroup { get; init; }
@@ -39,6 +45,11 @@ public sealed class ComputeStack : Stack
 
     /// <summary>CloudFront adds this header, with the secret's value, to every request it sends to the ALB.</summary>
     public const string OriginVerifyHeader = "X-Origin-Verify";
+
+    /// <summary>The origin-verify value as a deploy-time reference, pinned to a secret version when one is given.</summary>
+    public static string OriginVerifyValue(ISecret secret, string? version) =>
+        (version is null ? secret.SecretValue : SecretValue.SecretsManager(secret.SecretArn, new SecretsManagerSecretOptions { VersionId = version }))
+            .UnsafeUnwrap();
 
     /// <summary>Where the Edge stack publishes the portal's URL for the apps (links in emails).</summary>
     public static string PortalUrlParameterName(StageConfig stage) => $"/bookingaws/{stage.Name}/portal-url";
@@ -214,7 +225,14 @@ public sealed class ComputeStack : Stack
             [
                 ListenerCondition.PathPatterns(ApiPaths),
                 // Resolved by CloudFormation at deploy time ({{resolve:secretsmanager:…}}); never in the template.
-                ListenerCondition.HttpHeader(OriginVerifyHeader, [OriginVerifySecret.SecretValue.UnsafeUnwrap()]),
+                // Pinned versions make a rotation visible to CloudFormation, and the previous one is accepted
+                // until CloudFront (deployed after this stack) sends the new one.
+                ListenerCondition.HttpHeader(OriginVerifyHeader,
+                    new[] { props.OriginVerifyVersion, props.OriginVerifyPreviousVersion }
+                        .Where((v, i) => i == 0 || v is not null)
+                        .Select(v => OriginVerifyValue(OriginVerifySecret, v))
+                        .Distinct()
+                        .ToArray()),
             ],
             Action = ListenerAction.Forward([ApiTargets]),
         });

@@ -19,6 +19,9 @@ public sealed class EdgeStackProps : StackProps
     /// <summary>Sent as <see cref="ComputeStack.OriginVerifyHeader"/> to the ALB, which refuses requests without it.</summary>
     public required Amazon.CDK.AWS.SecretsManager.ISecret OriginVerifySecret { get; init; }
 
+    /// <summary>The secret version CloudFront sends (context originVerifyVersion); null is AWSCURRENT.</summary>
+    public string? OriginVerifyVersion { get; init; }
+
     /// <summary>The portal's build folder (portal/dist); when given, deploys upload it and invalidate the cache.</summary>
     public string? PortalBundle { get; init; }
 }
@@ -65,7 +68,7 @@ public sealed class EdgeStack : Stack
             ReadTimeout = Duration.Seconds(30),
             CustomHeaders = new Dictionary<string, string>
             {
-                [ComputeStack.OriginVerifyHeader] = props.OriginVerifySecret.SecretValue.UnsafeUnwrap(),
+                [ComputeStack.OriginVerifyHeader] = ComputeStack.OriginVerifyValue(props.OriginVerifySecret, props.OriginVerifyVersion),
             },
         });
 

@@ -398,6 +398,9 @@ $("prev-week").addEventListener("click", () => moveWeek(-1));
 $("next-week").addEventListener("click", () => moveWeek(1));
 $<HTMLFormElement>("booking-form").addEventListener("submit", (e) => void submitBooking(e));
 // A link from a booking email (booking + token) opens the manage view instead of the booking flow.
-const manageLink = manageLinkFrom(params);
-if (manageLink) void startManageView({ link: manageLink, slugFromUrl: params.get("business")?.trim() || undefined, setLiveStatus });
-else void init();
+const manageLink = manageLinkFrom(params, location.hash);
+if (manageLink) {
+  // Out of the address bar and history once read; the view keeps it in memory.
+  history.replaceState(null, "", location.pathname + location.search);
+  void startManageView({ link: manageLink, setLiveStatus });
+} else void init();

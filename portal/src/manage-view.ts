@@ -13,7 +13,6 @@ import { allowedActions, describeDeadline, sameInstant, statusInWords, type Mana
 export interface ManageViewOptions {
   link: ManageLink;
   /** `?business=` if the link had one; otherwise the booking's own business is watched. */
-  slugFromUrl: string | undefined;
   setLiveStatus: (status: LiveStatus) => void;
 }
 
@@ -22,7 +21,7 @@ const CANCELLED = "Your booking is cancelled. A confirmation email is on its way
 
 const errorText = (err: unknown, fallback: string) => (err instanceof Error ? err.message : fallback);
 
-export async function startManageView({ link, slugFromUrl, setLiveStatus }: ManageViewOptions) {
+export async function startManageView({ link, setLiveStatus }: ManageViewOptions) {
   let data: ManagedBooking;
   try {
     data = await getManagedBooking(link.bookingId, link.token);
@@ -35,7 +34,8 @@ export async function startManageView({ link, slugFromUrl, setLiveStatus }: Mana
     return;
   }
 
-  const slug = slugFromUrl || data.businessSlug;
+  // The booking's own business, never the URL's (which nobody signed).
+  const slug = data.businessSlug;
   const view = new ManageView(link, slug, data);
   document.title = `Your booking — ${data.businessName}`;
   $("business-name").textContent = data.businessName;

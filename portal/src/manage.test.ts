@@ -5,12 +5,14 @@ import { allowedActions, describeDeadline, manageLinkFrom, sameInstant, statusIn
 const plain = (s: string) => s.replace(/\s+/g, " ");
 
 describe("manageLinkFrom", () => {
-  it("needs both the booking and the token", () => {
-    expect(manageLinkFrom(new URLSearchParams("business=demo&booking=b1&token=t1"))).toEqual({ bookingId: "b1", token: "t1" });
-    expect(manageLinkFrom(new URLSearchParams("business=demo&booking=b1"))).toBeUndefined();
+  it("needs both the booking and the token, the token from the fragment only", () => {
+    expect(manageLinkFrom(new URLSearchParams("business=demo&booking=b1"), "#token=t1")).toEqual({ bookingId: "b1", token: "t1" });
+    expect(manageLinkFrom(new URLSearchParams("business=demo&booking=b1"), "")).toBeUndefined();
+    // A token in the query string (where servers would log it) is not accepted.
+    expect(manageLinkFrom(new URLSearchParams("business=demo&booking=b1&token=t1"), "")).toBeUndefined();
     // Stripe's return to the booking flow carries a booking id but no token.
-    expect(manageLinkFrom(new URLSearchParams("booking=b1&redirect_status=succeeded"))).toBeUndefined();
-    expect(manageLinkFrom(new URLSearchParams("booking=b1&token=%20"))).toBeUndefined();
+    expect(manageLinkFrom(new URLSearchParams("booking=b1&redirect_status=succeeded"), "")).toBeUndefined();
+    expect(manageLinkFrom(new URLSearchParams("booking=b1"), "#token=%20")).toBeUndefined();
   });
 });
 

@@ -7,10 +7,14 @@ export interface ManageLink {
   token: string;
 }
 
-/** The booking and token from an email's manage link; both are needed, else it is the booking flow. */
-export function manageLinkFrom(params: URLSearchParams): ManageLink | undefined {
+/**
+ * The booking and token from an email's manage link (`?booking=…#token=…`); both are needed, else it is
+ * the booking flow. The token travels in the fragment, which browsers never send to servers or in
+ * Referer headers, so it stays out of CDN and API logs.
+ */
+export function manageLinkFrom(params: URLSearchParams, hash: string): ManageLink | undefined {
   const bookingId = params.get("booking")?.trim();
-  const token = params.get("token")?.trim();
+  const token = new URLSearchParams(hash.replace(/^#/, "")).get("token")?.trim();
   return bookingId && token ? { bookingId, token } : undefined;
 }
 

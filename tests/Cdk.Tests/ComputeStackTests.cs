@@ -236,3 +236,31 @@ public sealed class BookingLinkTests(ProdPlatform prod) : IClassFixture<ProdPlat
         Assert.Contains("LinkSigningKey", string.Join('\n', PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret").Keys), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Prod during an origin-verify rotation: new version v2, previous v1.</summary>
+public sealed class ProdPlatformRotatingOriginVerify() : PlatformFixture("prod", new Dictionary<string, string>
+{
+    ["originVerifyVersion"] = "v2-version-id",
+    ["originVerifyPreviousVersion"] = "v1-version-id",
+});
+
+public sealed class OriginVerifyRotationTests(ProdPlatformRotatingOriginVerify rotating) : IClassFixture<ProdPlatformRotatingOriginVerify>
+{
+    [Fact]
+    public void During_a_rotation_the_alb_accepts_both_versions_and_cloudfront_sends_the_new_one()
+    {
+        var rule = PlatformFixture.Resources(rotating.Compute, "AWS::ElasticLoadBalancingV2::ListenerRule").Values.Single();
+        var header = rule["Properties"]!["Conditions"]!.AsArray().Single(c => c!["Field"]!.ToString() == "http-header")!;
+        var accepted = header["HttpHeaderConfig"]!["Values"]!.AsArray().Select(v => v!.ToJsonString()).ToList();
+        Assert.Equal(2, accepted.Count);
+        Assert.Contains(accepted, v => v.Contains("::v2-version-id}}", StringComparison.Ordinal));
+        Assert.Contains(accepted, v => v.Contains("::v1-version-id}}", StringComparison.Ordinal));
+
+        var distribution = PlatformFixture.Resources(rotating.Edge, "AWS::CloudFront::Distribution").Values.Single();
+        var sent = distribution["Properties"]!["DistributionConfig"]!["Origins"]!.AsArray()
+            .SelectMany(o => o!["OriginCustomHeaders"]?.AsArray() ?? [])
+            .Single(h => h!["HeaderName"]!.ToString() == "X-Origin-Verify")!["HeaderValue"]!.ToJsonString();
+        Assert.Contains("::v2-version-id}}", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("v1-version-id", sent, StringComparison.Ordinal);
+    }
+}

@@ -96,10 +96,11 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
         // The link exactly as the workers put it in the confirmation email (same key, same builder).
         var link = new Uri(platform.Services.GetRequiredService<BookingLinks>().ManageUrl(business.Slug, bookingId));
         var page = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
-        await page.GotoAsync(link.PathAndQuery);
+        await page.GotoAsync(link.PathAndQuery + link.Fragment);
         var manage = page.GetByTestId("manage-booking");
         await Expect(manage).ToHaveAttributeAsync("data-status", "confirmed", new() { Timeout = 15_000 });
         await Expect(manage).ToHaveAttributeAsync("data-booking-id", bookingId.ToString());
+        Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Change time" }).ClickAsync();
         await page.Locator($"[data-testid=slot][data-starts-at=\"{noon}\"]").ClickAsync();
@@ -120,7 +121,7 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
 
         // A tampered link shows the page's not-valid message, not someone's booking.
         var tampered = await platform.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
-        await tampered.GotoAsync(link.PathAndQuery[..^3] + "abc");
+        await tampered.GotoAsync(link.PathAndQuery + link.Fragment[..^3] + "abc");
         await Expect(tampered.GetByRole(AriaRole.Alert)).ToContainTextAsync("This link is not valid", new() { Timeout = 15_000 });
     }
 

@@ -43,7 +43,8 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache) : Hub
             throw new HubException("Too many watch requests on one connection.");
         }
 
-        if (string.IsNullOrWhiteSpace(slug) || slug.Length > 63)
+        // The sign-up rule for slugs, checked before any lookup or cache entry.
+        if (string.IsNullOrEmpty(slug) || slug.Length > 63 || !slug.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
         {
             throw new HubException("Give a business slug.");
         }

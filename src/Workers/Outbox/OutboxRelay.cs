@@ -46,12 +46,28 @@ public sealed partial class OutboxRelay(
             entries.AddRange(EventRoutes.QueuesFor(row.Type).Select(q => (q, row)));
         }
 
-        foreach (var group in entries.GroupBy(e => e.Concern))
+        // The queues that matter first; best-effort pushes last, briefly, and whatever they throw is only logged.
+        foreach (var group in entries.GroupBy(e => e.Concern).OrderBy(g => EventRoutes.IsBestEffort(g.Key)))
         {
             foreach (var chunk in group.Chunk(SqsBatchLimit))
             {
-                var failures = EventRoutes.IsBestEffort(group.Key) ? droppedHints : failed;
-                await SendChunkAsync(group.Key, chunk.Select(c => c.Row).ToList(), failures, cancellationToken);
+                var rowsOfChunk = chunk.Select(c => c.Row).ToList();
+                if (!EventRoutes.IsBestEffort(group.Key))
+                {
+                    await SendChunkAsync(group.Key, rowsOfChunk, failed, cancellationToken);
+                    continue;
+                }
+
+                using var brief = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                brief.CancelAfter(BestEffortTimeout);
+                try
+                {
+                    await SendChunkAsync(group.Key, rowsOfChunk, droppedHints, brief.Token);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    droppedHints[rowsOfChunk[0].Id] = $"{group.Key}: {ex.GetType().Name}: {ex.Message}";
+                }
             }
         }
 
@@ -125,6 +141,8 @@ public sealed partial class OutboxRelay(
 
         return rows;
     }
+
+    private static readonly TimeSpan BestEffortTimeout = TimeSpan.FromSeconds(2);
 
     private async Task SendChunkAsync(string concern, List<OutboxRow> rows, Dictionary<Guid, string> failed, CancellationToken cancellationToken)
     {

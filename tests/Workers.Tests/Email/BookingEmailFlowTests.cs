@@ -30,7 +30,7 @@ public class BookingEmailFlowTests
         // The "manage" link names this booking and carries a token the API accepts for it (same key).
         var links = new BookingAws.Shared.Domain.Bookings.BookingLinks(Microsoft.Extensions.Options.Options.Create(
             new BookingAws.Shared.Domain.Bookings.BookingLinkOptions { SigningKey = WorkerHost.LinkKey, PortalBaseUrl = "https://portal.example.test" }));
-        var manage = $"https://portal.example.test/?business={seed.Tenant.Slug}&booking={booking.Id:D}&token={links.TokenFor(booking.Id)}";
+        var manage = $"https://portal.example.test/?business={seed.Tenant.Slug}&booking={booking.Id:D}#token={links.TokenFor(booking.Id)}";
         Assert.Contains(manage, confirmation.GetProperty("body").GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains(manage.Replace("&", "&amp;", StringComparison.Ordinal), confirmation.GetProperty("body").GetProperty("html").GetString(), StringComparison.Ordinal);
         var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Attachment(confirmation, "booking.ics").GetProperty("content").GetString()!));

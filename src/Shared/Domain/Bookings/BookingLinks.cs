@@ -36,8 +36,10 @@ public sealed class BookingLinks(IOptions<BookingLinkOptions> options)
         token is { Length: > 0 and < 100 }
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(TokenFor(bookingId)), Encoding.ASCII.GetBytes(token));
 
+    /// <summary>The token rides in the fragment, which browsers never send to a server (nor in Referer), so it
+    /// stays out of CloudFront and API logs.</summary>
     public string ManageUrl(string tenantSlug, Guid bookingId) =>
-        $"{options.Value.PortalBaseUrl.TrimEnd('/')}/?business={Uri.EscapeDataString(tenantSlug)}&booking={bookingId:D}&token={TokenFor(bookingId)}";
+        $"{options.Value.PortalBaseUrl.TrimEnd('/')}/?business={Uri.EscapeDataString(tenantSlug)}&booking={bookingId:D}#token={TokenFor(bookingId)}";
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
