@@ -39,6 +39,7 @@ SQL
 # phase starts from the same seeded tables.
 remove_measured_rows() {
   "${PSQL[@]}" <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS measured;
 CREATE TEMP TABLE measured AS SELECT id FROM bookings
   WHERE tenant_id = (SELECT tenant FROM bench_items LIMIT 1) AND created_at > '$SEEDED_AT';
