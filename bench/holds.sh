@@ -51,8 +51,7 @@ SQL
 }
 # Vacuumed and analysed before each measured phase, so neither side inherits the other's dead rows.
 settle() {
-  "${PSQL[@]}" -c "UPDATE outbox_messages SET sent_at = now() WHERE sent_at IS NULL AND tenant_id IN (SELECT tenant FROM bench_items)" \
-    -c "VACUUM ANALYZE bookings, booking_allocations, outbox_messages, idempotency_keys, customers, inventory_items" >/dev/null
+  "${PSQL[@]}" -c "VACUUM ANALYZE bookings, booking_allocations, outbox_messages, idempotency_keys, customers, inventory_items" >/dev/null
 }
 echo "== remove earlier bench tenants"
 delete_bench_tenants "slug LIKE 'bench-%'"

@@ -378,7 +378,6 @@ public sealed class AppFleet : Construct
             return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
         text = "".join(f"{k}={quote(str(v))}\n" for k, v in sorted(env.items()))
-        path = f"/etc/bookingaws/{service}.env"
         old = open(path).read() if os.path.exists(path) else None
         if text != old:
             tmp = path + ".tmp"

@@ -32,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddAvailabilityPush(builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSingleton<QueueResolver>();
         services.AddSingleton<TemplateRenderer>();
+        services.AddScoped<BookingEmailServices>();
         services.AddSingleton<OnceEmailSender>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();

@@ -8,12 +8,8 @@ using Npgsql;
 namespace BookingAws.Workers.Handlers;
 
 public sealed class BookingCancelledHandler(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links)
-    : BookingEmailHandler<BookingCancelled>(db, primary, emails, templates, links)
+    BookingEmailServices services)
+    : BookingEmailHandler<BookingCancelled>(services)
 {
     public const string Template = "booking-cancelled";
 

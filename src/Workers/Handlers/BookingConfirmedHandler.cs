@@ -13,14 +13,10 @@ namespace BookingAws.Workers.Handlers;
 
 /// <summary>Confirmation email with an .ics invite; for a paid booking (it has a receipt number) also the receipt with a PDF.</summary>
 public sealed class BookingConfirmedHandler(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links,
+    BookingEmailServices services,
     IOptions<WorkerOptions> options,
     TimeProvider time)
-    : BookingEmailHandler<BookingConfirmed>(db, primary, emails, templates, links)
+    : BookingEmailHandler<BookingConfirmed>(services)
 {
     public const string ConfirmationTemplate = "booking-confirmed";
     public const string ReceiptTemplate = "receipt";

@@ -10,17 +10,31 @@ using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
 
+/// <summary>What every booking email handler needs, resolved once per message scope.</summary>
+public sealed class BookingEmailServices(
+    BookingDbContext db,
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
+    OnceEmailSender emails,
+    TemplateRenderer templates,
+    BookingLinks links)
+{
+    public BookingDbContext Db => db;
+
+    public NpgsqlDataSource Primary => primary;
+
+    public OnceEmailSender Emails => emails;
+
+    public TemplateRenderer Templates => templates;
+
+    public BookingLinks Links => links;
+}
+
 /// <summary>
 /// Shared shape of the handlers that email a customer about a booking: skip if the inbox has the message, read the
 /// booking's facts from the primary, send each email once (<see cref="OnceEmailSender"/>), then record the message
 /// in the inbox. A failure between two emails of one message retries only the unsent one.
 /// </summary>
-public abstract class BookingEmailHandler<TEvent>(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links) : IMessageHandler
+public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services) : IMessageHandler
     where TEvent : IBookingEvent
 {
     public abstract string Name { get; }
@@ -28,7 +42,7 @@ public abstract class BookingEmailHandler<TEvent>(
     public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (await Inbox.IsHandledAsync(primary, message.MessageId, Name, cancellationToken))
+        if (await Inbox.IsHandledAsync(services.Primary, message.MessageId, Name, cancellationToken))
         {
             return;
         }
@@ -37,11 +51,11 @@ public abstract class BookingEmailHandler<TEvent>(
             ?? throw new InvalidOperationException($"Empty {TEvent.WireName} payload.");
 
         // Missing on the primary means the event is wrong, not late: fail so it reaches the DLQ with its error.
-        var facts = await BookingEmailFacts.LoadAsync(db, links, evt.BookingId, cancellationToken)
+        var facts = await BookingEmailFacts.LoadAsync(services.Db, services.Links, evt.BookingId, cancellationToken)
             ?? throw new InvalidOperationException($"Booking {evt.BookingId} not found.");
 
         await SendAsync(message, evt, facts, cancellationToken);
-        await Inbox.MarkAsync(primary, message.MessageId, Name, cancellationToken);
+        await Inbox.MarkAsync(services.Primary, message.MessageId, Name, cancellationToken);
     }
 
     protected abstract Task SendAsync(IncomingMessage message, TEvent evt, BookingEmailFacts facts, CancellationToken cancellationToken);
@@ -56,7 +70,7 @@ public abstract class BookingEmailHandler<TEvent>(
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(facts);
-        var rendered = templates.Render(template, values);
+        var rendered = services.Templates.Render(template, values);
         var email = new EmailMessage
         {
             To = [facts.Customer.Email],
@@ -65,7 +79,7 @@ public abstract class BookingEmailHandler<TEvent>(
             TextBody = rendered.Text,
             Attachments = attachments,
         };
-        return emails.SendAsync(message.MessageId, template, facts.Booking.TenantId, email, cancellationToken);
+        return services.Emails.SendAsync(message.MessageId, template, facts.Booking.TenantId, email, cancellationToken);
     }
 
     protected static EmailAttachment Calendar(BookingEmailFacts facts, DateTimeOffset stamp)

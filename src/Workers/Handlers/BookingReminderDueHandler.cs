@@ -9,12 +9,8 @@ namespace BookingAws.Workers.Handlers;
 
 /// <summary>The day-before reminder; skipped if the booking was cancelled or moved since the reminder was claimed.</summary>
 public sealed class BookingReminderDueHandler(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links)
-    : BookingEmailHandler<BookingReminderDue>(db, primary, emails, templates, links)
+    BookingEmailServices services)
+    : BookingEmailHandler<BookingReminderDue>(services)
 {
     public const string Template = "booking-reminder";
 

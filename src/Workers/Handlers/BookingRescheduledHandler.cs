@@ -10,13 +10,9 @@ namespace BookingAws.Workers.Handlers;
 
 /// <summary>Tells the customer the new time, with an updated invite (same UID, so calendars move the event).</summary>
 public sealed class BookingRescheduledHandler(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links,
+    BookingEmailServices services,
     TimeProvider time)
-    : BookingEmailHandler<BookingRescheduled>(db, primary, emails, templates, links)
+    : BookingEmailHandler<BookingRescheduled>(services)
 {
     public const string Template = "booking-rescheduled";
 

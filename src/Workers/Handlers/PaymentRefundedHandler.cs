@@ -8,12 +8,8 @@ using Npgsql;
 namespace BookingAws.Workers.Handlers;
 
 public sealed class PaymentRefundedHandler(
-    BookingDbContext db,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
-    OnceEmailSender emails,
-    TemplateRenderer templates,
-    BookingLinks links)
-    : BookingEmailHandler<PaymentRefunded>(db, primary, emails, templates, links)
+    BookingEmailServices services)
+    : BookingEmailHandler<PaymentRefunded>(services)
 {
     public const string Template = "payment-refunded";
 
