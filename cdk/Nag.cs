@@ -54,7 +54,7 @@ public static class Nag
         SuppressGenerated(stack, logicalIdPrefix, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
             "CDK-managed provider function; the basic execution policy only lets it write its own logs.");
         SuppressGenerated(stack, logicalIdPrefix, "AwsSolutions-L1",
-            "CDK-managed provider function; its runtime is chosen by the pinned aws-cdk-lib version, not by this app.");
+            "CDK-managed provider function; the SupportedLambdaRuntimes aspect moves it to a supported runtime, which may trail the newest one (cdk/Aspects).");
         foreach (var finding in iamResourceFindings)
         {
             SuppressGenerated(stack, logicalIdPrefix, $"AwsSolutions-IAM5[{finding}]",

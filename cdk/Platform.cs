@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using BookingAws.Cdk.Aspects;
 using BookingAws.Cdk.Stacks;
 
 namespace BookingAws.Cdk;
@@ -17,6 +18,8 @@ public sealed class Platform
     public required NetworkStack Network { get; init; }
     public required DataStack Data { get; init; }
     public required MessagingStack Messaging { get; init; }
+    public required EmailStack Email { get; init; }
+    public required IdentityStack Identity { get; init; }
     public required ComputeStack Compute { get; init; }
     public required WafStack Waf { get; init; }
     public required EdgeStack Edge { get; init; }
@@ -56,6 +59,19 @@ public sealed class Platform
             Env = env,
             Stage = stage,
             Description = $"BookingAws {stage.Name}: SQS queues, DLQs, schedules",
+        });
+        var email = new EmailStack(app, $"{prefix}-Email", new EmailStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: SES domain identity, configuration set, bounce and complaint events",
+        });
+        var identity = new IdentityStack(app, $"{prefix}-Identity", new IdentityStackProps
+        {
+            Env = env,
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: Cognito user pool and app clients",
+            Email = email,
         });
         var compute = new ComputeStack(app, $"{prefix}-Compute", new ComputeStackProps
         {
@@ -111,7 +127,9 @@ public sealed class Platform
             Database = data.Database,
             CacheReplicationGroupId = data.Cache.Ref,
             CacheNodes = 1 + stage.CacheReplicas,
-            Queues = messaging.ByConcern,
+            // The email-events queue gets the same backlog and DLQ alarms as the messaging queues.
+            Queues = messaging.ByConcern.Append(new KeyValuePair<string, Constructs.QueueWithDeadLetter>("EmailEvents", email.EventsQueue))
+                .ToDictionary(q => q.Key, q => q.Value),
         });
 
         Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
@@ -119,8 +137,9 @@ public sealed class Platform
         Nag.SuppressCdkProvider(waf, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/*");
         Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/{edge.StackName}/*");
 
-        foreach (var stack in new Stack[] { network, data, messaging, compute, waf, edge, observability })
+        foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability })
         {
+            SupportedLambdaRuntimes.ApplyTo(stack);
             Tags.Of(stack).Add("Project", "BookingAws");
             Tags.Of(stack).Add("Stage", stage.Name);
         }
@@ -131,6 +150,8 @@ public sealed class Platform
             Network = network,
             Data = data,
             Messaging = messaging,
+            Email = email,
+            Identity = identity,
             Compute = compute,
             Waf = waf,
             Edge = edge,

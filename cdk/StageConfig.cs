@@ -44,6 +44,24 @@ public sealed record StageConfig
     public string? AlarmEmail { get; init; }
     public string? JwtAuthority { get; init; }
 
+    // Email (SES). Prod must name a domain it controls; dev falls back to a placeholder that never verifies.
+    public const string DevPlaceholderEmailDomain = "dev.bookingaws.example";
+
+    /// <summary>The SES domain identity (context <c>emailDomain</c>); its DKIM records go into that domain's DNS.</summary>
+    public string EmailDomain { get; init; } = DevPlaceholderEmailDomain;
+
+    /// <summary>Sender of every email (context <c>emailFrom</c>); defaults to <c>bookings@</c> the email domain.</summary>
+    public string EmailFrom => EmailFromOverride ?? $"bookings@{EmailDomain}";
+
+    public string? EmailFromOverride { get; init; }
+
+    /// <summary>
+    /// Context <c>emailVerified=true</c>, set once SES reports the domain verified (after the DKIM records are
+    /// published): Cognito then sends through SES and offers email one-time codes. Cognito refuses an
+    /// unverified SES identity, so a first deploy into an empty account leaves this off.
+    /// </summary>
+    public bool EmailVerified { get; init; }
+
     public static StageConfig Dev { get; } = new()
     {
         Name = "dev",
@@ -110,7 +128,20 @@ public sealed record StageConfig
             OriginDomainName = NullIfEmpty(context("originDomainName")),
             AlarmEmail = NullIfEmpty(context("alarmEmail")),
             JwtAuthority = NullIfEmpty(context("jwtAuthority")),
+            EmailDomain = NullIfEmpty(context("emailDomain"))?.ToLowerInvariant() ?? DevPlaceholderEmailDomain,
+            EmailFromOverride = NullIfEmpty(context("emailFrom")),
+            EmailVerified = string.Equals(context("emailVerified"), "true", StringComparison.OrdinalIgnoreCase),
         };
+        if (name == "prod" && NullIfEmpty(context("emailDomain")) is null)
+        {
+            // Customers must receive mail from a domain the business owns; a placeholder would fail silently.
+            throw new ArgumentException("prod needs -c emailDomain=<a domain you control> (SES verifies it with the DKIM records printed as stack outputs).");
+        }
+        if (stage.EmailFromOverride is { } from && !from.EndsWith("@" + stage.EmailDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            // SES only sends from addresses of a verified identity, and the only identity here is the domain.
+            throw new ArgumentException($"emailFrom '{from}' must be an address at emailDomain '{stage.EmailDomain}'.");
+        }
         if (stage.CertificateArn is not null && stage.OriginDomainName is null)
         {
             // CloudFront must reach the ALB by a name the certificate covers, or HTTPS to the origin fails.

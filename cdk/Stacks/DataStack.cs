@@ -29,8 +29,24 @@ public sealed class DataStack : Stack
     public SecurityGroup CacheSecurityGroup { get; }
     public SecurityGroup RotationSecurityGroup { get; }
 
-    /// <summary>Generated master credentials (JSON: host, port, username, password, dbname), rotated.</summary>
+    /// <summary>
+    /// Generated master credentials (JSON: host, port, username, password, dbname), rotated single-user.
+    /// Only the migration step uses them; the app's own connections use <see cref="AppDatabaseSecret"/>.
+    /// </summary>
     public ISecret DatabaseSecret { get; }
+
+    /// <summary>The app's least-privileged login (same JSON shape, plus <c>masterarn</c>), rotated multi-user.</summary>
+    public ISecret AppDatabaseSecret { get; }
+
+    /// <summary>The application role; multi-user rotation alternates it with <c>bookingaws_app_clone</c>.</summary>
+    public const string AppUsername = "bookingaws_app";
+
+    /// <summary>
+    /// The transform version whose rotation functions AWS upgrades (runtime and dependencies) on every stack
+    /// update; with it the HostedRotationLambda must not pin a Runtime. The 2020-07-23 version that CDK 2.160
+    /// writes deploys Python 3.10 unless a Runtime is pinned to binaries it does not ship.
+    /// </summary>
+    public const string SecretsManagerTransform = "AWS::SecretsManager-2024-09-16";
 
     public CfnReplicationGroup Cache { get; }
     public ISecret CacheAuthSecret { get; }
@@ -61,7 +77,7 @@ public sealed class DataStack : Stack
         var postgres = Port.Tcp(5432);
         DatabaseSecurityGroup.AddIngressRule(props.ApiSecurityGroup, postgres, "API to Aurora");
         DatabaseSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, postgres, "Workers to Aurora");
-        // The rotation function's own rule to the cluster is added by AddRotationSingleUser below.
+        // The rotation functions' own rule to the cluster is added with the rotation schedules below.
         var redis = Port.Tcp(CachePort);
         CacheSecurityGroup.AddIngressRule(props.ApiSecurityGroup, redis, "API to Redis");
         CacheSecurityGroup.AddIngressRule(props.WorkerSecurityGroup, redis, "Workers to Redis");
@@ -125,12 +141,46 @@ public sealed class DataStack : Stack
         }
         DatabaseSecret = Database.Secret!;
 
-        Database.AddRotationSingleUser(new RotationSingleUserOptions
+        // Hosted rotation: the AWS::SecretsManager transform builds and keeps the rotation functions current
+        // (the Serverless Application Repository app behind AddRotationSingleUser pins Python 3.9).
+        var rotationSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS };
+        Database.Connections.AllowDefaultPortFrom(RotationSecurityGroup, "Rotation functions to Aurora");
+        _ = new RotationSchedule(this, "MasterRotation", new RotationScheduleProps
         {
+            Secret = DatabaseSecret,
+            HostedRotation = HostedRotation.PostgreSqlSingleUser(new SingleUserHostedRotationOptions
+            {
+                Vpc = props.Vpc,
+                VpcSubnets = rotationSubnets,
+                SecurityGroups = [RotationSecurityGroup],
+            }),
             AutomaticallyAfter = Duration.Days(30),
-            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
-            SecurityGroup = RotationSecurityGroup,
         });
+
+        // The app connects as its own role, never as the master user. Alternating users (multi-user rotation)
+        // keep the previous password valid while the new one spreads, so a rotation never breaks a live pool.
+        // The role itself is created by the API's migrate step from this secret's username and password.
+        var appSecret = new DatabaseSecret(this, "AppDatabaseSecret", new DatabaseSecretProps
+        {
+            Username = AppUsername,
+            Dbname = DatabaseName,
+            MasterSecret = DatabaseSecret,
+        });
+        appSecret.ApplyRemovalPolicy(keep);
+        AppDatabaseSecret = appSecret.Attach(Database);
+        _ = new RotationSchedule(this, "AppRotation", new RotationScheduleProps
+        {
+            Secret = AppDatabaseSecret,
+            HostedRotation = HostedRotation.PostgreSqlMultiUser(new MultiUserHostedRotationOptions
+            {
+                MasterSecret = DatabaseSecret,
+                Vpc = props.Vpc,
+                VpcSubnets = rotationSubnets,
+                SecurityGroups = [RotationSecurityGroup],
+            }),
+            AutomaticallyAfter = Duration.Days(30),
+        });
+        UseCurrentSecretsManagerTransform();
 
         CacheAuthSecret = new Secret(this, "CacheAuthToken", new SecretProps
         {
@@ -204,6 +254,15 @@ public sealed class DataStack : Stack
             Nag.Suppress(Cache, "AwsSolutions-AEC4",
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }
+    }
+
+    private void UseCurrentSecretsManagerTransform()
+    {
+        var transforms = TemplateOptions.Transforms ?? [];
+        TemplateOptions.Transforms = transforms
+            .Where(t => !t.StartsWith("AWS::SecretsManager-", StringComparison.Ordinal))
+            .Append(SecretsManagerTransform)
+            .ToArray();
     }
 
     private SecurityGroup Group(IVpc vpc, string id, string description, bool allowAllOutbound) =>
