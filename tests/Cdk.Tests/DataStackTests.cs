@@ -1,4 +1,5 @@
 using Amazon.CDK.Assertions;
+using BookingAws.Cdk.Stacks;
 
 namespace BookingAws.Cdk.Tests;
 
@@ -115,5 +116,60 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
         var subnetRefs = PlatformFixture.Resources(prod.Data, "AWS::RDS::DBSubnetGroup").Single().Value["Properties"]!["SubnetIds"]!.ToJsonString();
         Assert.Contains("dataSubnet", subnetRefs, StringComparison.Ordinal);
         Assert.DoesNotContain("appSubnet", subnetRefs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Master_secret_rotates_single_user_and_the_app_secret_multi_user_with_hosted_functions_in_the_vpc()
+    {
+        foreach (var rotationType in new[] { "PostgreSQLSingleUser", "PostgreSQLMultiUser" })
+        {
+            prod.Data.HasResourceProperties("AWS::SecretsManager::RotationSchedule", new Dictionary<string, object>
+            {
+                ["HostedRotationLambda"] = Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["RotationType"] = rotationType,
+                    ["VpcSubnetIds"] = Match.AnyValue(),
+                    ["VpcSecurityGroupIds"] = new Dictionary<string, object>
+                    {
+                        ["Fn::GetAtt"] = new[] { prod.Data.GetLogicalId(prod.Platform.Data.RotationSecurityGroup), "GroupId" },
+                    },
+                }),
+                ["RotationRules"] = new Dictionary<string, object> { ["ScheduleExpression"] = "rate(30 days)" },
+            });
+        }
+        prod.Data.ResourceCountIs("AWS::SecretsManager::RotationSchedule", 2);
+        prod.Data.ResourceCountIs("AWS::Serverless::Application", 0);
+    }
+
+    [Fact]
+    public void The_app_user_rotation_uses_the_master_secret_to_alternate_users()
+    {
+        var master = PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::SecretTargetAttachment")
+            .Single(a => a.Value["Properties"]!["SecretId"]!.ToJsonString().Contains("DatabaseSecret", StringComparison.Ordinal)
+                && !a.Value["Properties"]!["SecretId"]!.ToJsonString().Contains("App", StringComparison.Ordinal)).Key;
+        prod.Data.HasResourceProperties("AWS::SecretsManager::RotationSchedule", new Dictionary<string, object>
+        {
+            ["HostedRotationLambda"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["RotationType"] = "PostgreSQLMultiUser",
+                ["MasterSecretArn"] = new Dictionary<string, object> { ["Ref"] = master },
+            }),
+        });
+    }
+
+    [Fact]
+    public void The_app_connects_as_its_own_user_whose_secret_names_the_master_secret_and_the_cluster()
+    {
+        var app = Assert.Single(PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret"),
+            s => s.Value["Properties"]!["GenerateSecretString"]?["SecretStringTemplate"]?.ToJsonString().Contains(DataStack.AppUsername, StringComparison.Ordinal) == true);
+        var template = app.Value["Properties"]!["GenerateSecretString"]!["SecretStringTemplate"]!.ToJsonString();
+        Assert.Contains("masterarn", template, StringComparison.Ordinal);
+        Assert.Contains(DataStack.DatabaseName, template, StringComparison.Ordinal);
+        Assert.Equal("Retain", app.Value["DeletionPolicy"]!.GetValue<string>());
+        prod.Data.HasResourceProperties("AWS::SecretsManager::SecretTargetAttachment", new Dictionary<string, object>
+        {
+            ["SecretId"] = new Dictionary<string, object> { ["Ref"] = app.Key },
+            ["TargetType"] = "AWS::RDS::DBCluster",
+        });
     }
 }

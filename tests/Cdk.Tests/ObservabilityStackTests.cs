@@ -46,7 +46,8 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
                 ["ComparisonOperator"] = "GreaterThanThreshold",
             }),
         });
-        Assert.Equal(4, alarms.Count);
+        // Four messaging queues and the email-events queue.
+        Assert.Equal(5, alarms.Count);
     }
 
     [Fact]

@@ -15,6 +15,11 @@ public abstract class PlatformFixture : IDisposable
     {
         var context = RepoPaths.CdkJsonContext();
         context["stage"] = stage;
+        // Prod refuses to synthesize without a sending domain; fixtures that do not care get the test one.
+        if (stage == "prod")
+        {
+            context["emailDomain"] = ProdPlatform.EmailDomain;
+        }
         foreach (var (key, value) in extraContext ?? new Dictionary<string, string>())
         {
             context[key] = value;
@@ -35,6 +40,11 @@ public abstract class PlatformFixture : IDisposable
     public Template Network => TemplateOf(Platform.Network);
     public Template Data => TemplateOf(Platform.Data);
     public Template Messaging => TemplateOf(Platform.Messaging);
+    public Template Email => TemplateOf(Platform.Email);
+    public Template Identity => TemplateOf(Platform.Identity);
+
+    /// <summary>Every synthesized template of the stage, by stack name.</summary>
+    public IReadOnlyDictionary<string, Template> Templates => _templates;
     public Template Compute => TemplateOf(Platform.Compute);
     public Template Waf => TemplateOf(Platform.Waf);
     public Template Edge => TemplateOf(Platform.Edge);
@@ -57,16 +67,26 @@ public abstract class PlatformFixture : IDisposable
 
 public sealed class DevPlatform() : PlatformFixture("dev");
 
-public sealed class ProdPlatform() : PlatformFixture("prod");
+/// <summary>Prod as a first deploy: the email domain is configured but not yet verified by SES.</summary>
+public sealed class ProdPlatform() : PlatformFixture("prod")
+{
+    public const string EmailDomain = "bookings.example.com";
+}
 
-/// <summary>Prod with a certificate configured: the ALB serves HTTPS and redirects HTTP.</summary>
+/// <summary>
+/// Prod as configured after the first deploy: a certificate (the ALB serves HTTPS and redirects HTTP) and a
+/// verified email domain (Cognito sends through SES and offers email one-time codes).
+/// </summary>
 public sealed class ProdHttpsPlatform() : PlatformFixture("prod", new Dictionary<string, string>
 {
     ["certificateArn"] = CertificateArn,
     ["originDomainName"] = "origin.bookings.example.com",
+    ["emailFrom"] = EmailFrom,
+    ["emailVerified"] = "true",
 })
 {
     public const string CertificateArn = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-0000-0000-000000000000";
+    public const string EmailFrom = "hello@bookings.example.com";
 }
 
 public static class RepoPaths

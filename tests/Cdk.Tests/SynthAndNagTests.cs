@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace BookingAws.Cdk.Tests;
 
@@ -9,7 +10,7 @@ public sealed class CliSynthFixture
     {
         // Prod with a portal build, so the checks also cover the upload a deploy with one does; dev without.
         Dev = Run("bash", "cdk/scripts/synth.sh", "dev");
-        Prod = Run("bash", "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}");
+        Prod = Run("bash", "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}", "-c", $"emailDomain={ProdPlatform.EmailDomain}");
         Nag = Run("node", "cdk/scripts/nag.mjs", "cdk.out/dev", "cdk.out/prod");
     }
 
@@ -48,23 +49,39 @@ public sealed class CliSynthFixture
 public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSynthFixture>
 {
     [Fact]
-    public void Dev_synthesizes_offline_into_seven_templates()
+    public void Dev_synthesizes_offline_into_nine_templates()
     {
         Assert.True(cli.Dev.ExitCode == 0, cli.Dev.Output);
-        Assert.Equal(7, CliSynthFixture.TemplateCount("dev"));
+        Assert.Equal(9, CliSynthFixture.TemplateCount("dev"));
     }
 
     [Fact]
-    public void Prod_synthesizes_offline_into_seven_templates()
+    public void Prod_synthesizes_offline_into_nine_templates()
     {
         Assert.True(cli.Prod.ExitCode == 0, cli.Prod.Output);
-        Assert.Equal(7, CliSynthFixture.TemplateCount("prod"));
+        Assert.Equal(9, CliSynthFixture.TemplateCount("prod"));
+    }
+
+    [Fact]
+    public void No_synthesized_template_deploys_a_runtime_that_lambda_deprecates_within_a_year()
+    {
+        // The CLI output also holds what the in-process fixtures lack, such as the portal upload (Python).
+        Assert.True(cli.Prod.ExitCode == 0, cli.Prod.Output);
+        var files = new[] { "dev", "prod" }
+            .SelectMany(stage => Directory.GetFiles(Path.Combine(RepoPaths.Root, "cdk.out", stage), "*.template.json"))
+            .ToList();
+        Assert.Equal(18, files.Count);
+        var problems = files
+            .SelectMany(f => LambdaRuntimeSupport.Problems(Path.GetFileName(f), JsonNode.Parse(File.ReadAllText(f))!, LambdaRuntimeSupport.Today))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.Contains(files, f => File.ReadAllText(f).Contains("\"python3.12\"", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Cdk_nag_aws_solutions_finds_no_unacknowledged_error()
     {
         Assert.True(cli.Nag.ExitCode == 0, cli.Nag.Output);
-        Assert.Contains("14 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
+        Assert.Contains("18 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
     }
 }
