@@ -140,6 +140,8 @@ public sealed class DataStack : Stack
             Nag.Suppress(Database, "AwsSolutions-RDS10", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
         }
         DatabaseSecret = Database.Secret!;
+        // Keep the master credentials with the snapshot the cluster leaves behind in prod.
+        (Database.Node.TryFindChild("Secret") as IResource)?.ApplyRemovalPolicy(keep);
 
         // Hosted rotation: the AWS::SecretsManager transform builds and keeps the rotation functions current
         // (the Serverless Application Repository app behind AddRotationSingleUser pins Python 3.9).

@@ -172,4 +172,12 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
             ["TargetType"] = "AWS::RDS::DBCluster",
         });
     }
+
+    [Fact]
+    public void Prod_keeps_every_secret_when_the_stack_is_deleted()
+    {
+        var secrets = PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret");
+        Assert.Equal(5, secrets.Count);
+        Assert.All(secrets, s => Assert.Equal("Retain", s.Value["DeletionPolicy"]!.GetValue<string>()));
+    }
 }
