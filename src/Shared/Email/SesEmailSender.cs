@@ -35,7 +35,8 @@ public sealed partial class SesEmailSender(
     {
         Validate(message);
         var settings = options.Value;
-        var from = message.From ?? settings.FromAddress;
+        var from = message.From ?? settings.FromAddress
+            ?? throw new InvalidOperationException("No sender: set Ses:FromAddress.");
         var request = new SendEmailRequest(
             FromEmailAddress: from,
             Destination: new Destination(message.To),
