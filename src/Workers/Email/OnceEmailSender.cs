@@ -50,7 +50,16 @@ public sealed class OnceEmailSender(
             }
         }
 
-        var providerId = await sender.SendAsync(email, cancellationToken);
+        // Tagged so SES's bounce and complaint events name the tenant whose suppression list they belong to.
+        var tagged = email with
+        {
+            Tags = new Dictionary<string, string>(email.Tags)
+            {
+                [EmailTagNames.TenantId] = tenantId.ToString("D"),
+                [EmailTagNames.Kind] = template,
+            },
+        };
+        var providerId = await sender.SendAsync(tagged, cancellationToken);
 
         await using (var done = new NpgsqlCommand(
                          "UPDATE email_deliveries SET provider_message_id = $3, sent_at = now() WHERE message_id = $1 AND template = $2",
