@@ -39,11 +39,11 @@ public sealed class ConsumerOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Concerns to consume (see EventRoutes); payments belongs to the payments worker.
-    /// Empty means notifications and analytics.</summary>
+    /// <summary>Concerns to consume (see EventRoutes, plus "email-events" for SES bounces and complaints).
+    /// Empty means all of them.</summary>
     public List<string> Queues { get; set; } = [];
 
-    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : ["notifications", "analytics", "payments", "availability"];
+    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : ["notifications", "analytics", "payments", "availability", "email-events"];
 
     /// <summary>Messages handled at once per queue.</summary>
     [Range(1, 256)]

@@ -34,6 +34,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<TemplateRenderer>();
         services.AddScoped<BookingEmailServices>();
         services.AddSingleton<OnceEmailSender>();
+        services.AddSingleton<SuppressionList>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();
         services.TryAddSingleton<IClock>(SystemClock.Instance);
@@ -60,7 +61,8 @@ public static class WorkerServiceCollectionExtensions
             .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingConfirmed.WireName)
             .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingCancelled.WireName)
             .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingExpired.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingRescheduled.WireName);
+            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingRescheduled.WireName)
+            .MapRaw<EmailEventsHandler>(EmailEventsHandler.Queue, q => q.EmailEvents);
         services.AddSingleton(registry);
         foreach (var handler in registry.HandlerTypes)
         {

@@ -1,9 +1,10 @@
 // Creates each concern's queue and its dead-letter queue on the local SQS server, speaking the SQS
 // JSON protocol directly so no AWS SDK is needed here. Safe to run again: existing queues are kept
-// and their redrive policy is brought up to date.
+// and their redrive policy is brought up to date. "email-events" stands in for the queue that SES
+// bounce/complaint events reach through SNS in AWS; locally a test or a person puts events on it.
 const endpoint = (process.env.Sqs__ServiceUrl ?? "http://127.0.0.1:59324").replace(/\/+$/, "");
 const maxReceiveCount = Number(process.env.BOOKINGAWS_SQS_MAX_RECEIVE_COUNT ?? 5);
-const concerns = (process.env.BOOKINGAWS_SQS_CONCERNS ?? "notifications,analytics,payments,availability")
+const concerns = (process.env.BOOKINGAWS_SQS_CONCERNS ?? "notifications,analytics,payments,availability,email-events")
   .split(",")
   .map((c) => c.trim())
   .filter(Boolean);

@@ -4,6 +4,7 @@ using BookingAws.Shared.Domain;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Domain.Email;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
@@ -34,6 +35,7 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<EmailDelivery> EmailDeliveries => Set<EmailDelivery>();
+    public DbSet<EmailSuppression> EmailSuppressions => Set<EmailSuppression>();
     public DbSet<BookingReminder> BookingReminders => Set<BookingReminder>();
     public DbSet<MessageFailure> MessageFailures => Set<MessageFailure>();
     public DbSet<TenantDailyStat> TenantDailyStats => Set<TenantDailyStat>();

@@ -15,6 +15,12 @@ public sealed record EmailMessage
     public string? TextBody { get; init; }
 
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+
+    /// <summary>
+    /// SES message tags (<c>EmailTags</c>), published with every event of the configuration set, so a bounce or
+    /// complaint can be traced back to who sent it and why. See <see cref="EmailTagNames"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace BookingAws.Shared.Email;
 public static class EmailServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEmailSender"/> backed by SES v2, configured from the "Ses" section.
+    /// Registers <see cref="IEmailSender"/> backed by SES v2, configured from the "Ses" section. The sender address
+    /// is required except in Development, which falls back to <see cref="SesOptions.DevelopmentFromAddress"/>.
     /// Without <paramref name="credentials"/>, AWSSDK.Core's default chain is used (environment
     /// variables locally, the instance role in AWS).
     /// </summary>
@@ -17,16 +19,21 @@ public static class EmailServiceCollectionExtensions
     {
         services.AddOptions<SesOptions>()
             .BindConfiguration(SesOptions.SectionName)
-            .PostConfigure(o =>
+            .PostConfigure<IServiceProvider>((o, sp) =>
             {
-                if (string.IsNullOrWhiteSpace(o.Region))
+                o.Region = SesRegion.Resolve(o.Region, Environment.GetEnvironmentVariable, SesRegion.FromSdk) ?? string.Empty;
+                if (string.IsNullOrWhiteSpace(o.FromAddress) && sp.GetService<IHostEnvironment>()?.IsDevelopment() == true)
                 {
-                    o.Region = Environment.GetEnvironmentVariable("AWS_REGION")
-                               ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")
-                               ?? string.Empty;
+                    o.FromAddress = SesOptions.DevelopmentFromAddress;
                 }
             })
             .ValidateDataAnnotations()
+            .Validate(
+                o => !string.IsNullOrWhiteSpace(o.FromAddress),
+                "Ses:FromAddress is required outside Development: set it (env Ses__FromAddress) to the verified SES sender of this stage.")
+            .Validate(
+                o => !string.IsNullOrWhiteSpace(o.Region),
+                "Ses:Region is not set and no AWS region was found (AWS_REGION, AWS_DEFAULT_REGION, profile, instance metadata): set Ses__Region.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

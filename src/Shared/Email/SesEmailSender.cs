@@ -35,14 +35,16 @@ public sealed partial class SesEmailSender(
     {
         Validate(message);
         var settings = options.Value;
-        var from = message.From ?? settings.FromAddress;
+        var from = message.From ?? settings.FromAddress
+            ?? throw new InvalidOperationException("No sender: set Ses:FromAddress.");
         var request = new SendEmailRequest(
             FromEmailAddress: from,
             Destination: new Destination(message.To),
             Content: message.Attachments.Count == 0
                 ? new EmailContent(Simple: ToSimple(message), Raw: null)
                 : new EmailContent(Simple: null, Raw: new RawMessage(ToRawMime(message, from))),
-            ConfigurationSetName: string.IsNullOrWhiteSpace(settings.ConfigurationSetName) ? null : settings.ConfigurationSetName);
+            ConfigurationSetName: string.IsNullOrWhiteSpace(settings.ConfigurationSetName) ? null : settings.ConfigurationSetName,
+            EmailTags: message.Tags.Count == 0 ? null : [.. message.Tags.Select(t => new MessageTag(t.Key, t.Value))]);
 
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, Json));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -86,6 +88,14 @@ public sealed partial class SesEmailSender(
         if (string.IsNullOrEmpty(message.HtmlBody) && string.IsNullOrEmpty(message.TextBody))
         {
             throw new ArgumentException("An email needs an HTML or a text body.", nameof(message));
+        }
+
+        foreach (var (name, value) in message.Tags)
+        {
+            if (!EmailTagNames.IsValid(name) || !EmailTagNames.IsValid(value))
+            {
+                throw new ArgumentException($"SES accepts tag names and values of 1-256 ASCII letters, digits, '_' or '-'; got {name}={value}.", nameof(message));
+            }
         }
     }
 
@@ -173,7 +183,14 @@ public sealed partial class SesEmailSender(
     private static partial void LogSent(ILogger logger, string messageId, int recipientCount, int attachmentCount);
 
     // SES v2 SendEmail wire shapes, PascalCase as the API expects.
-    private sealed record SendEmailRequest(string FromEmailAddress, Destination Destination, EmailContent Content, string? ConfigurationSetName);
+    private sealed record SendEmailRequest(
+        string FromEmailAddress,
+        Destination Destination,
+        EmailContent Content,
+        string? ConfigurationSetName,
+        IReadOnlyList<MessageTag>? EmailTags);
+
+    private sealed record MessageTag(string Name, string Value);
 
     private sealed record Destination(IReadOnlyList<string> ToAddresses);
 

@@ -7,19 +7,21 @@ public sealed class SesOptions
 {
     public const string SectionName = "Ses";
 
+    /// <summary>The sender used in Development when none is configured; never outside it, where SES would refuse it.</summary>
+    public const string DevelopmentFromAddress = "bookings@bookingaws.local";
+
     /// <summary>Endpoint override, e.g. a local SES-compatible server; defaults to https://email.{Region}.amazonaws.com.</summary>
     [Url]
     public string? ServiceUrl { get; set; }
 
-    /// <summary>AWS region to sign for; falls back to AWS_REGION / AWS_DEFAULT_REGION when not configured.</summary>
-    [Required]
+    /// <summary>AWS region to sign for and send in; when not configured, see <see cref="SesRegion.Resolve"/>.</summary>
     public string Region { get; set; } = string.Empty;
 
-    /// <summary>Default sender address (a verified SES identity).</summary>
-    [Required]
+    /// <summary>Default sender address (a verified SES identity of the stage, <c>Ses__FromAddress</c>).</summary>
     [EmailAddress]
-    public string FromAddress { get; set; } = string.Empty;
+    public string? FromAddress { get; set; }
 
+    /// <summary>The configuration set whose event destination publishes bounces and complaints.</summary>
     public string? ConfigurationSetName { get; set; }
 
     /// <summary>Upper bound for one send, retries included.</summary>

@@ -16,6 +16,9 @@ public sealed class EmailDelivery
     public required string Subject { get; init; }
     public string? ProviderMessageId { get; init; }
     public Instant SentAt { get; init; }
+
+    /// <summary>Set instead of sending when the recipient is on the tenant's suppression list (bounce or complaint).</summary>
+    public string? SuppressedReason { get; init; }
 }
 
 /// <summary>Claims one reminder per booking and tenant-local day (unique key), together with its outbox row.</summary>

@@ -35,6 +35,10 @@ public sealed class QueueNames
 
     [Required]
     public string Availability { get; set; } = "bookingaws-availability";
+
+    /// <summary>SES bounce/complaint events, SNS-wrapped (<c>Sqs__Queues__EmailEvents</c>); filled by SES, not the outbox.</summary>
+    [Required]
+    public string EmailEvents { get; set; } = "bookingaws-email-events";
 }
 
 public static class SqsServiceCollectionExtensions

@@ -19,12 +19,18 @@ namespace BookingAws.Workers.Email;
 /// milliseconds per email. The redelivery then sends a second copy. SES v2 has no idempotency key that could close
 /// it; we prefer a rare duplicate over a lost confirmation.
 /// </para>
+/// <para>
+/// A recipient on the tenant's suppression list (or the platform-wide one) after a hard bounce or a complaint is left
+/// out; when nobody is left, the row records the reason in <c>suppressed_reason</c> instead of a provider id, and the
+/// redelivered message finds it done like any sent email.
+/// </para>
 /// </summary>
-public sealed class OnceEmailSender(
+public sealed partial class OnceEmailSender(
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
-    IEmailSender sender)
+    IEmailSender sender,
+    ILogger<OnceEmailSender> logger)
 {
-    /// <summary>Returns false when this email had already been sent for the message.</summary>
+    /// <summary>Returns false when nothing went out now: sent before for the message, or every recipient is suppressed.</summary>
     public async Task<bool> SendAsync(Guid messageId, string template, Guid tenantId, EmailMessage email, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
@@ -50,7 +56,47 @@ public sealed class OnceEmailSender(
             }
         }
 
-        var providerId = await sender.SendAsync(email, cancellationToken);
+        var recipients = new List<string>(email.To.Count);
+        string? reason = null;
+        foreach (var to in email.To)
+        {
+            if (await SuppressionList.ReasonAsync(connection, tx, tenantId, to, cancellationToken) is { } suppressed)
+            {
+                reason = suppressed;
+                EmailMetrics.Suppressed.Add(1, new("reason", suppressed), new("kind", template));
+                LogSuppressed(logger, template, messageId, tenantId, suppressed);
+            }
+            else
+            {
+                recipients.Add(to);
+            }
+        }
+
+        if (recipients.Count == 0)
+        {
+            await using var skip = new NpgsqlCommand(
+                "UPDATE email_deliveries SET suppressed_reason = $3 WHERE message_id = $1 AND template = $2",
+                connection,
+                tx);
+            skip.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
+            skip.Parameters.Add(new NpgsqlParameter<string> { TypedValue = template });
+            skip.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason! });
+            await skip.ExecuteNonQueryAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return false;
+        }
+
+        // Tagged so SES's bounce and complaint events name the tenant whose suppression list they belong to.
+        var tagged = email with
+        {
+            To = recipients,
+            Tags = new Dictionary<string, string>(email.Tags)
+            {
+                [EmailTagNames.TenantId] = tenantId.ToString("D"),
+                [EmailTagNames.Kind] = template,
+            },
+        };
+        var providerId = await sender.SendAsync(tagged, cancellationToken);
 
         await using (var done = new NpgsqlCommand(
                          "UPDATE email_deliveries SET provider_message_id = $3, sent_at = now() WHERE message_id = $1 AND template = $2",
@@ -67,4 +113,7 @@ public sealed class OnceEmailSender(
         await tx.CommitAsync(CancellationToken.None);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not sending {Template} for message {MessageId}: a recipient is on the suppression list of tenant {TenantId} ({Reason})")]
+    private static partial void LogSuppressed(ILogger logger, string template, Guid messageId, Guid tenantId, string reason);
 }

@@ -1,3 +1,5 @@
+using BookingAws.Shared.Messaging;
+
 namespace BookingAws.Workers.Sqs;
 
 /// <summary>A message as the consumer hands it to a handler.</summary>
@@ -24,6 +26,7 @@ public interface IMessageHandler
 public sealed class HandlerRegistry
 {
     private readonly Dictionary<(string Queue, string Type), Type> _handlers = [];
+    private readonly Dictionary<string, RawRoute> _raw = new(StringComparer.Ordinal);
 
     public HandlerRegistry Map<THandler>(string queue, string wireName)
         where THandler : IMessageHandler
@@ -32,7 +35,24 @@ public sealed class HandlerRegistry
         return this;
     }
 
+    /// <summary>
+    /// Hands every message of <paramref name="queue"/> to <typeparamref name="THandler"/>, whatever its body: for a
+    /// queue that an AWS service fills (SES events through SNS), whose messages carry none of the outbox's attributes.
+    /// The queue is named by <paramref name="queueName"/> from the SQS settings.
+    /// </summary>
+    public HandlerRegistry MapRaw<THandler>(string queue, Func<QueueNames, string> queueName)
+        where THandler : IMessageHandler
+    {
+        _raw.Add(queue, new RawRoute(typeof(THandler), queueName));
+        return this;
+    }
+
     public Type? Find(string queue, string wireName) => _handlers.GetValueOrDefault((queue, wireName));
 
-    public IEnumerable<Type> HandlerTypes => _handlers.Values.Distinct();
+    public RawRoute? FindRaw(string queue) => _raw.GetValueOrDefault(queue);
+
+    public IEnumerable<Type> HandlerTypes => _handlers.Values.Concat(_raw.Values.Select(r => r.Handler)).Distinct();
 }
+
+/// <summary>A queue whose every message goes to one handler, and where its name comes from.</summary>
+public sealed record RawRoute(Type Handler, Func<QueueNames, string> QueueName);

@@ -28,9 +28,11 @@ public sealed partial class SqsQueueConsumer(
     IServiceScopeFactory scopes,
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
     IOptions<WorkerOptions> options,
+    IOptions<SqsOptions> sqsOptions,
     ILogger<SqsQueueConsumer> logger) : BackgroundService
 {
     private readonly ConsumerOptions _settings = options.Value.Consumers;
+    private readonly RawRoute? _raw = registry.FindRaw(concern);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,7 +138,9 @@ public sealed partial class SqsQueueConsumer(
         {
             try
             {
-                return await queues.UrlForAsync(concern, stoppingToken);
+                return _raw is null
+                    ? await queues.UrlForAsync(concern, stoppingToken)
+                    : await queues.UrlOfAsync(_raw.QueueName(sqsOptions.Value.Queues), stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -165,7 +169,7 @@ public sealed partial class SqsQueueConsumer(
             ["Queue"] = concern,
         });
 
-        var handlerType = registry.Find(concern, incoming.Type);
+        var handlerType = _raw?.Handler ?? registry.Find(concern, incoming.Type);
         if (handlerType is null)
         {
             // Nothing here handles it; deleting keeps unknown types from cycling into the DLQ.

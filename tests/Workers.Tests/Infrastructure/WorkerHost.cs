@@ -25,6 +25,7 @@ public sealed class WorkerHost : IAsyncDisposable
         ["Sqs:Queues:Analytics"] = queues.Analytics,
         ["Sqs:Queues:Payments"] = queues.Payments,
         ["Sqs:Queues:Availability"] = queues.Availability,
+        ["Sqs:Queues:EmailEvents"] = queues.EmailEvents,
         ["Ses:ServiceUrl"] = sesUrl ?? Platform.SesUrl,
         ["Ses:Region"] = "us-east-1",
         ["Ses:FromAddress"] = "bookings@bookingaws.local",

@@ -16,6 +16,7 @@ internal sealed class EmailDeliveryConfiguration : IEntityTypeConfiguration<Emai
         b.Property(x => x.Recipient).HasMaxLength(254);
         b.Property(x => x.Subject).HasMaxLength(500);
         b.Property(x => x.ProviderMessageId).HasMaxLength(255);
+        b.Property(x => x.SuppressedReason).HasMaxLength(16);
         b.HasIndex(x => new { x.TenantId, x.SentAt });
     }
 }

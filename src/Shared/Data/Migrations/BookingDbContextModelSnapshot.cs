@@ -560,6 +560,55 @@ namespace BookingAws.Shared.Data.Migrations
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("BookingAws.Shared.Domain.Email.EmailSuppression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("SourceMessageId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("source_message_id");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_email_suppressions");
+
+                    b.HasIndex("TenantId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_suppressions_tenant_id_email");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "Email"), false);
+
+                    b.ToTable("email_suppressions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_email_suppressions_email_lower", "email = lower(email)");
+
+                            t.HasCheckConstraint("ck_email_suppressions_reason", "reason IN ('bounce', 'complaint')");
+                        });
+                });
+
             modelBuilder.Entity("BookingAws.Shared.Domain.Payments.BookingPayment", b =>
                 {
                     b.Property<Guid>("BookingId")
@@ -926,6 +975,11 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("subject");
+
+                    b.Property<string>("SuppressedReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("suppressed_reason");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
