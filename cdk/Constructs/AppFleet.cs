@@ -73,6 +73,9 @@ public sealed class AppFleet : Construct
     public Role Role { get; }
     public LaunchTemplate LaunchTemplate { get; }
 
+    /// <summary>The boot folder as shipped to the instances.</summary>
+    public Asset BootAsset { get; }
+
     public AppFleet(Construct scope, string id, AppFleetProps props) : base(scope, id)
     {
         var name = props.ServiceName;
@@ -88,7 +91,7 @@ public sealed class AppFleet : Construct
 
         var bundle = new Asset(this, "Bundle", new AssetProps { Path = props.BundlePath });
         // The boot files: one folder, one asset (same content hash for both fleets, so one S3 object).
-        var boot = new Asset(this, "Boot", new AssetProps { Path = BootFolder });
+        var boot = BootAsset = new Asset(this, "Boot", new AssetProps { Path = BootFolder });
         // Asset.GrantRead would allow s3:GetObject*/List* on the whole bootstrap bucket; this fleet needs two objects.
         Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {

@@ -72,13 +72,21 @@ public sealed class InstanceFolder : IDisposable
             {
                 [AppSecretArn] = new JsonObject
                 {
-                    ["engine"] = "postgres", ["host"] = "writer.cluster.example", ["port"] = 5432, ["dbname"] = "bookingaws",
-                    ["username"] = "bookingaws_app", ["password"] = "app-password",
+                    ["engine"] = "postgres",
+                    ["host"] = "writer.cluster.example",
+                    ["port"] = 5432,
+                    ["dbname"] = "bookingaws",
+                    ["username"] = "bookingaws_app",
+                    ["password"] = "app-password",
                 },
                 [MasterSecretArn] = new JsonObject
                 {
-                    ["engine"] = "postgres", ["host"] = "writer.cluster.example", ["port"] = 5432, ["dbname"] = "bookingaws",
-                    ["username"] = "bookingaws", ["password"] = "master-password",
+                    ["engine"] = "postgres",
+                    ["host"] = "writer.cluster.example",
+                    ["port"] = 5432,
+                    ["dbname"] = "bookingaws",
+                    ["username"] = "bookingaws",
+                    ["password"] = "master-password",
                 },
                 ["arn:cache"] = "cache-token",
                 ["arn:stripe"] = new JsonObject { ["ApiKey"] = "sk_live_key", ["WebhookSecret"] = "whsec_secret" },
