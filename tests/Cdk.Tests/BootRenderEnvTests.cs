@@ -66,6 +66,26 @@ public sealed class BootRenderEnvTests : IDisposable
         Assert.Equal("writer.cluster.example", Parse(env["ConnectionStrings__Primary"])["Host"]);
     }
 
+    [Fact]
+    public void Without_the_rehearsal_overrides_tls_is_required_and_with_them_the_local_servers_are_reachable()
+    {
+        var aws = Render("workers");
+        Assert.Equal("Require", Parse(aws["ConnectionStrings__Replica"])["SSL Mode"]);
+        Assert.Equal("5432", Parse(aws["ConnectionStrings__Replica"])["Port"]);
+
+        var sources = _instance.Sources("workers");
+        sources["readerPort"] = 55433;
+        sources["databaseSslMode"] = "Disable";
+        sources["cacheSsl"] = false;
+        File.WriteAllText(Path.Combine(_instance.Etc, "workers.sources.json"), sources.ToJsonString());
+        _instance.State["secrets"]!["arn:cache"] = "";
+        var local = Render("workers");
+        Assert.Equal("55433", Parse(local["ConnectionStrings__Replica"])["Port"]);
+        Assert.Equal("5432", Parse(local["ConnectionStrings__Primary"])["Port"]);
+        Assert.Equal("Disable", Parse(local["ConnectionStrings__Primary"])["SSL Mode"]);
+        Assert.Equal("cache.example:6380,ssl=false,abortConnect=false", local["ConnectionStrings__Redis"]);
+    }
+
     [Theory]
     [InlineData("pa$$word")]
     [InlineData("with \"quotes\" and `ticks` and \\back\\slashes")]
