@@ -54,8 +54,10 @@ pids=()
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || continue
+    local deadline=$((SECONDS + 15))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
   done
   if [[ ${REHEARSE_KEEP:-0} == 1 ]]; then echo "rehearse: work folder kept: $work"; else rm -rf "$work"; fi
 }
@@ -267,12 +269,15 @@ check_api_starts_in_production_and_is_ready() {
     exec env ASPNETCORE_ENVIRONMENT=Production ./BookingAws.Api
   ) >"$work/api.log" 2>&1 &
   pids+=("$!")
+  # Reaped by cleanup; disowned so bash does not report a crash as a job message.
+  disown "$!"
   local deadline=$((SECONDS + 90)) code=""
   while ((SECONDS < deadline)); do
     code=$(curl -s -o "$work/ready.txt" -w '%{http_code}' "http://127.0.0.1:$api_port/health/ready" || true)
     # 200 is enough for the ALB, but Degraded (a dependency unreachable) means the environment is wrong.
     [[ $code == 200 ]] && jq -e '.status == "Healthy"' "$work/ready.txt" >/dev/null 2>&1 && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { why "the API exited: $(tail -5 "$work/api.log")"; return; }
+    kill -0 "${pids[-1]}" 2>/dev/null ||
+      { why "the API exited: $(grep -a -m1 -o 'Unhandled exception\.[^\\]*' "$work/api.log" || tail -3 "$work/api.log")"; return; }
     sleep 1
   done
   { why "/health/ready not Healthy within 90 s (HTTP ${code:-none}): $(head -c 400 "$work/ready.txt" 2>/dev/null)"; return; }
