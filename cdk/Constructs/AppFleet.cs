@@ -31,8 +31,19 @@ public sealed class AppFleetProps
     /// <summary>Plain settings (queue URLs, URLs, service name); secrets never go here.</summary>
     public required IDictionary<string, string> Environment { get; init; }
 
+    /// <summary>The secret the app connects with (Primary and Replica connection strings).</summary>
     public required ISecret DatabaseSecret { get; init; }
+
+    /// <summary>
+    /// When set, this fleet runs the release's migrations before its service starts, connecting with this
+    /// secret (ConnectionStrings__Migrations, rendered only for that step). Only the API fleet gets one.
+    /// </summary>
+    public ISecret? MigrationDatabaseSecret { get; init; }
+
     public required string DatabaseReaderHost { get; init; }
+
+    /// <summary>The writer endpoint, for a database secret that carries no host.</summary>
+    public string? DatabaseWriterHost { get; init; }
     public required ISecret CacheAuthSecret { get; init; }
     public required string CacheHost { get; init; }
     public required int CachePort { get; init; }
@@ -53,13 +64,17 @@ public sealed class AppFleetProps
 /// An Auto Scaling group of Graviton Amazon Linux 2023 instances that download a self-contained .NET bundle
 /// from an S3 asset and run it as a systemd service, with the CloudWatch agent shipping its JSON logs and
 /// receiving OTLP traces and metrics. Secrets are read at service start from Secrets Manager, never baked
-/// into user data.
+/// into user data. The boot itself is <c>cdk/assets/boot</c> (shell, units, agent JSON), shipped as a
+/// second asset: user data only writes the stack's values and runs <c>boot.sh</c>.
 /// </summary>
 public sealed class AppFleet : Construct
 {
     public AutoScalingGroup Group { get; }
     public Role Role { get; }
     public LaunchTemplate LaunchTemplate { get; }
+
+    /// <summary>The boot folder as shipped to the instances.</summary>
+    public Asset BootAsset { get; }
 
     public AppFleet(Construct scope, string id, AppFleetProps props) : base(scope, id)
     {
@@ -75,14 +90,17 @@ public sealed class AppFleet : Construct
             "Session Manager access instead of SSH; the AWS-maintained policy tracks the agent's needs.");
 
         var bundle = new Asset(this, "Bundle", new AssetProps { Path = props.BundlePath });
-        // Asset.GrantRead would allow s3:GetObject*/List* on the whole bootstrap bucket; this fleet needs one object.
+        // The boot files: one folder, one asset (same content hash for both fleets, so one S3 object).
+        var boot = BootAsset = new Asset(this, "Boot", new AssetProps { Path = BootFolder });
+        // Asset.GrantRead would allow s3:GetObject*/List* on the whole bootstrap bucket; this fleet needs two objects.
         Role.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Actions = ["s3:GetObject"],
-            Resources = [bundle.Bucket.ArnForObjects(bundle.S3ObjectKey)],
+            Resources = [bundle.Bucket.ArnForObjects(bundle.S3ObjectKey), boot.Bucket.ArnForObjects(boot.S3ObjectKey)],
         }));
         props.LogGroup.GrantWrite(Role);
         props.DatabaseSecret.GrantRead(Role);
+        props.MigrationDatabaseSecret?.GrantRead(Role);
         props.CacheAuthSecret.GrantRead(Role);
         props.StripeSecret.GrantRead(Role);
         props.LinkSigningSecret.GrantRead(Role);
@@ -176,17 +194,17 @@ public sealed class AppFleet : Construct
         Nag.Suppress(Group, "AwsSolutions-AS3",
             "Scaling activity is charted from group metrics on the dashboard and capacity symptoms alarm to on-call; per-event mail would be noise.");
 
-        WriteUserData(userData, props, bundle, stack.Region);
+        WriteUserData(userData, props, bundle, boot, stack.Region);
         // Reports the user data's exit code to CloudFormation: a bad bundle fails the deploy instead of the fleet.
         userData.AddSignalOnExitCommand(Group);
     }
 
-    private static void WriteUserData(UserData userData, AppFleetProps props, Asset bundle, string region)
+    /// <summary>The instance boot files (cdk/assets/boot), copied beside the CDK app at build time.</summary>
+    public static string BootFolder { get; } = Path.Combine(AppContext.BaseDirectory, "assets", "boot");
+
+    private static void WriteUserData(UserData userData, AppFleetProps props, Asset bundle, Asset boot, string region)
     {
         var name = props.ServiceName;
-        var home = $"/opt/bookingaws/{name}";
-        var logFile = $"/var/log/bookingaws/{name}.log";
-
         var plain = new Dictionary<string, string>(props.Environment)
         {
             ["AWS_REGION"] = region,
@@ -196,9 +214,10 @@ public sealed class AppFleet : Construct
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317",
             ["OTEL_SERVICE_NAME"] = $"bookingaws-{name}",
         };
-        var sources = JsonSerializer.Serialize(new Dictionary<string, object>
+        var sources = new Dictionary<string, object>
         {
             ["region"] = region,
+            ["logGroup"] = props.LogGroup.LogGroupName,
             ["databaseSecretArn"] = props.DatabaseSecret.SecretArn,
             ["readerHost"] = props.DatabaseReaderHost,
             ["cacheSecretArn"] = props.CacheAuthSecret.SecretArn,
@@ -208,183 +227,44 @@ public sealed class AppFleet : Construct
             ["linkSecretArn"] = props.LinkSigningSecret.SecretArn,
             ["portalUrlParameter"] = props.PortalUrlParameter,
             ["plain"] = plain,
-        });
-        var agentConfig = JsonSerializer.Serialize(new Dictionary<string, object>
+        };
+        if (props.DatabaseWriterHost is not null)
         {
-            ["agent"] = new Dictionary<string, object> { ["region"] = region, ["run_as_user"] = "root" },
-            ["logs"] = new Dictionary<string, object>
-            {
-                ["logs_collected"] = new Dictionary<string, object>
-                {
-                    ["files"] = new Dictionary<string, object>
-                    {
-                        ["collect_list"] = new[]
-                        {
-                            new Dictionary<string, object>
-                            {
-                                ["file_path"] = logFile,
-                                ["log_group_name"] = props.LogGroup.LogGroupName,
-                                ["log_stream_name"] = "{instance_id}",
-                            },
-                        },
-                    },
-                },
-                // EMF on TCP/UDP 25888 for custom metrics such as BookingAws/OutboxBacklog.
-                ["metrics_collected"] = new Dictionary<string, object> { ["emf"] = new Dictionary<string, object>() },
-            },
-            ["metrics"] = new Dictionary<string, object>
-            {
-                ["namespace"] = "BookingAws",
-                ["metrics_collected"] = new Dictionary<string, object>
-                {
-                    ["otlp"] = new Dictionary<string, object>
-                    {
-                        ["grpc_endpoint"] = "127.0.0.1:4317",
-                        ["http_endpoint"] = "127.0.0.1:4318",
-                    },
-                    ["mem"] = new Dictionary<string, object> { ["measurement"] = new[] { "mem_used_percent" } },
-                },
-            },
-            ["traces"] = new Dictionary<string, object>
-            {
-                ["traces_collected"] = new Dictionary<string, object>
-                {
-                    ["otlp"] = new Dictionary<string, object>
-                    {
-                        ["grpc_endpoint"] = "127.0.0.1:4317",
-                        ["http_endpoint"] = "127.0.0.1:4318",
-                    },
-                },
-            },
-        });
+            sources["writerHost"] = props.DatabaseWriterHost;
+        }
+        if (props.MigrationDatabaseSecret is not null)
+        {
+            sources["migrationSecretArn"] = props.MigrationDatabaseSecret.SecretArn;
+        }
 
         userData.AddCommands(
             "set -euo pipefail",
-            "dnf install -y unzip amazon-cloudwatch-agent aws-cfn-bootstrap python3 logrotate",
-            "id bookingaws >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin bookingaws",
-            $"mkdir -p {home} /etc/bookingaws /var/log/bookingaws",
-            "chown bookingaws /var/log/bookingaws");
+            "mkdir -p /etc/bookingaws && chmod 700 /etc/bookingaws",
+            $"cat > /etc/bookingaws/{name}.sources.json <<'JSON'",
+            JsonSerializer.Serialize(sources),
+            "JSON");
         var zip = userData.AddS3DownloadCommand(new S3DownloadOptions
         {
-            Bucket = bundle.Bucket,
-            BucketKey = bundle.S3ObjectKey,
-            LocalFile = $"/tmp/{name}.zip",
+            Bucket = boot.Bucket,
+            BucketKey = boot.S3ObjectKey,
+            LocalFile = "/tmp/bookingaws-boot.zip",
         });
-        userData.AddCommands(
-            $"unzip -o -q {zip} -d {home}",
-            $"chmod +x {home}/{props.Executable}",
-            $"cat > /etc/bookingaws/{name}.sources.json <<'JSON'",
-            sources,
-            "JSON",
-            "cat > /usr/local/bin/bookingaws-render-env <<'PY'",
-            RenderEnvScript,
-            "PY",
-            "chmod 755 /usr/local/bin/bookingaws-render-env",
-            $"cat > /etc/systemd/system/bookingaws-{name}.service <<'UNIT'",
-            "[Unit]",
-            $"Description=BookingAws {name}",
-            "After=network-online.target",
-            "Wants=network-online.target",
-            "[Service]",
-            "User=bookingaws",
-            $"WorkingDirectory={home}",
-            $"EnvironmentFile=-/etc/bookingaws/{name}.env",
-            // '+' runs the renderer as root; it reads the secrets just before each start.
-            $"ExecStartPre=+/usr/local/bin/bookingaws-render-env {name}",
-            $"ExecStart={home}/{props.Executable}",
-            "Restart=always",
-            "RestartSec=5",
-            $"StandardOutput=append:{logFile}",
-            $"StandardError=append:{logFile}",
-            "[Install]",
-            "WantedBy=multi-user.target",
-            "UNIT",
-            // Hourly re-render picks up rotated database credentials and restarts only when they changed.
-            $"cat > /etc/systemd/system/bookingaws-{name}-env.service <<'UNIT'",
-            "[Service]",
-            "Type=oneshot",
-            $"ExecStart=/usr/local/bin/bookingaws-render-env {name} --restart-on-change",
-            "UNIT",
-            $"cat > /etc/systemd/system/bookingaws-{name}-env.timer <<'UNIT'",
-            "[Timer]",
-            "OnCalendar=hourly",
-            "RandomizedDelaySec=300",
-            "[Install]",
-            "WantedBy=timers.target",
-            "UNIT",
-            $"printf '%s\\n' '{logFile} {{' daily rotate 3 compress missingok copytruncate '}}' > /etc/logrotate.d/bookingaws-{name}",
-            "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'JSON'",
-            agentConfig,
-            "JSON",
-            "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json",
-            "systemctl daemon-reload",
-            $"systemctl enable --now bookingaws-{name}.service bookingaws-{name}-env.timer");
+        var args = new List<string>
+        {
+            name, "--executable", props.Executable, "--bundle", $"s3://{bundle.S3BucketName}/{bundle.S3ObjectKey}",
+        };
         if (props.ReadinessUrl is not null)
         {
-            userData.AddCommands(
-                // Signal success only once the app reports ready (database and cache reachable).
-                "deadline=$((SECONDS + 600))",
-                $"until curl -fsS -o /dev/null {props.ReadinessUrl}; do",
-                "  if [ $SECONDS -ge $deadline ]; then echo 'not ready in time' >&2; exit 1; fi",
-                "  sleep 5",
-                "done");
+            args.AddRange(["--readiness-url", props.ReadinessUrl]);
         }
-        else
+        if (props.MigrationDatabaseSecret is not null)
         {
-            userData.AddCommands("sleep 15", $"systemctl is-active --quiet bookingaws-{name}.service");
+            args.Add("--migrate");
         }
+        userData.AddCommands(
+            "command -v unzip >/dev/null || dnf install -y unzip",
+            "rm -rf /opt/bookingaws/boot && mkdir -p /opt/bookingaws/boot",
+            $"unzip -o -q {zip} -d /opt/bookingaws/boot",
+            $"bash /opt/bookingaws/boot/boot.sh {string.Join(' ', args.Select(a => $"'{a}'"))}");
     }
-
-    private const string RenderEnvScript = """
-        #!/usr/bin/env python3
-        # Writes /etc/bookingaws/<service>.env from Secrets Manager so no secret sits in user data or templates.
-        import json, os, subprocess, sys
-
-        service = sys.argv[1]
-        restart = "--restart-on-change" in sys.argv
-        src = json.load(open(f"/etc/bookingaws/{service}.sources.json"))
-
-        def secret(arn):
-            out = subprocess.check_output(["aws", "secretsmanager", "get-secret-value", "--region", src["region"],
-                                           "--secret-id", arn, "--query", "SecretString", "--output", "text"])
-            return out.decode().strip()
-
-        db = json.loads(secret(src["databaseSecretArn"]))
-        def npgsql(host):
-            return (f"Host={host};Port={db['port']};Database={db.get('dbname', 'bookingaws')};"
-                    f"Username={db['username']};Password={db['password']};SSL Mode=Require")
-
-        env = dict(src["plain"])
-        env["ConnectionStrings__Primary"] = npgsql(db["host"])
-        env["ConnectionStrings__Replica"] = npgsql(src["readerHost"])
-        env["ConnectionStrings__Redis"] = (f"{src['cacheHost']}:{src['cachePort']},ssl=true,abortConnect=false,"
-                                           f"password={secret(src['cacheSecretArn'])}")
-        stripe = json.loads(secret(src["stripeSecretArn"]))
-        env["Stripe__ApiKey"] = stripe["ApiKey"]
-        env["Stripe__WebhookSecret"] = stripe["WebhookSecret"]
-        env["Links__SigningKey"] = secret(src["linkSecretArn"])
-        path = f"/etc/bookingaws/{service}.env"
-        try:
-            env["Links__PortalBaseUrl"] = subprocess.check_output(
-                ["aws", "ssm", "get-parameter", "--region", src["region"], "--name", src["portalUrlParameter"],
-                 "--query", "Parameter.Value", "--output", "text"]).decode().strip()
-        except subprocess.CalledProcessError:
-            # A failed read keeps the last known URL; only before the Edge stack's first deploy is there none.
-            known = [l.split("=", 1)[1].strip('"') for l in (open(path).read().splitlines() if os.path.exists(path) else [])
-                     if l.startswith("Links__PortalBaseUrl=")]
-            env["Links__PortalBaseUrl"] = known[0] if known else "https://portal-url-not-yet-known.invalid"
-
-        def quote(value):
-            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-        text = "".join(f"{k}={quote(str(v))}\n" for k, v in sorted(env.items()))
-        old = open(path).read() if os.path.exists(path) else None
-        if text != old:
-            tmp = path + ".tmp"
-            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-                f.write(text)
-            os.replace(tmp, path)
-            if restart and old is not None:
-                subprocess.call(["systemctl", "try-restart", f"bookingaws-{service}.service"])
-        """;
 }

@@ -28,7 +28,12 @@ public sealed class ComputeStackProps : StackProps
     public required ISecurityGroup ApiSecurityGroup { get; init; }
     public required ISecurityGroup WorkerSecurityGroup { get; init; }
     public required IDatabaseCluster Database { get; init; }
+    /// <summary>The cluster's master secret: the API's migration step connects with it, nothing else does.</summary>
     public required ISecret DatabaseSecret { get; init; }
+
+    /// <summary>The least-privileged role the apps connect with; until the Data stack provides it, the master secret.</summary>
+    public ISecret? AppDatabaseSecret { get; init; }
+
     public required ISecret CacheAuthSecret { get; init; }
     public required string CacheHost { get; init; }
     public required int CachePort { get; init; }
@@ -90,7 +95,7 @@ public sealed class ComputeStack : Stack
         }
 
         AppFleetProps Fleet(string name, string executable, string bundle, ISecurityGroup group, string type, int min, int max,
-            LogGroup logs, IDictionary<string, string> env, string? readiness) => new()
+            LogGroup logs, IDictionary<string, string> env, string? readiness, bool migrates) => new()
             {
                 ServiceName = name,
                 Executable = executable,
@@ -102,8 +107,10 @@ public sealed class ComputeStack : Stack
                 MaxCapacity = max,
                 LogGroup = logs,
                 Environment = env,
-                DatabaseSecret = props.DatabaseSecret,
+                DatabaseSecret = props.AppDatabaseSecret ?? props.DatabaseSecret,
+                MigrationDatabaseSecret = migrates ? props.DatabaseSecret : null,
                 DatabaseReaderHost = props.Database.ClusterReadEndpoint.Hostname,
+                DatabaseWriterHost = props.Database.ClusterEndpoint.Hostname,
                 CacheAuthSecret = props.CacheAuthSecret,
                 CacheHost = props.CacheHost,
                 CachePort = props.CachePort,
@@ -122,10 +129,10 @@ public sealed class ComputeStack : Stack
         };
         Api = new AppFleet(this, "Api", Fleet("api", "BookingAws.Api", props.ApiBundlePath, props.ApiSecurityGroup,
             stage.ApiInstanceType, stage.ApiMin, stage.ApiMax, ApiLogs, apiEnv,
-            $"http://127.0.0.1:{stage.AppPort}/health/ready"));
+            $"http://127.0.0.1:{stage.AppPort}/health/ready", migrates: true));
         Workers = new AppFleet(this, "Workers", Fleet("workers", "BookingAws.Workers", props.WorkersBundlePath,
             props.WorkerSecurityGroup, stage.WorkerInstanceType, stage.WorkerMin, stage.WorkerMax, WorkerLogs,
-            environment, null));
+            environment, null, migrates: false));
 
         foreach (var queue in queues.Values)
         {

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using BookingAws.Cdk.Constructs;
 
 namespace BookingAws.Cdk.Tests;
 
@@ -157,16 +159,62 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         });
     }
 
+    /// <summary>The user data script as text; references (ARNs, hosts) stay as their JSON.</summary>
+    private string UserData(AppFleet fleet) => string.Concat(
+        PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[prod.Compute.GetLogicalId(fleet.LaunchTemplate)]
+            ["Properties"]!["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!["Fn::Join"]![1]!.AsArray()
+            .Select(part => part is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : part!.ToJsonString()));
+
     [Fact]
-    public void Api_user_data_runs_the_bundle_as_a_systemd_service_and_waits_until_ready()
+    public void User_data_downloads_the_boot_asset_runs_boot_sh_and_signals_cloudformation()
     {
-        var api = prod.Compute.GetLogicalId(prod.Platform.Compute.Api.LaunchTemplate);
-        var userData = PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[api]["Properties"]!["LaunchTemplateData"]!["UserData"]!.ToJsonString();
-        Assert.Contains("bookingaws-api.service", userData, StringComparison.Ordinal);
-        Assert.Contains("ExecStart=/opt/bookingaws/api/BookingAws.Api", userData, StringComparison.Ordinal);
-        Assert.Contains("http://127.0.0.1:5080/health/ready", userData, StringComparison.Ordinal);
-        Assert.Contains("amazon-cloudwatch-agent", userData, StringComparison.Ordinal);
-        Assert.Contains("cfn-signal", userData, StringComparison.Ordinal);
+        foreach (var fleet in new[] { prod.Platform.Compute.Api, prod.Platform.Compute.Workers })
+        {
+            var userData = UserData(fleet);
+            Assert.Contains($"{fleet.BootAsset.AssetHash}.zip' '/tmp/bookingaws-boot.zip'", userData, StringComparison.Ordinal);
+            Assert.Contains("bash /opt/bookingaws/boot/boot.sh", userData, StringComparison.Ordinal);
+            Assert.Contains("cfn-signal", userData, StringComparison.Ordinal);
+            // The scripts, units and agent config live in the asset, not in the template.
+            Assert.DoesNotContain("[Service]", userData, StringComparison.Ordinal);
+            Assert.DoesNotContain("amazon-cloudwatch-agent", userData, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_boot_asset_is_the_boot_folder_and_each_role_may_read_only_its_own_objects()
+    {
+        var api = prod.Platform.Compute.Api;
+        Assert.Equal(prod.Platform.Compute.Workers.BootAsset.AssetHash, api.BootAsset.AssetHash);
+        var policies = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString()));
+        Assert.Contains($"/{api.BootAsset.AssetHash}.zip", policies, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"s3:GetObject*\"", policies, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Api_boot_migrates_then_waits_until_ready_and_workers_do_neither()
+    {
+        var api = UserData(prod.Platform.Compute.Api);
+        Assert.Contains("'api' '--executable' 'BookingAws.Api' '--bundle' 's3://", api, StringComparison.Ordinal);
+        Assert.Contains("'--readiness-url' 'http://127.0.0.1:5080/health/ready' '--migrate'", api, StringComparison.Ordinal);
+        Assert.Contains("migrationSecretArn", api, StringComparison.Ordinal);
+
+        var workers = UserData(prod.Platform.Compute.Workers);
+        Assert.Contains("'workers' '--executable' 'BookingAws.Workers'", workers, StringComparison.Ordinal);
+        Assert.DoesNotContain("--migrate", workers, StringComparison.Ordinal);
+        Assert.DoesNotContain("--readiness-url", workers, StringComparison.Ordinal);
+        Assert.DoesNotContain("migrationSecretArn", workers, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sources_carry_the_stack_values_render_env_reads()
+    {
+        var api = UserData(prod.Platform.Compute.Api);
+        foreach (var key in new[] { "region", "logGroup", "databaseSecretArn", "readerHost", "writerHost", "cacheSecretArn", "cacheHost", "cachePort", "stripeSecretArn", "linkSecretArn", "portalUrlParameter", "plain" })
+        {
+            Assert.Contains($"\"{key}\":", api, StringComparison.Ordinal);
+        }
+        Assert.Contains("Sqs__Queues__Notifications", api, StringComparison.Ordinal);
+        Assert.Contains("\"AWS_REGION\":\"eu-west-1\"", api, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,7 +279,7 @@ public sealed class BookingLinkTests(ProdPlatform prod) : IClassFixture<ProdPlat
         Assert.Contains("parameter/bookingaws/prod/portal-url", policies, StringComparison.Ordinal);
         var api = prod.Compute.GetLogicalId(prod.Platform.Compute.Api.LaunchTemplate);
         var userData = PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[api]["Properties"]!["LaunchTemplateData"]!["UserData"]!.ToJsonString();
-        Assert.Contains("Links__SigningKey", userData, StringComparison.Ordinal);
+        // render-env turns the ARN into Links__SigningKey (BootRenderEnvTests).
         Assert.Contains("linkSecretArn", userData, StringComparison.Ordinal);
         Assert.Contains("LinkSigningKey", string.Join('\n', PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret").Keys), StringComparison.Ordinal);
     }
@@ -262,5 +310,57 @@ public sealed class OriginVerifyRotationTests(ProdPlatformRotatingOriginVerify r
             .Single(h => h!["HeaderName"]!.ToString() == "X-Origin-Verify")!["HeaderValue"]!.ToJsonString();
         Assert.Contains("::v2-version-id}}", sent, StringComparison.Ordinal);
         Assert.DoesNotContain("v1-version-id", sent, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Two fleets side by side in a bare stack: the master secret goes only to the one that migrates.</summary>
+public sealed class AppFleetMigrationSecretTests
+{
+    [Fact]
+    public void Only_the_fleet_that_migrates_may_read_the_migration_secret()
+    {
+        var app = new Amazon.CDK.App();
+        var stack = new Amazon.CDK.Stack(app, "Fleets");
+        var vpc = new Amazon.CDK.AWS.EC2.Vpc(stack, "Vpc");
+        var master = new Amazon.CDK.AWS.SecretsManager.Secret(stack, "Master");
+        var appSecret = new Amazon.CDK.AWS.SecretsManager.Secret(stack, "AppUser");
+        var other = new Amazon.CDK.AWS.SecretsManager.Secret(stack, "Other");
+        var logs = new Amazon.CDK.AWS.Logs.LogGroup(stack, "Logs");
+        var group = new Amazon.CDK.AWS.EC2.SecurityGroup(stack, "Group", new Amazon.CDK.AWS.EC2.SecurityGroupProps { Vpc = vpc });
+        AppFleetProps Fleet(string name, Amazon.CDK.AWS.SecretsManager.ISecret? migration) => new()
+        {
+            ServiceName = name,
+            Executable = "App",
+            BundlePath = Path.Combine(AppContext.BaseDirectory, "assets", "placeholder", name),
+            Vpc = vpc,
+            SecurityGroup = group,
+            InstanceType = "t4g.small",
+            MinCapacity = 1,
+            MaxCapacity = 2,
+            LogGroup = logs,
+            Environment = new Dictionary<string, string>(),
+            DatabaseSecret = appSecret,
+            MigrationDatabaseSecret = migration,
+            DatabaseReaderHost = "reader",
+            CacheAuthSecret = other,
+            CacheHost = "cache",
+            CachePort = 6380,
+            StripeSecret = other,
+            LinkSigningSecret = other,
+            PortalUrlParameter = "/bookingaws/test/portal-url",
+        };
+        var api = new AppFleet(stack, "Api", Fleet("api", master));
+        var workers = new AppFleet(stack, "Workers", Fleet("workers", null));
+
+        var template = Template.FromStack(stack);
+        string PolicyOf(AppFleet fleet) => string.Join('\n', PlatformFixture.Resources(template, "AWS::IAM::Policy").Values
+            .Where(p => p["Properties"]!["Roles"]!.ToJsonString().Contains(stack.GetLogicalId((Amazon.CDK.CfnElement)fleet.Role.Node.DefaultChild!), StringComparison.Ordinal))
+            .Select(p => p.ToJsonString()));
+        var masterId = stack.GetLogicalId((Amazon.CDK.CfnElement)master.Node.DefaultChild!);
+        var appId = stack.GetLogicalId((Amazon.CDK.CfnElement)appSecret.Node.DefaultChild!);
+        Assert.Contains(masterId, PolicyOf(api), StringComparison.Ordinal);
+        Assert.DoesNotContain(masterId, PolicyOf(workers), StringComparison.Ordinal);
+        Assert.Contains(appId, PolicyOf(api), StringComparison.Ordinal);
+        Assert.Contains(appId, PolicyOf(workers), StringComparison.Ordinal);
     }
 }
