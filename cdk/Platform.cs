@@ -88,12 +88,15 @@ public sealed class Platform
             WorkerSecurityGroup = network.WorkerSecurityGroup,
             Database = data.Database,
             DatabaseSecret = data.DatabaseSecret,
+            AppDatabaseSecret = data.AppDatabaseSecret,
             CacheAuthSecret = data.CacheAuthSecret,
             CacheHost = data.CacheEndpoint,
             CachePort = DataStack.CachePort,
             StripeSecret = data.StripeSecret,
             LinkSigningSecret = data.LinkSigningSecret,
             Messaging = messaging,
+            Identity = identity,
+            Email = email,
         });
         var waf = new WafStack(app, $"{prefix}-Waf", new WafStackProps
         {

@@ -42,7 +42,6 @@ public sealed record StageConfig
     public string? CertificateArn { get; init; }
     public string? OriginDomainName { get; init; }
     public string? AlarmEmail { get; init; }
-    public string? JwtAuthority { get; init; }
 
     // Email (SES). Prod must name a domain it controls; dev falls back to a placeholder that never verifies.
     public const string DevPlaceholderEmailDomain = "dev.bookingaws.example";
@@ -127,7 +126,6 @@ public sealed record StageConfig
             CertificateArn = NullIfEmpty(context("certificateArn")),
             OriginDomainName = NullIfEmpty(context("originDomainName")),
             AlarmEmail = NullIfEmpty(context("alarmEmail")),
-            JwtAuthority = NullIfEmpty(context("jwtAuthority")),
             EmailDomain = NullIfEmpty(context("emailDomain"))?.ToLowerInvariant() ?? DevPlaceholderEmailDomain,
             EmailFromOverride = NullIfEmpty(context("emailFrom")),
             EmailVerified = string.Equals(context("emailVerified"), "true", StringComparison.OrdinalIgnoreCase),

@@ -32,7 +32,7 @@ public sealed class ComputeStackProps : StackProps
     public required ISecret DatabaseSecret { get; init; }
 
     /// <summary>The least-privileged role the apps connect with; until the Data stack provides it, the master secret.</summary>
-    public ISecret? AppDatabaseSecret { get; init; }
+    public required ISecret AppDatabaseSecret { get; init; }
 
     public required ISecret CacheAuthSecret { get; init; }
     public required string CacheHost { get; init; }
@@ -40,6 +40,12 @@ public sealed class ComputeStackProps : StackProps
     public required ISecret StripeSecret { get; init; }
     public required ISecret LinkSigningSecret { get; init; }
     public required MessagingStack Messaging { get; init; }
+
+    /// <summary>Cognito pool the API trusts for who a caller is, and where sign-up creates owners.</summary>
+    public required IdentityStack Identity { get; init; }
+
+    /// <summary>SES identity, configuration set and the bounce/complaint queue the workers use.</summary>
+    public required EmailStack Email { get; init; }
 }
 
 /// <summary>The internet-facing ALB, the API fleet behind it and the worker fleet scaled on queue backlog.</summary>
@@ -89,10 +95,6 @@ public sealed class ComputeStack : Stack
 
         var queues = props.Messaging.ByConcern;
         var environment = queues.ToDictionary(q => $"Sqs__Queues__{q.Key}", q => q.Value.Queue.QueueUrl);
-        if (stage.JwtAuthority is not null)
-        {
-            environment["Auth__Authority"] = stage.JwtAuthority;
-        }
 
         AppFleetProps Fleet(string name, string executable, string bundle, ISecurityGroup group, string type, int min, int max,
             LogGroup logs, IDictionary<string, string> env, string? readiness, bool migrates) => new()
@@ -107,7 +109,7 @@ public sealed class ComputeStack : Stack
                 MaxCapacity = max,
                 LogGroup = logs,
                 Environment = env,
-                DatabaseSecret = props.AppDatabaseSecret ?? props.DatabaseSecret,
+                DatabaseSecret = props.AppDatabaseSecret,
                 MigrationDatabaseSecret = migrates ? props.DatabaseSecret : null,
                 DatabaseReaderHost = props.Database.ClusterReadEndpoint.Hostname,
                 DatabaseWriterHost = props.Database.ClusterEndpoint.Hostname,
@@ -121,7 +123,7 @@ public sealed class ComputeStack : Stack
                 ElbHealthCheck = readiness is not null,
             };
 
-        var apiEnv = new Dictionary<string, string>(environment)
+        var apiEnv = new Dictionary<string, string>(environment.Concat(props.Identity.ApiEnvironment))
         {
             ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{stage.AppPort}",
             // The ALB terminates TLS and sets X-Forwarded-*; the app trusts them from inside the VPC.
@@ -132,7 +134,9 @@ public sealed class ComputeStack : Stack
             $"http://127.0.0.1:{stage.AppPort}/health/ready", migrates: true));
         Workers = new AppFleet(this, "Workers", Fleet("workers", "BookingAws.Workers", props.WorkersBundlePath,
             props.WorkerSecurityGroup, stage.WorkerInstanceType, stage.WorkerMin, stage.WorkerMax, WorkerLogs,
-            environment, null, migrates: false));
+            new Dictionary<string, string>(environment.Concat(props.Email.WorkerEnvironment)), null, migrates: false));
+        props.Identity.GrantAdminCreateUsers(Api.Role);
+        props.Email.GrantWorker(Workers.Role);
 
         foreach (var queue in queues.Values)
         {
@@ -264,7 +268,7 @@ public sealed class ComputeStack : Stack
             TimeZone = "UTC",
         });
 
-        ScaleWorkersOnBacklog(stage, queues.Values);
+        ScaleWorkersOnBacklog(stage, queues.Values.Append(props.Email.EventsQueue));
 
         _ = new CfnOutput(this, "LoadBalancerDnsName", new CfnOutputProps
         {

@@ -91,7 +91,8 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         })).Value;
         var metrics = policy["Properties"]!["TargetTrackingConfiguration"]!["CustomizedMetricSpecification"]!["Metrics"]!.AsArray();
         var expression = metrics.Single(m => m!["Expression"] is not null)!["Expression"]!.ToString();
-        Assert.Equal("(q0 + q1 + q2 + q3) / workers", expression);
+        // Four booking queues plus the SES bounce/complaint queue.
+        Assert.Equal("(q0 + q1 + q2 + q3 + q4) / workers", expression);
         Assert.Equal(200, (int)policy["Properties"]!["TargetTrackingConfiguration"]!["TargetValue"]!);
     }
 
@@ -215,6 +216,33 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         }
         Assert.Contains("Sqs__Queues__Notifications", api, StringComparison.Ordinal);
         Assert.Contains("\"AWS_REGION\":\"eu-west-1\"", api, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Api_trusts_the_stage_user_pool_and_workers_send_through_the_stage_email_identity()
+    {
+        var api = UserData(prod.Platform.Compute.Api);
+        foreach (var key in new[] { "Auth__Authority", "Auth__ClientIds__0", "Auth__ClientIds__1", "Cognito__UserPoolId" })
+        {
+            Assert.Contains($"\"{key}\":", api, StringComparison.Ordinal);
+        }
+        Assert.Contains("https://cognito-idp.eu-west-1.", api, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ses__FromAddress", api, StringComparison.Ordinal);
+
+        var workers = UserData(prod.Platform.Compute.Workers);
+        foreach (var key in new[] { "Ses__FromAddress", "Ses__ConfigurationSetName", "Sqs__Queues__EmailEvents" })
+        {
+            Assert.Contains($"\"{key}\":", workers, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("Auth__Authority", workers, StringComparison.Ordinal);
+
+        var policies = PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString()).ToList();
+        string PolicyOf(AppFleet fleet) => string.Join('\n', policies.Where(p =>
+            p.Contains(prod.Compute.GetLogicalId((Amazon.CDK.CfnElement)fleet.Role.Node.DefaultChild!), StringComparison.Ordinal)));
+        Assert.Contains("cognito-idp:AdminCreateUser", PolicyOf(prod.Platform.Compute.Api), StringComparison.Ordinal);
+        Assert.DoesNotContain("cognito-idp:AdminCreateUser", PolicyOf(prod.Platform.Compute.Workers), StringComparison.Ordinal);
+        Assert.Contains("ses:SendEmail", PolicyOf(prod.Platform.Compute.Workers), StringComparison.Ordinal);
+        Assert.DoesNotContain("ses:SendEmail", PolicyOf(prod.Platform.Compute.Api), StringComparison.Ordinal);
     }
 
     [Fact]
