@@ -173,7 +173,11 @@ public sealed class CognitoClient(HttpClient http, IOptions<CognitoOptions> opti
             .ToDictionary(a => (string)a!["Name"]!, a => (string?)a!["Value"], StringComparer.Ordinal)
             ?? [];
         var username = (string)user["Username"]!;
-        return new CognitoUser(username, attributes.GetValueOrDefault("sub") ?? username, attributes.GetValueOrDefault("email"));
+        return new CognitoUser(
+            username,
+            attributes.GetValueOrDefault("sub") ?? username,
+            attributes.GetValueOrDefault("email"),
+            string.Equals(attributes.GetValueOrDefault("email_verified"), "true", StringComparison.OrdinalIgnoreCase));
     }
 }
 
