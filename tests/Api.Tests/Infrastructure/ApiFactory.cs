@@ -9,6 +9,7 @@ using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
@@ -35,6 +36,7 @@ public class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(TestPool.Settings));
     }
 
     public HttpClient ClientWithToken(string? token)

@@ -155,6 +155,8 @@ public sealed class PaymentsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(TestPool.Settings));
+
         // Added last, so these win over the platform's environment variables (Stripe__ApiBase).
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
