@@ -94,9 +94,9 @@ PACKAGES=$(mktemp)
 
 echo "== start API (Release) on 127.0.0.1:$PORT"
 # Production pipeline (no developer exception page, no dev endpoints), with the settings Development
-# would have supplied given explicitly.
+# would have supplied given explicitly; the user pool settings (Auth__*, Cognito__*) come from .platform/env.
 ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
-  Auth__SigningKey=bench-signing-key-bench-signing-key-0123456789 Links__SigningKey=bench-link-key-bench-link-key-0123456789 \
+  Links__SigningKey=bench-link-key-bench-link-key-0123456789 \
   Stripe__ApiKey=sk_test_local \
   Stripe__WebhookSecret=whsec_local_emulator \
   dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &

@@ -5,8 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.SQS;
-using BookingAws.Api.Infrastructure;
-using BookingAws.Shared.Domain.Staff;
+using BookingAws.Shared.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +26,8 @@ public sealed class PortalFixture : WebApplicationFactory<Program>, IAsyncLifeti
     public static readonly string Root = FindRoot();
 
     public static readonly string PortalDist = Path.Combine(Root, "portal", "dist");
+
+    private const string OwnerPassword = "Test-passw0rd!";
 
     private IPlaywright? playwright;
 
@@ -80,13 +81,17 @@ public sealed class PortalFixture : WebApplicationFactory<Program>, IAsyncLifeti
             currency = "GBP",
             ownerEmail = $"owner-{slug}@example.test",
             ownerName = "Owner",
+            ownerPassword = OwnerPassword,
         });
         var created = await Read(signUp);
         var tenantId = created.GetProperty("tenant").GetProperty("id").GetGuid();
-        var ownerId = created.GetProperty("ownerId").GetGuid();
+
+        // The owner signs in through the user pool (cognito-local), as the dashboard would.
+        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]
+                       ?? throw new InvalidOperationException("Auth:ClientIds is not configured; run ./platform services.");
+        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, $"owner-{slug}@example.test", OwnerPassword, CancellationToken.None);
         var owner = CreateClient();
-        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", Services.GetRequiredService<TokenIssuer>().Issue(ownerId, $"owner-{slug}@example.test", Roles.Owner, tenantId));
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
 
         var item = await Read(await owner.PostAsJsonAsync($"/api/v1/tenants/{slug}/inventory", new { name = "Kayak", quantity = units }));
         var package = await Read(await owner.PostAsJsonAsync($"/api/v1/tenants/{slug}/packages", new

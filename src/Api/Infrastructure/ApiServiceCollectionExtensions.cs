@@ -5,7 +5,6 @@ using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Customers;
-using BookingAws.Api.Features.Dev;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
@@ -16,12 +15,17 @@ using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
+using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Realtime;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Scalar.AspNetCore;
 
@@ -68,40 +72,61 @@ public static class ApiServiceCollectionExtensions
     private static void AddAuth(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Authority is not null || o.SigningKey is not null, "Auth needs an Authority (Cognito) or a local SigningKey.")
-            .ValidateOnStart();
-        services.AddSingleton<TokenIssuer>();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCognitoIdentity();
+        services.AddMemoryCache();
+        services.AddScoped<Caller>();
 
+        // Cognito access tokens, exactly as the pool issues them: signed with one of its keys, from its
+        // issuer, for one of our app clients, still valid. Who the caller is comes from "sub"; what they
+        // may do comes from the database, never from a claim.
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
                 var o = auth.Value;
+                var jwks = o.ResolveJwksUrl();
                 jwt.MapInboundClaims = false;
-                jwt.Authority = o.Authority;
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                    jwks, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = jwks.StartsWith("https://", StringComparison.Ordinal) });
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = o.Authority ?? o.Issuer,
-                    ValidAudience = o.Audience,
-                    ValidateAudience = true,
-
-                    // Cognito access tokens name their app client in client_id, not aud.
-                    AudienceValidator = (audiences, token, _) =>
-                        audiences.Contains(o.Audience)
-                        || (token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt
-                            && jwt.TryGetPayloadValue<string>("client_id", out var client) && client == o.Audience),
-                    RoleClaimType = Claims.Role,
-                    NameClaimType = Claims.Email,
-                    IssuerSigningKey = o.SigningKey is null ? null : TokenIssuer.SigningKeyFor(o.SigningKey),
+                    ValidIssuer = o.Authority,
+                    ValidateIssuer = true,
+                    ValidateAudience = false,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                    NameClaimType = Claims.Username,
                     ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Access tokens have no "aud": the app client is "client_id". An ID token (token_use "id")
+                    // has the client as "aud" and would otherwise pass, so token_use is checked too.
+                    OnTokenValidated = context =>
+                    {
+                        var principal = context.Principal!;
+                        if (principal.FindFirst(Claims.TokenUse)?.Value != "access")
+                        {
+                            context.Fail("Not an access token.");
+                        }
+                        else if (principal.FindFirst(Claims.ClientId)?.Value is not { } client || !o.ClientIds.Contains(client, StringComparer.Ordinal))
+                        {
+                            context.Fail("The token was issued to another app client.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
                 };
             });
 
+        services.AddScoped<IAuthorizationHandler, MembershipHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, StrangerIsNotFoundResultHandler>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Staff))
-            .AddPolicy(Policies.Customer, p => p.RequireRole(Roles.Customer));
+            .AddPolicy(Policies.Owner, p => p.RequireAuthenticatedUser().AddRequirements(new MembershipRequirement(Roles.Owner)))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new MembershipRequirement(Roles.Owner, Roles.Staff)))
+            .AddPolicy(Policies.Customer, p => p.RequireAuthenticatedUser());
     }
 
     /// <summary>Validation names fields as the JSON does ("name", "inventory[0].units"), not as C# does.</summary>
@@ -157,11 +182,6 @@ public static class ApiServiceCollectionExtensions
         }
 
         var api = app.MapGroup("/api/v1");
-        if (app.Environment.IsDevelopment())
-        {
-            api.MapDevTokenEndpoints();
-        }
-
         var publicTenant = api.MapGroup("/tenants/{slug}").AddEndpointFilter(new TenantScopeFilter(requireMembership: false));
         var dashboard = api.MapGroup("/tenants/{slug}")
             .RequireAuthorization(Policies.Staff)

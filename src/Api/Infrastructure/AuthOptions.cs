@@ -3,41 +3,44 @@ using System.ComponentModel.DataAnnotations;
 namespace BookingAws.Api.Infrastructure;
 
 /// <summary>
-/// JWT bearer settings. In AWS <see cref="Authority"/> points at the Cognito user pool; locally (and in
-/// tests) tokens are signed with <see cref="SigningKey"/> by the Development-only token endpoint.
+/// Which access tokens the API accepts: those of one Cognito user pool (cognito-local on a machine),
+/// issued to one of its app clients.
 /// </summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    [Required]
-    public string Issuer { get; set; } = "bookingaws-local";
+    /// <summary>The pool's issuer, e.g. https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC; tokens must carry it as "iss".</summary>
+    [Required, Url]
+    public string Authority { get; set; } = string.Empty;
 
-    [Required]
-    public string Audience { get; set; } = "bookingaws-api";
+    /// <summary>App clients (dashboard, portal) whose tokens are accepted; Cognito names it in "client_id", not "aud".</summary>
+    [MinLength(1)]
+    public List<string> ClientIds { get; set; } = [];
 
-    /// <summary>OIDC authority (Cognito). When set, keys come from its metadata.</summary>
-    public string? Authority { get; set; }
+    /// <summary>Where the signing keys are; defaults to {Authority}/.well-known/jwks.json, as Cognito serves them.</summary>
+    [Url]
+    public string? JwksUrl { get; set; }
 
-    /// <summary>Symmetric key for locally issued tokens; at least 32 bytes.</summary>
-    [MinLength(32)]
-    public string? SigningKey { get; set; }
-
-    [Range(1, 1440)]
-    public int TokenLifetimeMinutes { get; set; } = 480;
+    internal string ResolveJwksUrl() => JwksUrl ?? Authority.TrimEnd('/') + "/.well-known/jwks.json";
 }
 
 public static class Claims
 {
     public const string Subject = "sub";
-    public const string Email = "email";
-    public const string Role = "role";
-    public const string Tenant = "tenant_id";
+    public const string Username = "username";
+    public const string TokenUse = "token_use";
+    public const string ClientId = "client_id";
 }
 
 public static class Policies
 {
+    /// <summary>Owner of the business in the route.</summary>
     public const string Owner = "owner";
+
+    /// <summary>Owner or staff of the business in the route.</summary>
     public const string Staff = "staff";
+
+    /// <summary>Any signed-in person (their own bookings).</summary>
     public const string Customer = "customer";
 }

@@ -16,8 +16,9 @@ public sealed class TenantContext
 
 /// <summary>
 /// Resolves <c>{slug}</c> to a tenant and scopes both data contexts to it. For dashboard routes the
-/// caller's tenant claim must match; a user of another business gets the same 404 as for a business
-/// that does not exist, so slugs of other tenants cannot be probed.
+/// caller must be a member of that business (the authorization policy has checked the role; this is the
+/// last guard before data is touched); anyone else gets the same 404 as for a business that does not
+/// exist, so slugs of other tenants cannot be probed.
 /// </summary>
 internal sealed class TenantScopeFilter(bool requireMembership) : IEndpointFilter
 {
@@ -29,7 +30,8 @@ internal sealed class TenantScopeFilter(bool requireMembership) : IEndpointFilte
         var primary = services.GetRequiredService<BookingDbContext>();
 
         var tenant = slug is null ? null : await primary.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, http.RequestAborted);
-        if (tenant is null || (requireMembership && CurrentUser.From(http.User)?.TenantId != tenant.Id))
+        if (tenant is null
+            || (requireMembership && slug is not null && (await services.GetRequiredService<Caller>().MembershipAsync(slug, http.RequestAborted))?.TenantId != tenant.Id))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No business '{slug}'.");
         }

@@ -8,6 +8,7 @@ using BookingAws.Shared.Domain.Email;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public Guid? TenantId { get; set; }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Person> People => Set<Person>();
     public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
     public DbSet<InventoryItem> InventoryItems => Set<InventoryItem>();
     public DbSet<Package> Packages => Set<Package>();

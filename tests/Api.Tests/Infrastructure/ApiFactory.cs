@@ -3,33 +3,40 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BookingAws.Api.Features.Tenants;
-using BookingAws.Api.Infrastructure;
+using BookingAws.Api.Tests.Identity;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace BookingAws.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The API in-process over the real PostgreSQL primary and replica, Redis and SQS-compatible server
-/// that `./platform` started; connection settings come from the environment it exports. Starts no
-/// services itself. Every test makes its own business, so tests share nothing but the servers.
+/// The API in-process over the real PostgreSQL primary and replica, Redis, SQS-compatible server and
+/// user pool (cognito-local) that `./platform` started; connection settings come from the environment it
+/// exports. Starts no services itself. Every test makes its own business, so tests share nothing but
+/// the servers. Tokens are real access tokens from the pool, validated as in production.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    private TestIdentity? identity;
+
     /// <summary>Real Kestrel on a free loopback port: tests speak HTTP over sockets, as clients do.</summary>
     public ApiFactory() => UseKestrel(0);
+
+    public TestIdentity Identity => identity ??= new TestIdentity(Services);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(TestPool.Settings));
     }
 
     public HttpClient ClientWithToken(string? token)
@@ -43,45 +50,43 @@ public class ApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    public string Token(Guid subject, string email, string role, Guid tenantId) =>
-        Services.GetRequiredService<TokenIssuer>().Issue(subject, email, role, tenantId);
+    /// <summary>A client signed in (through the pool) as <paramref name="email"/>, who must have the test password.</summary>
+    public async Task<HttpClient> SignedInAsync(string email) => ClientWithToken(await Identity.TokenAsync(email));
 
-    /// <summary>Signs up a fresh business through the API and returns its owner's client.</summary>
+    /// <summary>Signs up a fresh business through the API (its owner lands in the pool) and returns the owner's signed-in client.</summary>
     public async Task<TestTenant> CreateTenantAsync(string timeZone = "Europe/London", string currency = "GBP")
     {
         var slug = "t-" + Guid.NewGuid().ToString("N")[..12];
         var email = $"owner-{slug}@example.test";
         var response = await CreateClient().PostAsJsonAsync(
-            "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", timeZone, currency, email, "Owner"), Json);
+            "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", timeZone, currency, email, "Owner", TestIdentity.Password), Json);
         response.EnsureSuccessStatusCode();
         var body = (await response.Content.ReadFromJsonAsync<SignUpResponse>(Json))!;
-        var token = Token(body.OwnerId, email, Roles.Owner, body.Tenant.Id);
-        return new TestTenant(this, slug, body.Tenant.Id, body.OwnerId, ClientWithToken(token));
+        return new TestTenant(this, slug, body.Tenant.Id, body.OwnerId, await SignedInAsync(email));
     }
 
-    /// <summary>Adds a user directly: there is no invite flow yet, and tests need staff and customers.</summary>
-    public async Task<HttpClient> AddUserAsync(TestTenant tenant, string role)
+    /// <summary>
+    /// Adds a staff member or a customer: a person in the pool, their membership or customer row, and their
+    /// signed-in client. There is no invite flow yet, and tests need staff and customers.
+    /// </summary>
+    public async Task<HttpClient> AddUserAsync(TestTenant tenant, string role, string? email = null)
     {
+        email ??= $"{role}-{Guid.NewGuid():N}@example.test";
+        var personId = await Identity.AddPersonAsync(email);
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        var email = $"{role}-{Guid.NewGuid():N}@example.test";
         var now = SystemClock.Instance.GetCurrentInstant();
-        Guid id;
         if (role == Roles.Customer)
         {
-            var customer = new Customer { TenantId = tenant.Id, Email = email, Name = role, CreatedAt = now };
-            db.Customers.Add(customer);
-            id = customer.Id;
+            db.Customers.Add(new Customer { TenantId = tenant.Id, PersonId = personId, Email = email, Name = role, CreatedAt = now });
         }
         else
         {
-            var user = new StaffUser { TenantId = tenant.Id, Email = email, Name = role, Role = role, CreatedAt = now };
-            db.StaffUsers.Add(user);
-            id = user.Id;
+            db.StaffUsers.Add(new StaffUser { TenantId = tenant.Id, PersonId = personId, Email = email, Name = role, Role = role, CreatedAt = now });
         }
 
         await db.SaveChangesAsync();
-        return ClientWithToken(Token(id, email, role, tenant.Id));
+        return await SignedInAsync(email);
     }
 }
 

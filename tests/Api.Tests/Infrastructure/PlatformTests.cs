@@ -93,19 +93,4 @@ public sealed class PlatformTests(ApiFactory api)
         Assert.Equal("test-correlation-42", echoed.Headers.GetValues("X-Correlation-Id").Single());
         Assert.Equal(32, made.Headers.GetValues("X-Correlation-Id").Single().Length);
     }
-
-    [Fact]
-    public async Task The_development_token_endpoint_signs_in_the_seeded_style_users_and_rejects_strangers()
-    {
-        var tenant = await api.CreateTenantAsync();
-        var client = api.CreateClient();
-
-        var owner = await (await client.PostAsJsonAsync("/api/v1/dev/tokens", new { email = $"owner-{tenant.Slug}@example.test" })).ReadAsync<JsonElement>();
-        var unknown = await client.PostAsJsonAsync("/api/v1/dev/tokens", new { email = "nobody@example.test" });
-
-        Assert.Equal("owner", owner.GetProperty("role").GetString());
-        await unknown.ShouldBe(HttpStatusCode.NotFound);
-        var authed = api.ClientWithToken(owner.GetProperty("token").GetString());
-        await (await authed.GetAsync(tenant.Url("/policy"))).ShouldBe(HttpStatusCode.OK);
-    }
 }

@@ -41,10 +41,10 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
         var late = await PaidAsync(s, s.Slot(3, 11));
 
         Fixture.Clock.Reset(Instant.FromDateTimeOffset(s.Slot(3, 10)) - Duration.FromHours(24));
-        await (await s.CustomerClient(onTime.CustomerId).PostAsJsonAsync($"/api/v1/bookings/{onTime.Id}/cancel", new { reason = "ill" })).ShouldBe(HttpStatusCode.OK);
+        await (await (await s.CustomerClientAsync(onTime.CustomerId)).PostAsJsonAsync($"/api/v1/bookings/{onTime.Id}/cancel", new { reason = "ill" })).ShouldBe(HttpStatusCode.OK);
 
         Fixture.Clock.Reset(Instant.FromDateTimeOffset(s.Slot(3, 11)) - Duration.FromHours(24) + Duration.FromTicks(10));
-        await (await s.CustomerClient(late.CustomerId).PostAsJsonAsync($"/api/v1/bookings/{late.Id}/cancel", new { reason = "ill" }))
+        await (await (await s.CustomerClientAsync(late.CustomerId)).PostAsJsonAsync($"/api/v1/bookings/{late.Id}/cancel", new { reason = "ill" }))
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
         await (await s.Owner.PostAsJsonAsync($"/api/v1/bookings/{late.Id}/cancel", new { reason = "asked by phone" })).ShouldBe(HttpStatusCode.OK);
 

@@ -6,6 +6,7 @@ using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Staff;
@@ -49,9 +50,9 @@ public sealed class PaymentScenario
         var slug = "p-" + Guid.NewGuid().ToString("N")[..12];
         var email = $"owner-{slug}@example.test";
         var signUp = await (await api.CreateClient().PostAsJsonAsync(
-                "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", "Etc/UTC", "EUR", email, "Owner"), ApiFactory.Json))
+                "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", "Etc/UTC", "EUR", email, "Owner", TestIdentity.Password), ApiFactory.Json))
             .ReadAsync<SignUpResponse>(HttpStatusCode.Created);
-        var owner = api.ClientWithToken(api.Token(signUp.OwnerId, email, Roles.Owner, signUp.Tenant.Id));
+        var owner = await api.SignedInAsync(email);
         var url = $"/api/v1/tenants/{slug}";
         var week = Enum.GetValues<DayOfWeek>().Select(d => new OpeningIntervalDto(d, new TimeOnly(0, 0), new TimeOnly(23, 30))).ToList();
         await (await owner.PutAsJsonAsync(url + "/hours", new WeeklyHoursRequest(week), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
@@ -123,8 +124,20 @@ public sealed class PaymentScenario
         return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<BookingDto>(ApiFactory.Json) : null;
     }
 
-    public HttpClient CustomerClient(Guid customerId) =>
-        Fixture.Api.ClientWithToken(Fixture.Api.Token(customerId, $"{customerId:N}@example.test", Roles.Customer, TenantId));
+    /// <summary>The customer, signed in: their email becomes a person in the pool, linked to the customer row.</summary>
+    public async Task<HttpClient> CustomerClientAsync(Guid customerId)
+    {
+        var db = Fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        await using var find = db.CreateCommand("SELECT email FROM customers WHERE id = $1");
+        find.Parameters.Add(new NpgsqlParameter { Value = customerId });
+        var email = (string)(await find.ExecuteScalarAsync())!;
+        var personId = await Fixture.Api.Identity.AddPersonAsync(email);
+        await using var link = db.CreateCommand("UPDATE customers SET person_id = $1 WHERE id = $2");
+        link.Parameters.Add(new NpgsqlParameter { Value = personId });
+        link.Parameters.Add(new NpgsqlParameter { Value = customerId });
+        await link.ExecuteNonQueryAsync();
+        return await Fixture.Api.SignedInAsync(email);
+    }
 
     /// <summary>Outbox events of one type for one booking, as the workers would publish them.</summary>
     public async Task<List<JsonElement>> OutboxAsync(string type, Guid bookingId)

@@ -6,7 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using BookingAws.Api.Infrastructure;
+using BookingAws.Api.Tests.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -138,8 +138,12 @@ public sealed class PaymentsApiFactory : WebApplicationFactory<Program>
         UseKestrel(0);
     }
 
-    public string Token(Guid subject, string email, string role, Guid tenantId) =>
-        Services.GetRequiredService<TokenIssuer>().Issue(subject, email, role, tenantId);
+    private TestIdentity? identity;
+
+    /// <summary>People in the real user pool and their real access tokens.</summary>
+    public TestIdentity Identity => identity ??= new TestIdentity(Services);
+
+    public async Task<HttpClient> SignedInAsync(string email) => ClientWithToken(await Identity.TokenAsync(email));
 
     public HttpClient ClientWithToken(string token)
     {
@@ -151,6 +155,8 @@ public sealed class PaymentsApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(TestPool.Settings));
+
         // Added last, so these win over the platform's environment variables (Stripe__ApiBase).
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {

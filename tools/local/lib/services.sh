@@ -336,6 +336,27 @@ start_stripe() {
   wait_until "Stripe emulator" "$LOGS_DIR/stripe.log" "$LAST_PID" stripe_healthy
 }
 
+cognito_healthy() { http_ok "http://127.0.0.1:$BOOKINGAWS_COGNITO_PORT/health"; }
+
+# cognito-local keeps its pools and users as JSON files under .cognito/ in its working directory.
+start_cognito() {
+  mkdir -p "$COGNITO_DIR"
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner shell
+  start_background cognito "$LOGS_DIR/cognito.log" env PORT="$BOOKINGAWS_COGNITO_PORT" HOST=127.0.0.1 \
+    bash -c 'cd "$1" && exec node "$2"' _ "$COGNITO_DIR" "$TOOLS_DIR/node_modules/cognito-local/lib/bin/start.js"
+  wait_until "Cognito (cognito-local)" "$LOGS_DIR/cognito.log" "$LAST_PID" cognito_healthy
+}
+
+# The pool and the dashboard/portal clients, reused by name; their ids go into .platform/env.
+setup_cognito_pool() {
+  mkdir -p "$COGNITO_DIR"
+  node "$TOOLS_DIR/cognito-setup.mjs" "http://127.0.0.1:$BOOKINGAWS_COGNITO_PORT" >"$COGNITO_ENV.tmp" 2>"$LOGS_DIR/cognito-setup.log" ||
+    { show_log_tail "$LOGS_DIR/cognito-setup.log"; die "setting up the cognito-local user pool failed; see $LOGS_DIR/cognito-setup.log"; }
+  mv "$COGNITO_ENV.tmp" "$COGNITO_ENV"
+  write_env_file
+  sed 's/^/    /' "$COGNITO_ENV"
+}
+
 # Hook: the Stripe emulator is its own project; skipped until it exists.
 ensure_stripe_emulator_if_present() {
   if [[ ! -f "$STRIPE_PROJECT" ]]; then
@@ -363,6 +384,9 @@ start_services() {
   step "SQS queues and dead-letter queues" create_queues
   step "SES server (aws-ses-v2-local) on port $BOOKINGAWS_SES_PORT" \
     ensure_service ses "$BOOKINGAWS_SES_PORT" ses_healthy start_ses
+  step "Cognito (cognito-local) on port $BOOKINGAWS_COGNITO_PORT" \
+    ensure_service cognito "$BOOKINGAWS_COGNITO_PORT" cognito_healthy start_cognito
+  step "Cognito user pool and app clients" setup_cognito_pool
   step "Aspire dashboard on port $BOOKINGAWS_DASHBOARD_PORT" \
     ensure_service dashboard "$BOOKINGAWS_DASHBOARD_PORT" dashboard_healthy start_dashboard
   step "Stripe emulator on port $BOOKINGAWS_STRIPE_PORT (if present)" ensure_stripe_emulator_if_present
@@ -462,6 +486,7 @@ pattern_for() {
   redis) echo "redis-server 127.0.0.1:" ;;
   sqs) echo "$TOOLS_DIR/sqs-server.mjs" ;;
   ses) echo "$TOOLS_DIR/node_modules/aws-ses-v2-local" ;;
+  cognito) echo "$TOOLS_DIR/node_modules/cognito-local" ;;
   dashboard) echo "tools/Aspire.Dashboard" ;;
   stripe) echo "$STRIPE_DLL" ;;
   api) echo "$API_DLL" ;;

@@ -40,6 +40,8 @@ public static class BookingEndpoints
         BookingStore store,
         ReadSession reads,
         PaymentService payments,
+        Caller caller,
+        BookingDbContext db,
         ILogger<HoldRequest> logger,
         CancellationToken ct)
     {
@@ -51,18 +53,20 @@ public static class BookingEndpoints
 
         DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         var user = CurrentUser.From(http.User);
+        var person = user is null ? null : await caller.PersonAsync(ct);
         BookingCustomer customer;
-        if (user?.Role == Roles.Customer)
-        {
-            customer = new BookingCustomer(user.Id, null, null);
-        }
-        else if (request.Customer is { } guest)
+        if (request.Customer is { } guest)
         {
             customer = new BookingCustomer(null, guest.Name, guest.Email);
         }
+        else if (person is { Email.Length: > 0 })
+        {
+            // A signed-in person books as themselves: the business's customer with their (verified) email.
+            customer = new BookingCustomer(null, person.Email, person.Email);
+        }
         else
         {
-            throw DomainException.Invalid("customer", "Sign in as a customer or give the customer's name and email.");
+            throw DomainException.Invalid("customer", "Sign in or give the customer's name and email.");
         }
 
         var command = new HoldCommand(slug, request.PackageId, Instant.FromDateTimeOffset(request.StartsAt), request.Seats, customer, key, Hash(request, user));
@@ -71,6 +75,14 @@ public static class BookingEndpoints
         {
             case HoldOutcome.Created created:
                 http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
+                if (person is { Email.Length: > 0 } && string.Equals(customer.Email?.Trim(), person.Email, StringComparison.OrdinalIgnoreCase))
+                {
+                    // The person proved this email to the user pool, so the business's customer of that email is them.
+                    await db.Database.ExecuteSqlInterpolatedAsync(
+                        $"UPDATE customers SET person_id = {person.Id} WHERE tenant_id = {created.Booking.TenantId} AND email = {person.Email} AND person_id IS NULL",
+                        ct);
+                }
+
                 await reads.RecordWriteAsync(ct);
                 // Stripe is called only now, after the hold committed: no lock is held across the network.
                 var body = created.Booking.Status == BookingStatus.Held
@@ -102,25 +114,31 @@ public static class BookingEndpoints
         }
     }
 
-    public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, HttpContext http, ReadSession reads, CancellationToken ct)
+    public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, Caller caller, ReadSession reads, CancellationToken ct)
     {
-        var user = CurrentUser.From(http.User)!;
         var db = await reads.ReaderAsync(ct);
-        var found = await FindForAsync(db, user, id, ct);
+        var found = await FindForAsync(db, caller, id, ct);
         return found is null ? TypedResults.NotFound() : TypedResults.Ok(found);
     }
 
-    public static async Task<Ok<PagedResult<BookingDto>>> Mine(HttpContext http, ReadSession reads, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    /// <summary>The signed-in person's bookings as a customer, at every business they booked with.</summary>
+    public static async Task<Ok<PagedResult<BookingDto>>> Mine(Caller caller, ReadSession reads, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
         Paging.Check(page, pageSize);
-        var user = CurrentUser.From(http.User)!;
+        var person = await caller.PersonAsync(ct);
+        if (person is null)
+        {
+            return TypedResults.Ok(new PagedResult<BookingDto>([], page, pageSize, 0));
+        }
+
         var db = await reads.ReaderAsync(ct);
-        db.TenantId = user.TenantId;
-        var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
-        var query = db.Bookings.Where(b => b.CustomerId == user.Id);
+        var query = db.Bookings.IgnoreQueryFilters()
+            .Where(b => db.Customers.IgnoreQueryFilters().Any(c => c.Id == b.CustomerId && c.PersonId == person.Id));
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, zone)), page, pageSize, total));
+        var rows = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize)
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone })
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PagedResult<BookingDto>(rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone)), page, pageSize, total));
     }
 
     /// <summary>The business's bookings by local date range, status and package, newest start last.</summary>
@@ -177,7 +195,7 @@ public static class BookingEndpoints
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Cancel(
         Guid id,
         CancelRequest? request,
-        HttpContext http,
+        Caller caller,
         BookingDbContext db,
         BookingStore store,
         ReadSession reads,
@@ -185,19 +203,19 @@ public static class BookingEndpoints
         ILogger<CancelRequest> logger,
         CancellationToken ct)
     {
-        var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
+        var (tenantId, actor) = await AuthorizeChangeAsync(caller, db, id, ct);
         if (actor is null)
         {
             return Problem(StatusCodes.Status404NotFound, "No such booking.");
         }
 
-        var outcome = await store.CancelAsync(user.TenantId, id, actor.Value, request?.Reason, ct);
+        var outcome = await store.CancelAsync(tenantId, id, actor.Value, request?.Reason, ct);
         if (outcome is ChangeOutcome.Done { Booking: { PaymentIntentId: { } intentId } cancelled })
         {
             await SettleCancelledPaymentAsync(payments, cancelled, intentId, logger, ct);
         }
 
-        return await ToResultAsync(outcome, db, user, reads, ct);
+        return await ToResultAsync(outcome, db, tenantId, reads, ct);
     }
 
     /// <summary>
@@ -225,49 +243,58 @@ public static class BookingEndpoints
     }
 
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Reschedule(
-        Guid id, RescheduleRequest request, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+        Guid id, RescheduleRequest request, Caller caller, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
     {
         DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
-        var (user, actor) = await AuthorizeChangeAsync(http, db, id, ct);
+        var (tenantId, actor) = await AuthorizeChangeAsync(caller, db, id, ct);
         if (actor is null)
         {
             return Problem(StatusCodes.Status404NotFound, "No such booking.");
         }
 
-        var outcome = await store.RescheduleAsync(user.TenantId, id, Instant.FromDateTimeOffset(request.StartsAt), actor.Value, ct);
-        return await ToResultAsync(outcome, db, user, reads, ct);
+        var outcome = await store.RescheduleAsync(tenantId, id, Instant.FromDateTimeOffset(request.StartsAt), actor.Value, ct);
+        return await ToResultAsync(outcome, db, tenantId, reads, ct);
     }
 
     /// <summary>The business took payment in person (or waives it): held → confirmed.</summary>
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ConfirmInPerson(
-        Guid id, HttpContext http, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
+        Guid id, TenantContext scope, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
     {
-        var user = CurrentUser.From(http.User)!;
-        var outcome = await store.ConfirmAsync(user.TenantId, id, null, ct);
-        return await ToResultAsync(outcome, db, user, reads, ct);
+        var outcome = await store.ConfirmAsync(scope.Tenant.Id, id, null, ct);
+        return await ToResultAsync(outcome, db, scope.Tenant.Id, reads, ct);
     }
 
-    private static async Task<(CurrentUser User, Actor? Actor)> AuthorizeChangeAsync(HttpContext http, BookingDbContext db, Guid id, CancellationToken ct)
+    /// <summary>
+    /// Who may change this booking: a member of its business acts for the business; the person the
+    /// booking's customer is linked to acts as the customer; anyone else does not see it at all.
+    /// </summary>
+    private static async Task<(Guid TenantId, Actor? Actor)> AuthorizeChangeAsync(Caller caller, BookingDbContext db, Guid id, CancellationToken ct)
     {
-        var user = CurrentUser.From(http.User)!;
-        db.TenantId = user.TenantId;
-        var owner = await db.Bookings.Where(b => b.Id == id).Select(b => (Guid?)b.CustomerId).FirstOrDefaultAsync(ct);
-        return owner switch
+        var booking = await db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id)
+            .Select(b => new { b.TenantId, db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId })
+            .FirstOrDefaultAsync(ct);
+        if (booking is null)
         {
-            null => (user, null),
-            _ when user.Role is Roles.Owner or Roles.Staff => (user, Actor.Business),
-            _ when user.Role == Roles.Customer && owner == user.Id => (user, Actor.Customer),
-            _ => (user, null),
-        };
+            return (Guid.Empty, null);
+        }
+
+        db.TenantId = booking.TenantId;
+        if (await caller.MembershipAsync(booking.TenantId, ct) is { Role: Roles.Owner or Roles.Staff })
+        {
+            return (booking.TenantId, Actor.Business);
+        }
+
+        var person = await caller.PersonAsync(ct);
+        return (booking.TenantId, person is not null && booking.PersonId == person.Id ? Actor.Customer : null);
     }
 
     private static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ToResultAsync(
-        ChangeOutcome outcome, BookingDbContext db, CurrentUser user, ReadSession reads, CancellationToken ct)
+        ChangeOutcome outcome, BookingDbContext db, Guid tenantId, ReadSession reads, CancellationToken ct)
     {
         if (outcome is ChangeOutcome.Done done)
         {
             await reads.RecordWriteAsync(ct);
-            var zone = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.TimeZone).SingleAsync(ct);
+            var zone = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct);
             return TypedResults.Ok(BookingDto.From(done.Booking, zone));
         }
 
@@ -294,19 +321,23 @@ public static class BookingEndpoints
         }
     }
 
-    private static async Task<BookingDto?> FindForAsync(BookingDataContext db, CurrentUser user, Guid id, CancellationToken ct)
+    private static async Task<BookingDto?> FindForAsync(BookingDataContext db, Caller caller, Guid id, CancellationToken ct)
     {
-        db.TenantId = user.TenantId;
-        var query = db.Bookings.Where(b => b.Id == id);
-        if (user.Role == Roles.Customer)
+        var row = await db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id)
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new
+            {
+                Booking = b,
+                t.TimeZone,
+                db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId,
+            })
+            .FirstOrDefaultAsync(ct);
+        if (row is null)
         {
-            query = query.Where(b => b.CustomerId == user.Id);
+            return null;
         }
 
-        var row = await query
-            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone })
-            .FirstOrDefaultAsync(ct);
-        return row is null ? null : BookingDto.From(row.Booking, row.TimeZone);
+        var mine = row.PersonId is { } personId && (await caller.PersonAsync(ct))?.Id == personId;
+        return mine || await caller.MembershipAsync(row.Booking.TenantId, ct) is not null ? BookingDto.From(row.Booking, row.TimeZone) : null;
     }
 
     private static ProblemHttpResult Problem(int status, string detail, string? field = null) =>

@@ -3,6 +3,7 @@ using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -16,6 +17,9 @@ public static class DemoSeeder
     public const string StaffEmail = "staff@demo.example";
     public const string CustomerEmail = "customer@demo.example";
 
+    /// <summary>The demo people's password in the local user pool (cognito-local); never used in AWS.</summary>
+    public const string DemoPassword = "Demo-passw0rd!";
+
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
@@ -25,6 +29,7 @@ public static class DemoSeeder
         if (await db.Tenants.AnyAsync(t => t.Slug == Slug, ct))
         {
             logger.LogInformation("Demo business '{Slug}' already exists", Slug);
+            await LinkDemoPeopleAsync(scope.ServiceProvider, db, ct);
             return;
         }
 
@@ -64,7 +69,31 @@ public static class DemoSeeder
         db.Customers.Add(new Customer { TenantId = tenant.Id, Email = CustomerEmail, Name = "Casey Customer", CreatedAt = now });
 
         await db.SaveChangesAsync(ct);
+        await LinkDemoPeopleAsync(scope.ServiceProvider, db, ct);
         logger.LogInformation("Seeded demo business '{Slug}'", Slug);
+    }
+
+    /// <summary>
+    /// Makes the demo's owner, staff member and customer people of the user pool who can sign in with
+    /// <see cref="DemoPassword"/>, linked to their rows. Repeatable: a pool that was reset gets them back.
+    /// </summary>
+    private static async Task LinkDemoPeopleAsync(IServiceProvider services, BookingDbContext db, CancellationToken ct)
+    {
+        var cognito = services.GetRequiredService<CognitoClient>();
+        var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+        foreach (var email in new[] { OwnerEmail, StaffEmail, CustomerEmail })
+        {
+            var user = await cognito.EnsureUserAsync(email, DemoPassword, ct);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO people (id, cognito_sub, email, created_at) VALUES ({Guid.CreateVersion7()}, {user.Sub}, {email}, {now}) ON CONFLICT (cognito_sub) DO NOTHING",
+                ct);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE staff_users SET person_id = p.id FROM people p, tenants t WHERE p.cognito_sub = {user.Sub} AND t.id = staff_users.tenant_id AND t.slug = {Slug} AND staff_users.email = {email}",
+                ct);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE customers SET person_id = p.id FROM people p, tenants t WHERE p.cognito_sub = {user.Sub} AND t.id = customers.tenant_id AND t.slug = {Slug} AND customers.email = {email}",
+                ct);
+        }
     }
 
     private static Package Package(Tenant tenant, string name, int minutes, long price, int seats, params (InventoryItem Item, int Units, bool PerSeat)[] uses)

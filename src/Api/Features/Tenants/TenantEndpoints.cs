@@ -2,7 +2,9 @@ using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace BookingAws.Api.Features.Tenants;
@@ -20,9 +22,39 @@ public static class TenantEndpoints
         dashboard.MapPut("/policy", UpdatePolicy).WithName("UpdateBookingPolicy").RequireAuthorization(Policies.Owner);
     }
 
-    public static async Task<Created<SignUpResponse>> SignUp(SignUpRequest request, BookingDbContext db, IClock clock, CancellationToken ct)
+    /// <summary>
+    /// Creates the business and its owner. The owner is first made a user of the pool (or found there, when
+    /// they already have an account from another business), then the business, the person and the
+    /// membership are written in one transaction: if the pool cannot be reached nothing is written, and a
+    /// pool user without a business is harmless (they can sign in and see nothing). Without a password the
+    /// pool emails the owner their invitation; the password path serves local use and tests.
+    /// </summary>
+    public static async Task<Created<SignUpResponse>> SignUp(
+        SignUpRequest request, BookingDbContext db, CognitoClient cognito, IClock clock, CancellationToken ct)
     {
+        var email = request.OwnerEmail.Trim().ToLowerInvariant();
+        CognitoUser user;
+        try
+        {
+            user = await cognito.EnsureUserAsync(email, request.OwnerPassword, ct);
+        }
+        catch (CognitoUnavailableException e)
+        {
+            throw Caller.Unavailable(e);
+        }
+        catch (CognitoException e) when (e.Code is "InvalidPasswordException")
+        {
+            throw DomainException.Invalid("ownerPassword", "Choose a longer password with upper- and lower-case letters, digits and a symbol.");
+        }
+
         var now = clock.GetCurrentInstant();
+        var person = await db.People.FirstOrDefaultAsync(p => p.CognitoSub == user.Sub, ct);
+        if (person is null)
+        {
+            person = new Person { CognitoSub = user.Sub, Email = email, CreatedAt = now };
+            db.People.Add(person);
+        }
+
         var tenant = new Tenant
         {
             Slug = request.Slug,
@@ -34,7 +66,8 @@ public static class TenantEndpoints
         var owner = new StaffUser
         {
             TenantId = tenant.Id,
-            Email = request.OwnerEmail.Trim().ToLowerInvariant(),
+            PersonId = person.Id,
+            Email = email,
             Name = request.OwnerName.Trim(),
             Role = Roles.Owner,
             CreatedAt = now,
@@ -42,7 +75,8 @@ public static class TenantEndpoints
         db.Tenants.Add(tenant);
         db.StaffUsers.Add(owner);
 
-        // A taken slug or owner email is a unique violation, mapped to 409 by the exception handler.
+        // A taken slug is a unique violation, mapped to 409 by the exception handler. The owner's email
+        // is unique per business only, so sign-up never tells whether it is known elsewhere.
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{tenant.Slug}", new SignUpResponse(TenantDto.From(tenant), owner.Id));
     }

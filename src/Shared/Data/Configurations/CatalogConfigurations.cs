@@ -2,6 +2,7 @@ using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -26,12 +27,25 @@ internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUse
 {
     public void Configure(EntityTypeBuilder<StaffUser> b)
     {
-        b.HasIndex(u => u.Email).IsUnique();
-        b.HasIndex(u => u.TenantId);
+        // A person may work for several businesses: emails and people are unique per business.
+        b.HasIndex(u => new { u.TenantId, u.Email }).IsUnique();
+        b.HasIndex(u => new { u.PersonId, u.TenantId }).IsUnique().HasFilter("person_id IS NOT NULL");
         b.Property(u => u.Email).HasMaxLength(254);
         b.Property(u => u.Name).HasMaxLength(200);
         b.Property(u => u.Role).HasMaxLength(16);
         b.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(u => u.PersonId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> b)
+    {
+        b.ToTable("people");
+        b.HasIndex(p => p.CognitoSub).IsUnique();
+        b.Property(p => p.CognitoSub).HasMaxLength(128);
+        b.Property(p => p.Email).HasMaxLength(254);
     }
 }
 
@@ -106,6 +120,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.Phone).HasMaxLength(40);
         b.Property(c => c.Notes).HasMaxLength(4000);
         b.Property(c => c.Version).IsRowVersion();
+        b.HasIndex(c => new { c.PersonId, c.TenantId }).HasFilter("person_id IS NOT NULL");
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Restrict);
     }
 }

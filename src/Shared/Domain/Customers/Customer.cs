@@ -12,6 +12,10 @@ public sealed class Customer : ITenantOwned
     public required string Email { get; set; }
 
     public required string Name { get; set; }
+
+    /// <summary>The signed-in person this customer is, linked on their first signed-in booking here.</summary>
+    public Guid? PersonId { get; set; }
+
     public string? Phone { get; set; }
     public string? Notes { get; set; }
     public Instant CreatedAt { get; init; }

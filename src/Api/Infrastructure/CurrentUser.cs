@@ -1,0 +1,161 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace BookingAws.Api.Infrastructure;
+
+/// <summary>
+/// The caller's token subject as a stable key (read-your-writes remembers writes per caller). Cognito's
+/// subjects are UUIDs; any other subject is hashed into one. Says nothing about what the caller may do:
+/// that is <see cref="Caller"/>'s job.
+/// </summary>
+public sealed record CurrentUser(Guid Id)
+{
+    public static CurrentUser? From(ClaimsPrincipal principal)
+    {
+        if (principal.Identity?.IsAuthenticated != true || principal.FindFirstValue(Claims.Subject) is not { Length: > 0 } sub)
+        {
+            return null;
+        }
+
+        return new CurrentUser(Guid.TryParse(sub, out var id) ? id : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(sub)).AsSpan(0, 16)));
+    }
+}
+
+/// <summary>A person's role at one business, from the database.</summary>
+public sealed record Membership(Guid TenantId, Guid StaffUserId, string Role);
+
+/// <summary>
+/// Who is calling (the person behind the token's subject) and what they are (their memberships), resolved
+/// once per request. The subject → person lookup is also kept in memory for a short while, since every
+/// authenticated request needs it. A subject seen for the first time (a customer's first sign-in) becomes
+/// a person, with the email the user pool holds for them.
+/// </summary>
+public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, CognitoClient cognito, IMemoryCache cache, TimeProvider time)
+{
+    private static readonly TimeSpan RememberPeople = TimeSpan.FromMinutes(5);
+
+    private Person? _person;
+    private bool _personResolved;
+    private readonly Dictionary<Guid, Membership?> _byTenant = [];
+    private readonly Dictionary<string, Membership?> _bySlug = new(StringComparer.Ordinal);
+
+    private ClaimsPrincipal? Principal => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+
+    public bool IsSignedIn => Principal is not null;
+
+    /// <summary>The signed-in person, or null for anonymous callers.</summary>
+    public async Task<Person?> PersonAsync(CancellationToken ct)
+    {
+        if (_personResolved)
+        {
+            return _person;
+        }
+
+        if (Principal?.FindFirstValue(Claims.Subject) is { Length: > 0 } sub)
+        {
+            _person = await cache.GetOrCreateAsync(("person", sub), async entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = RememberPeople;
+                return await FindOrAddAsync(sub, Principal.FindFirstValue(Claims.Username) ?? sub, ct);
+            });
+        }
+
+        _personResolved = true;
+        return _person;
+    }
+
+    /// <summary>The caller's membership of the business with this slug, or null.</summary>
+    public async Task<Membership?> MembershipAsync(string slug, CancellationToken ct)
+    {
+        if (_bySlug.TryGetValue(slug, out var known))
+        {
+            return known;
+        }
+
+        var person = await PersonAsync(ct);
+        var found = person is null
+            ? null
+            : await db.StaffUsers.IgnoreQueryFilters()
+                .Where(m => m.PersonId == person.Id && db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug))
+                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
+                .FirstOrDefaultAsync(ct);
+        _bySlug[slug] = found;
+        if (found is not null)
+        {
+            _byTenant[found.TenantId] = found;
+        }
+
+        return found;
+    }
+
+    /// <summary>The caller's membership of this business, or null.</summary>
+    public async Task<Membership?> MembershipAsync(Guid tenantId, CancellationToken ct)
+    {
+        if (_byTenant.TryGetValue(tenantId, out var known))
+        {
+            return known;
+        }
+
+        var person = await PersonAsync(ct);
+        var found = person is null
+            ? null
+            : await db.StaffUsers.IgnoreQueryFilters()
+                .Where(m => m.PersonId == person.Id && m.TenantId == tenantId)
+                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
+                .FirstOrDefaultAsync(ct);
+        _byTenant[tenantId] = found;
+        return found;
+    }
+
+    /// <summary>Whether the caller is a customer of the business with this slug (they know it exists).</summary>
+    public async Task<bool> IsCustomerOfAsync(string slug, CancellationToken ct)
+    {
+        var person = await PersonAsync(ct);
+        return person is not null && await db.Customers.IgnoreQueryFilters()
+            .AnyAsync(c => c.PersonId == person.Id && db.Tenants.Any(t => t.Id == c.TenantId && t.Slug == slug), ct);
+    }
+
+    private async Task<Person?> FindOrAddAsync(string sub, string username, CancellationToken ct)
+    {
+        var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.CognitoSub == sub, ct);
+        if (person is not null)
+        {
+            return person;
+        }
+
+        CognitoUser? user;
+        try
+        {
+            user = await cognito.AdminGetUserAsync(username, ct);
+        }
+        catch (CognitoUnavailableException e)
+        {
+            throw Unavailable(e);
+        }
+
+        if (user is null || user.Sub != sub)
+        {
+            // A valid token for a user the pool no longer has (deleted since sign-in): nobody.
+            return null;
+        }
+
+        var email = user.EmailVerified ? user.Email?.Trim().ToLowerInvariant() ?? "" : "";
+        var now = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow());
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO people (id, cognito_sub, email, created_at) VALUES ({Guid.CreateVersion7()}, {sub}, {email}, {now}) ON CONFLICT (cognito_sub) DO NOTHING",
+            ct);
+        return await db.People.AsNoTracking().FirstAsync(p => p.CognitoSub == sub, ct);
+    }
+
+    /// <summary>The user pool could not be asked: the caller should retry, not see a 500.</summary>
+    internal static DomainException Unavailable(CognitoUnavailableException e) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Sign-in service unavailable", "The sign-in service is not reachable right now; try again shortly.")
+        {
+            Data = { ["cause"] = e.Message },
+        };
+}

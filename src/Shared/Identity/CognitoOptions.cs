@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BookingAws.Shared.Identity;
+
+/// <summary>The user pool the API administers, bound from the "Cognito" section.</summary>
+public sealed class CognitoOptions
+{
+    public const string SectionName = "Cognito";
+
+    [Required]
+    public string UserPoolId { get; set; } = string.Empty;
+
+    /// <summary>AWS region to sign for; falls back to AWS_REGION / AWS_DEFAULT_REGION when not configured.</summary>
+    [Required]
+    public string Region { get; set; } = string.Empty;
+
+    /// <summary>Endpoint override (cognito-local); defaults to https://cognito-idp.{Region}.amazonaws.com/.</summary>
+    [Url]
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>Upper bound for one call, retries included; sign-up waits on it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal Uri ResolveServiceUri() =>
+        new(string.IsNullOrWhiteSpace(ServiceUrl) ? $"https://cognito-idp.{Region}.amazonaws.com/" : ServiceUrl.TrimEnd('/') + "/");
+}
