@@ -14,7 +14,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BookingAws.Shared.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261202010554_EmailSuppressions")]
+    [Migration("20261202014126_EmailSuppressions")]
     partial class EmailSuppressions
     {
         /// <inheritdoc />
@@ -538,6 +538,10 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("notes");
 
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
@@ -555,6 +559,10 @@ namespace BookingAws.Shared.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_customers");
+
+                    b.HasIndex("PersonId", "TenantId")
+                        .HasDatabaseName("ix_customers_person_id_tenant_id")
+                        .HasFilter("person_id IS NOT NULL");
 
                     b.HasIndex("TenantId", "Email")
                         .IsUnique()
@@ -796,6 +804,10 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -809,12 +821,14 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_staff_users");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("PersonId", "TenantId")
                         .IsUnique()
-                        .HasDatabaseName("ix_staff_users_email");
+                        .HasDatabaseName("ix_staff_users_person_id_tenant_id")
+                        .HasFilter("person_id IS NOT NULL");
 
-                    b.HasIndex("TenantId")
-                        .HasDatabaseName("ix_staff_users_tenant_id");
+                    b.HasIndex("TenantId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_users_tenant_id_email");
 
                     b.ToTable("staff_users", (string)null);
                 });
@@ -921,6 +935,39 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasDatabaseName("ix_tenants_slug");
 
                     b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Identity.Person", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CognitoSub")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("cognito_sub");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.HasKey("Id")
+                        .HasName("pk_people");
+
+                    b.HasIndex("CognitoSub")
+                        .IsUnique()
+                        .HasDatabaseName("ix_people_cognito_sub");
+
+                    b.ToTable("people", (string)null);
                 });
 
             modelBuilder.Entity("BookingAws.Shared.Messaging.BookingReminder", b =>
@@ -1257,6 +1304,12 @@ namespace BookingAws.Shared.Data.Migrations
 
             modelBuilder.Entity("BookingAws.Shared.Domain.Customers.Customer", b =>
                 {
+                    b.HasOne("BookingAws.Shared.Identity.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_customers_people_person_id");
+
                     b.HasOne("BookingAws.Shared.Domain.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
@@ -1301,6 +1354,12 @@ namespace BookingAws.Shared.Data.Migrations
 
             modelBuilder.Entity("BookingAws.Shared.Domain.Staff.StaffUser", b =>
                 {
+                    b.HasOne("BookingAws.Shared.Identity.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_staff_users_people_person_id");
+
                     b.HasOne("BookingAws.Shared.Domain.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
