@@ -14,7 +14,8 @@ public sealed record MigrationOutcome(IReadOnlyList<string> Applied, TimeSpan Wa
 /// Applies EF Core migrations once per release, however many instances run <c>migrate</c> at the same
 /// time: each takes a session-level advisory lock on a connection of its own, so the others wait, then
 /// find nothing pending. The connection is <c>ConnectionStrings:Migrations</c> when set (the master user
-/// in AWS, the one allowed DDL), else <c>ConnectionStrings:Primary</c>.
+/// in AWS, the one allowed DDL), else <c>ConnectionStrings:Primary</c>. When the two name different
+/// users, the Primary's user is then provisioned as the app's role (<see cref="AppDatabaseRole"/>).
 /// </summary>
 public static class DatabaseMigrator
 {
@@ -49,7 +50,7 @@ public static class DatabaseMigrator
         try
         {
             await using var dataSource = DataServiceCollectionExtensions.BuildDataSource(connectionString, "migrations");
-            await using var db = CreateContext(dataSource);
+            await using var db = DataServiceCollectionExtensions.CreateBookingDbContext(dataSource);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count > 0)
             {
@@ -59,6 +60,12 @@ public static class DatabaseMigrator
             else
             {
                 logger.LogInformation("Schema already current (waited {Waited:0.0} s for the migration lock)", waitedFor.TotalSeconds);
+            }
+
+            var primary = configuration.GetConnectionString("Primary");
+            if (primary is not null && AppDatabaseRole.IsSeparate(connectionString, primary))
+            {
+                await AppDatabaseRole.EnsureAsync(lockConnection, primary, logger, ct);
             }
 
             return new MigrationOutcome(pending, waitedFor);
@@ -75,15 +82,8 @@ public static class DatabaseMigrator
     {
         // A data source is only a factory: nothing connects until a command runs.
         using var dataSource = new NpgsqlDataSourceBuilder("Host=unused").Build();
-        using var db = CreateContext(dataSource);
+        using var db = DataServiceCollectionExtensions.CreateBookingDbContext(dataSource);
         return db.Database.GetMigrations().ToList();
-    }
-
-    private static BookingDbContext CreateContext(NpgsqlDataSource dataSource)
-    {
-        var options = new DbContextOptionsBuilder<BookingDbContext>();
-        DataServiceCollectionExtensions.Configure(options, dataSource);
-        return new BookingDbContext(options.Options);
     }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
