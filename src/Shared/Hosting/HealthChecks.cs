@@ -68,7 +68,7 @@ internal sealed class SqsHealthCheck(IAmazonSQS sqs) : IHealthCheck
 public static class HealthCheckExtensions
 {
     /// <summary>
-    /// Only the primary decides readiness: without it nothing can be booked. A lost replica (reads fall
+    /// Only the primary and its schema decide readiness: without them nothing can be booked. A lost replica (reads fall
     /// back to the primary), Redis (read-your-writes falls back to the primary) or SQS (the outbox keeps
     /// events until it returns) degrades one feature, and the check reports Degraded (still 200) rather
     /// than letting the load balancer pull every instance at once.
@@ -76,8 +76,10 @@ public static class HealthCheckExtensions
     public static IHealthChecksBuilder AddBookingReadinessChecks(this IHealthChecksBuilder checks)
     {
         var timeout = TimeSpan.FromSeconds(3);
+        checks.Services.AddSingleton<SchemaHealthCheck>();
         return checks
             .AddTypeActivatedCheck<PostgresHealthCheck>("primary", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Primary)
+            .Add(new HealthCheckRegistration("schema", sp => sp.GetRequiredService<SchemaHealthCheck>(), HealthStatus.Unhealthy, [HealthTags.Ready], timeout))
             .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Degraded, [HealthTags.Ready], timeout, DataSources.Replica)
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [HealthTags.Ready], timeout)
             .AddCheck<SqsHealthCheck>("sqs", HealthStatus.Degraded, [HealthTags.Ready], timeout);
