@@ -43,6 +43,28 @@ public static class AppDatabaseRole
             }
         }
 
+        foreach (var grantee in await GranteesAsync(owner, role, ct))
+        {
+            await GrantAsync(owner, grantee, ct);
+            logger.LogInformation("Granted the app's database role {Role} data rights on schema {Schema}", grantee, Schema);
+        }
+    }
+
+    /// <summary>
+    /// Secrets Manager's multi-user rotation alternates the app between <c>X</c> and <c>X_clone</c>. Both get the
+    /// grants, so tables a later migration adds while the app runs as one are usable after it switches to the other.
+    /// </summary>
+    private static async Task<List<string>> GranteesAsync(NpgsqlConnection owner, string role, CancellationToken ct)
+    {
+        const string Clone = "_clone";
+        var sibling = role.EndsWith(Clone, StringComparison.Ordinal) ? role[..^Clone.Length] : role + Clone;
+        await using var find = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = $1 AND NOT rolsuper AND NOT rolbypassrls", owner);
+        find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sibling });
+        return (long)(await find.ExecuteScalarAsync(ct))! > 0 ? [role, sibling] : [role];
+    }
+
+    private static async Task GrantAsync(NpgsqlConnection owner, string role, CancellationToken ct)
+    {
         var r = Identifier(role);
         var schema = Identifier(Schema);
         var database = Identifier(owner.Database);
@@ -56,7 +78,6 @@ public static class AppDatabaseRole
             REVOKE INSERT, UPDATE, DELETE ON TABLE {schema}."__ef_migrations_history" FROM {r};
             REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC;
             """, ct);
-        logger.LogInformation("Granted the app's database role {Role} data rights on schema {Schema}", role, Schema);
     }
 
     /// <summary>A double-quoted identifier: any name, spelled exactly, never SQL.</summary>

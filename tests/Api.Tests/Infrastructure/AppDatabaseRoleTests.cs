@@ -24,7 +24,7 @@ public sealed class AppDatabaseRoleTests : IAsyncLifetime
         await database.DisposeAsync();
         await using var admin = new NpgsqlConnection(database.Admin.ConnectionString);
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {AppDatabaseRole.Identifier(role)}", admin);
+        await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {AppDatabaseRole.Identifier(role)}, {AppDatabaseRole.Identifier(role + "_clone")}", admin);
         await drop.ExecuteNonQueryAsync();
     }
 
@@ -65,8 +65,15 @@ public sealed class AppDatabaseRoleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Tables_added_by_a_later_migration_are_usable_by_the_app_role()
+    public async Task Tables_added_by_a_later_migration_are_usable_by_the_app_role_and_its_rotation_clone()
     {
+        await using (var admin = new NpgsqlConnection(database.Admin.ConnectionString))
+        {
+            // What multi-user rotation does: a second login for the same app, used on alternate rotations.
+            await admin.OpenAsync();
+            await ExecuteAsync(admin, $"CREATE ROLE {AppDatabaseRole.Identifier(role + "_clone")} LOGIN PASSWORD {AppDatabaseRole.Literal(Password)}");
+        }
+
         await MigrateWithAppPasswordAsync(Password);
         await using (var owner = new NpgsqlConnection(database.Primary))
         {
@@ -76,6 +83,8 @@ public sealed class AppDatabaseRoleTests : IAsyncLifetime
 
         await using var app = await ConnectAsAppAsync(Password);
         await ExecuteAsync(app, "INSERT INTO later_feature (note) VALUES ('covered by default privileges')");
+        await using var clone = await ConnectAsAppAsync(Password, role + "_clone");
+        await ExecuteAsync(clone, "INSERT INTO later_feature (note) VALUES ('and for the clone')");
     }
 
     private Task<MigrationOutcome> MigrateWithAppPasswordAsync(string password)
@@ -84,9 +93,9 @@ public sealed class AppDatabaseRoleTests : IAsyncLifetime
         return DatabaseMigrator.MigrateAsync(database.Configuration(migrations: database.Primary, primary: appConnection.ConnectionString), NullLogger.Instance, CancellationToken.None);
     }
 
-    private async Task<NpgsqlConnection> ConnectAsAppAsync(string password)
+    private async Task<NpgsqlConnection> ConnectAsAppAsync(string password, string? user = null)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Primary) { Username = role, Password = password, Pooling = false, PersistSecurityInfo = true }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Primary) { Username = user ?? role, Password = password, Pooling = false, PersistSecurityInfo = true }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }
