@@ -44,7 +44,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSqs();
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
-        services.AddScoped<ReadSession>();
+        builder.AddReadSession();
         services.AddSingleton<BookingStore>();
         services.AddBookingLinks();
         services.AddPayments(receivesWebhooks: true);

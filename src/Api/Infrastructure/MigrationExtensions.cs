@@ -1,17 +1,14 @@
 using BookingAws.Shared.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAws.Api.Infrastructure;
 
 public static class MigrationExtensions
 {
-    public static async Task MigrateDatabaseAsync(this IHost app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        var logger = scope.ServiceProvider.GetRequiredService<ILogger<BookingDbContext>>();
-        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        await db.Database.MigrateAsync();
-        logger.LogInformation("Applied {Count} migration(s): {Migrations}", pending.Count, pending);
-    }
+    /// <summary>Runs <see cref="DatabaseMigrator"/> with the host's configuration; safe to start on every
+    /// instance of a release at once.</summary>
+    public static Task<MigrationOutcome> MigrateDatabaseAsync(this IHost app, CancellationToken ct = default) =>
+        DatabaseMigrator.MigrateAsync(
+            app.Services.GetRequiredService<IConfiguration>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BookingAws.Migrate"),
+            ct);
 }

@@ -1,21 +1,26 @@
 using BookingAws.Shared.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BookingAws.Api.Infrastructure;
 
+/// <summary>How a user's own writes stay visible to their reads; chosen by <see cref="ReadYourWritesOptions"/>.</summary>
+public interface IReadYourWrites
+{
+    Task<bool> MustReadPrimaryAsync(Guid userId, CancellationToken ct);
+
+    Task RecordWriteAsync(Guid userId, CancellationToken ct);
+}
+
 /// <summary>
-/// Routes queries to the replica while keeping read-your-writes for the person who just wrote: after a
-/// write, the primary's WAL position is remembered in Redis for that user for a short while; a read by
-/// the same user waits briefly for the replica to replay past it and otherwise reads the primary.
-/// Everyone else, and anonymous readers, read the replica directly. If Redis is unreachable the user's
-/// reads go to the primary: slower, never stale.
+/// Routes queries to the replica while keeping read-your-writes for the person who just wrote (see
+/// <see cref="ReadYourWritesMode"/>). Everyone else, and anonymous readers, read the replica directly.
+/// If Redis is unreachable the user's reads go to the primary: slower, never stale.
 /// </summary>
 public sealed class ReadSession(
     IServiceProvider services,
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primaryDb,
-    IConnectionMultiplexer redis,
+    IReadYourWrites strategy,
     IHttpContextAccessor http,
     ILogger<ReadSession> logger)
 {
@@ -23,9 +28,6 @@ public sealed class ReadSession(
     private ReadDbContext Replica => services.GetRequiredService<ReadDbContext>();
 
     private BookingDbContext Primary => services.GetRequiredService<BookingDbContext>();
-
-    private static readonly TimeSpan RememberFor = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The context to read from for the current caller.</summary>
     public async Task<BookingDataContext> ReaderAsync(CancellationToken ct)
@@ -36,33 +38,18 @@ public sealed class ReadSession(
             return Replica;
         }
 
-        string? lsn;
         try
         {
-            lsn = await redis.GetDatabase().StringGetAsync(Key(user.Id));
+            return await strategy.MustReadPrimaryAsync(user.Id, ct) ? PrimaryForReads() : Replica;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable; reading from the primary to keep read-your-writes");
             return PrimaryForReads();
         }
-
-        try
-        {
-            if (lsn is null || await ReplicaCaughtUpAsync(lsn, ct))
-            {
-                return Replica;
-            }
-        }
-        catch (NpgsqlException ex)
-        {
-            logger.LogWarning(ex, "Replica position unknown; reading from the primary");
-        }
-
-        return PrimaryForReads();
     }
 
-    /// <summary>Remembers the primary's current WAL position for the caller after a committed write.</summary>
+    /// <summary>Marks the caller as having just written; call after the write committed.</summary>
     public async Task RecordWriteAsync(CancellationToken ct)
     {
         var user = http.HttpContext is { } ctx ? CurrentUser.From(ctx.User) : null;
@@ -71,38 +58,14 @@ public sealed class ReadSession(
             return;
         }
 
-        await using var query = primaryDb.CreateCommand("SELECT pg_current_wal_insert_lsn()::text");
-        var lsn = (string)(await query.ExecuteScalarAsync(ct))!;
         try
         {
-            await redis.GetDatabase().StringSetAsync(Key(user.Id), lsn, RememberFor);
+            await strategy.RecordWriteAsync(user.Id, ct);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Without the marker the user may briefly read a lagging replica; the write itself stands.
-            logger.LogWarning(ex, "Redis unavailable; could not record the write position");
-        }
-    }
-
-    private async Task<bool> ReplicaCaughtUpAsync(string lsn, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + MaxWait;
-        while (true)
-        {
-            var caughtUp = await Replica.Database
-                .SqlQueryRaw<bool>("SELECT coalesce(pg_last_wal_replay_lsn() >= {0}::pg_lsn, true) AS \"Value\"", lsn)
-                .SingleAsync(ct);
-            if (caughtUp)
-            {
-                return true;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(20, ct);
+            logger.LogWarning(ex, "Redis unavailable; could not record the write");
         }
     }
 
@@ -112,6 +75,48 @@ public sealed class ReadSession(
         primary.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
         return primary;
     }
+}
 
-    private static RedisKey Key(Guid userId) => $"rw:{userId}";
+public static class ReadSessionServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddReadSession(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var development = builder.Environment.IsDevelopment();
+        services.AddOptions<ReadYourWritesOptions>().BindConfiguration(ReadYourWritesOptions.Section)
+            .PostConfigure(o => o.ReadYourWrites ??= development ? ReadYourWritesMode.WalPosition : ReadYourWritesMode.PinWindow)
+            .ValidateDataAnnotations()
+            .Validate(o => o.PinWindowMin > TimeSpan.Zero && o.PinWindowMin <= o.PinWindowMax, "Database:PinWindowMin must be positive and at most PinWindowMax.")
+            .Validate(o => o.LagSampleInterval > TimeSpan.Zero, "Database:LagSampleInterval must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<WalPositionReads>();
+        services.AddSingleton<ReplicaLagSampler>();
+        services.AddSingleton<PinWindowReads>();
+        services.AddSingleton<IReadYourWrites>(sp =>
+            sp.GetRequiredService<IOptions<ReadYourWritesOptions>>().Value.ReadYourWrites == ReadYourWritesMode.PinWindow
+                ? sp.GetRequiredService<PinWindowReads>()
+                : sp.GetRequiredService<WalPositionReads>());
+        services.AddHostedService<ReplicaLagSamplerHost>();
+        services.AddScoped<ReadSession>();
+        return builder;
+    }
+
+    /// <summary>Runs the sampler only in <see cref="ReadYourWritesMode.PinWindow"/>: the WAL mode needs no lag figure.</summary>
+    private sealed class ReplicaLagSamplerHost(IOptions<ReadYourWritesOptions> options, IServiceProvider services) : IHostedService
+    {
+        private ReplicaLagSampler? sampler;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.ReadYourWrites != ReadYourWritesMode.PinWindow)
+            {
+                return Task.CompletedTask;
+            }
+
+            sampler = services.GetRequiredService<ReplicaLagSampler>();
+            return sampler.StartAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => sampler?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    }
 }

@@ -76,6 +76,14 @@ public static class DataServiceCollectionExtensions
         return builder.Build();
     }
 
+    /// <summary>A write context outside any container: for one-shot tools (migrate) and tests.</summary>
+    public static BookingDbContext CreateBookingDbContext(NpgsqlDataSource dataSource)
+    {
+        var options = new DbContextOptionsBuilder<BookingDbContext>();
+        Configure(options, dataSource);
+        return new BookingDbContext(options.Options);
+    }
+
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options
             .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime().MigrationsHistoryTable("__ef_migrations_history"))

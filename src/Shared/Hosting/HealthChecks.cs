@@ -1,9 +1,11 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -49,18 +51,30 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
     }
 }
 
-internal sealed class SqsHealthCheck(IAmazonSQS sqs) : IHealthCheck
+/// <summary>
+/// Reads one configured queue's depth: the roles are granted sqs:GetQueueAttributes (and GetQueueUrl) on their
+/// queues but not sqs:ListQueues, so this is the cheapest call that proves both reachability and permission.
+/// </summary>
+internal sealed class SqsHealthCheck(IAmazonSQS sqs, IOptions<SqsOptions> options) : IHealthCheck
 {
+    private volatile string? queueUrl;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var queue = options.Value.Queues.Notifications;
         try
         {
-            await sqs.ListQueuesAsync(new ListQueuesRequest { MaxResults = 1 }, cancellationToken);
-            return HealthCheckResult.Healthy();
+            queueUrl ??= queue.StartsWith("http", StringComparison.OrdinalIgnoreCase)
+                ? queue
+                : (await sqs.GetQueueUrlAsync(queue, cancellationToken)).QueueUrl;
+            var attributes = await sqs.GetQueueAttributesAsync(
+                new GetQueueAttributesRequest { QueueUrl = queueUrl, AttributeNames = [QueueAttributeName.ApproximateNumberOfMessages] },
+                cancellationToken);
+            return HealthCheckResult.Healthy($"{attributes.ApproximateNumberOfMessages} message(s) waiting on {queue}");
         }
         catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "sqs unreachable", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, $"sqs unreachable or queue {queue} not readable", ex);
         }
     }
 }
@@ -68,7 +82,7 @@ internal sealed class SqsHealthCheck(IAmazonSQS sqs) : IHealthCheck
 public static class HealthCheckExtensions
 {
     /// <summary>
-    /// Only the primary decides readiness: without it nothing can be booked. A lost replica (reads fall
+    /// Only the primary and its schema decide readiness: without them nothing can be booked. A lost replica (reads fall
     /// back to the primary), Redis (read-your-writes falls back to the primary) or SQS (the outbox keeps
     /// events until it returns) degrades one feature, and the check reports Degraded (still 200) rather
     /// than letting the load balancer pull every instance at once.
@@ -76,11 +90,14 @@ public static class HealthCheckExtensions
     public static IHealthChecksBuilder AddBookingReadinessChecks(this IHealthChecksBuilder checks)
     {
         var timeout = TimeSpan.FromSeconds(3);
+        checks.Services.AddSingleton<SchemaHealthCheck>();
+        checks.Services.AddSingleton<SqsHealthCheck>();
         return checks
             .AddTypeActivatedCheck<PostgresHealthCheck>("primary", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Primary)
+            .Add(new HealthCheckRegistration("schema", sp => sp.GetRequiredService<SchemaHealthCheck>(), HealthStatus.Unhealthy, [HealthTags.Ready], timeout))
             .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Degraded, [HealthTags.Ready], timeout, DataSources.Replica)
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [HealthTags.Ready], timeout)
-            .AddCheck<SqsHealthCheck>("sqs", HealthStatus.Degraded, [HealthTags.Ready], timeout);
+            .Add(new HealthCheckRegistration("sqs", sp => sp.GetRequiredService<SqsHealthCheck>(), HealthStatus.Degraded, [HealthTags.Ready], timeout));
     }
 
     /// <summary>Writes each check's status, so on-call sees which dependency is degraded.</summary>

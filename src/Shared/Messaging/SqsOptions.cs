@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Microsoft.Extensions.Configuration;
@@ -7,19 +8,33 @@ using Microsoft.Extensions.Options;
 
 namespace BookingAws.Shared.Messaging;
 
-/// <summary>SQS settings. In AWS only the queue names/URLs are set; locally <see cref="ServiceUrl"/>
-/// points the SDK at the SQS-compatible server.</summary>
+/// <summary>SQS settings. In AWS only the queue names/URLs are set and the region is the instance's;
+/// locally <see cref="ServiceUrl"/> points the SDK at the SQS-compatible server.</summary>
 public sealed class SqsOptions
 {
     public const string Section = "Sqs";
 
     public string? ServiceUrl { get; set; }
 
-    [Required]
-    public string Region { get; set; } = "us-east-1";
+    /// <summary>Normally unset: the region is the instance's (see <see cref="ResolveRegion"/>).</summary>
+    public string? Region { get; set; }
 
     /// <summary>Queue name or URL per concern.</summary>
     public QueueNames Queues { get; set; } = new();
+
+    /// <summary>
+    /// <see cref="Region"/> when set, else <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c> (set on Lambda, by the
+    /// CLI and by our boot files), else the SDK's fallback, which asks instance metadata on EC2. A fixed
+    /// default would send an instance in eu-west-1 to queues in us-east-1, which do not exist.
+    /// </summary>
+    public static RegionEndpoint ResolveRegion(string? configured, Func<string, string?> environment, Func<RegionEndpoint?> sdkFallback)
+    {
+        var name = new[] { configured, environment("AWS_REGION"), environment("AWS_DEFAULT_REGION") }
+            .FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
+        return name is not null
+            ? RegionEndpoint.GetBySystemName(name.Trim())
+            : sdkFallback() ?? throw new InvalidOperationException("No AWS region: set AWS_REGION, or run where instance metadata answers.");
+    }
 }
 
 public sealed class QueueNames
@@ -49,9 +64,16 @@ public static class SqsServiceCollectionExtensions
         services.AddSingleton<IAmazonSQS>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SqsOptions>>().Value;
+            var configuration = sp.GetRequiredService<IConfiguration>();
+
+            // The local server ignores the region; skip the metadata probe there when nothing names one.
+            var region = SqsOptions.ResolveRegion(
+                o.Region,
+                name => configuration[name],
+                () => string.IsNullOrEmpty(o.ServiceUrl) ? FallbackRegionFactory.GetRegionEndpoint() : RegionEndpoint.USEast1);
             var config = new AmazonSQSConfig
             {
-                RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(o.Region),
+                RegionEndpoint = region,
                 Timeout = TimeSpan.FromSeconds(25),
                 MaxErrorRetry = 2,
             };
@@ -62,7 +84,6 @@ public static class SqsServiceCollectionExtensions
             }
 
             config.ServiceURL = o.ServiceUrl;
-            var configuration = sp.GetRequiredService<IConfiguration>();
             var credentials = new BasicAWSCredentials(
                 configuration["AWS_ACCESS_KEY_ID"] ?? "local",
                 configuration["AWS_SECRET_ACCESS_KEY"] ?? "local");

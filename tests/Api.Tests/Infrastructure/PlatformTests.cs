@@ -61,13 +61,13 @@ public sealed class PlatformTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Ready_checks_primary_replica_redis_and_sqs()
+    public async Task Ready_checks_primary_its_schema_replica_redis_and_sqs()
     {
         var response = await api.CreateClient().GetAsync("/health/ready");
 
         var report = await response.ReadAsync<JsonElement>();
         Assert.Equal("Healthy", report.GetProperty("status").GetString());
-        Assert.Equal(["primary", "redis", "replica", "sqs"], report.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal(["primary", "redis", "replica", "schema", "sqs"], report.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
     }
 
     [Fact]

@@ -206,6 +206,8 @@ BEGIN
   END IF;
 END $$;
 GRANT pg_monitor TO bookingaws;
+-- `migrate` provisions the app's own least-privileged login role, as the master user does on Aurora.
+ALTER ROLE bookingaws CREATEROLE;
 SELECT 'CREATE DATABASE bookingaws OWNER bookingaws'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'bookingaws') \gexec
 SQL
