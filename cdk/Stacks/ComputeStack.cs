@@ -146,6 +146,14 @@ public sealed class ComputeStack : Stack
             queue.Queue.GrantConsumeMessages(Workers.Role);
         }
 
+        // `BookingAws.Workers ops dlq list|redrive` runs on a worker instance (Session Manager): it reads the
+        // dead-letter queues and sends messages back to their source queues.
+        foreach (var queue in queues.Values.Append(props.Email.EventsQueue))
+        {
+            queue.DeadLetterQueue.GrantConsumeMessages(Workers.Role);
+            queue.Queue.GrantSendMessages(Workers.Role);
+        }
+
         var accessLogs = new Bucket(this, "AccessLogs", new BucketProps
         {
             // ALB log delivery supports SSE-S3 only.

@@ -246,6 +246,18 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
     }
 
     [Fact]
+    public void Workers_may_read_every_dead_letter_queue_for_the_ops_redrive()
+    {
+        var workers = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString())
+            .Where(p => p.Contains(prod.Compute.GetLogicalId((Amazon.CDK.CfnElement)prod.Platform.Compute.Workers.Role.Node.DefaultChild!), StringComparison.Ordinal)));
+        foreach (var queue in prod.Platform.Messaging.ByConcern.Values.Append(prod.Platform.Email.EventsQueue))
+        {
+            var dlq = Amazon.CDK.Stack.Of(queue).GetLogicalId((Amazon.CDK.CfnElement)queue.DeadLetterQueue.Node.DefaultChild!);
+            Assert.Contains(dlq, workers, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void No_secret_value_is_written_into_user_data()
     {
         // (The ALB rule resolves the origin-verify secret at deploy time; user data must never carry one.)

@@ -18,6 +18,7 @@ public sealed class QueueResolver(IAmazonSQS sqs, IOptions<SqsOptions> options)
         EventRoutes.Analytics => options.Value.Queues.Analytics,
         EventRoutes.Payments => options.Value.Queues.Payments,
         EventRoutes.Availability => options.Value.Queues.Availability,
+        Handlers.EmailEventsHandler.Queue => options.Value.Queues.EmailEvents,
         _ => throw new ArgumentOutOfRangeException(nameof(concern), concern, "Unknown queue concern."),
     };
 
