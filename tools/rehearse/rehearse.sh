@@ -8,15 +8,18 @@
 # Each check prints "ok <name>" or "FAIL <name>: why"; the run ends with "rehearse: N checks, F failed"
 # and exits non-zero when F > 0. Add a check: write a check_<name> function and list it in CHECKS.
 #
-# Needs the local services (./platform services): PostgreSQL primary/replica, Redis, SQS, SES, Stripe.
-# Options: --no-synth reuses cdk.out/dev; REHEARSE_API_DIR=<dir with BookingAws.Api> skips the publish;
+# Needs the local services (./platform services): PostgreSQL primary/replica, Redis, SQS, SES, Stripe and
+# cognito-local (its pool and app clients from .platform/env stand in for the Identity stack's).
+# Options: --no-synth reuses cdk.out/dev; REHEARSE_API_DIR=<dir with BookingAws.Api> and
+# REHEARSE_WORKERS_DIR=<dir with BookingAws.Workers> skip the publishes (./platform test passes its build);
 # REHEARSE_KEEP=1 keeps the work folder. Ports and credentials come from .platform/env
 # (BOOKINGAWS_PLATFORM_ENV overrides its path).
 #
 # Where it differs from AWS (the README's deploy section lists the manual checks):
 #   no TLS to PostgreSQL and Redis, Redis without an auth token, the replica on its own port, local
-#   endpoints for SQS/SES/Stripe with static local credentials instead of the instance role, no systemd,
-#   no CloudWatch agent, no cfn-signal.
+#   endpoints for SQS/SES/Stripe/Cognito with static local credentials instead of the instance role,
+#   cognito-local instead of the user pool (it does not check request signatures), no systemd, no
+#   CloudWatch agent, no cfn-signal, no DKIM or SES sandbox.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,6 +76,15 @@ why() { reason=$*; return 1; }
 template=""
 boot=""
 api_dir=""
+workers_dir=""
+sender=""
+slug=""
+owner_email=""
+owner_password=""
+token=""
+package_id=""
+guest_email=""
+api="http://127.0.0.1:$api_port/api/v1"
 
 sql() { PGPASSWORD=$master_password psql -h 127.0.0.1 -p "$pg_port" -U "$master_user" -v ON_ERROR_STOP=1 -Atq "$@"; }
 
@@ -128,6 +140,8 @@ write_instance() { # <service> <instance>
     --arg sqs "$sqs_url" --arg ses "$ses_url" --arg stripe "$stripe_url" --arg api "http://127.0.0.1:$api_port" \
     --arg otlp "http://127.0.0.1:${BOOKINGAWS_OTLP_GRPC_PORT:-18889}" \
     --argjson pg "$pg_port" --argjson replica "$pg_replica_port" --argjson redis "$redis_port" \
+    --arg authority "${Auth__Authority:-}" --arg dashboard "${Auth__ClientIds__0:-}" --arg portal "${Auth__ClientIds__1:-}" \
+    --arg pool "${Cognito__UserPoolId:-}" --arg cognito "${Cognito__ServiceUrl:-}" \
     --slurpfile queues "$work/queue-urls.json" '
     .readerHost = "127.0.0.1" | .readerPort = $replica | .writerHost = "127.0.0.1" | .databaseSslMode = "Disable"
     | .cacheHost = "127.0.0.1" | .cachePort = $redis | .cacheSsl = false
@@ -135,6 +149,10 @@ write_instance() { # <service> <instance>
                               then .value = $queues[0][.key | ltrimstr("Sqs__Queues__")]
                               else . end)
                  + (if has("ASPNETCORE_URLS") then { ASPNETCORE_URLS: $api } else {} end)
+                 + (if has("Auth__Authority") then
+                      { Auth__Authority: $authority, Auth__ClientIds__0: $dashboard, Auth__ClientIds__1: $portal,
+                        Cognito__UserPoolId: $pool, Cognito__ServiceUrl: $cognito } else {} end)
+                 + (if has("Ses__ConfigurationSetName") then { Ses__ConfigurationSetName: "bookingaws-rehearse" } else {} end)
                  + { OTEL_EXPORTER_OTLP_ENDPOINT: $otlp,
                      # Only endpoints differ: in AWS the SDKs find the services by region and the instance role.
                      Sqs__ServiceUrl: $sqs, Ses__ServiceUrl: $ses, Stripe__ApiBase: $stripe,
@@ -184,16 +202,38 @@ check_sources_resolve_to_local_servers() {
   write_standin_state
 }
 
+sqs_call() { # <operation> <json>
+  curl -fsS -X POST "$sqs_url/" -H 'Content-Type: application/x-amz-json-1.0' -H "X-Amz-Target: AmazonSQS.$1" \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=local' \
+    -d "$2"
+}
+
+# The stack gives the API the pool and the workers the stage's sender, as Cognito- and SES-shaped values.
+check_template_names_the_user_pool_and_the_sender() {
+  [[ -n $template ]] || { why "no template"; return; }
+  template_sources Api api | jq -e '.plain | (.Auth__Authority | startswith("https://cognito-idp."))
+      and .Auth__ClientIds__0 and .Auth__ClientIds__1 and .Cognito__UserPoolId' >/dev/null ||
+    { why "the API's sources lack the user pool's issuer, client ids or pool id"; return; }
+  sender=$(template_sources Workers workers | jq -r '.plain.Ses__FromAddress // empty')
+  [[ $sender == *@* && $sender != *.local ]] || { why "the workers' sender is '${sender:-none}', not the stage's address"; return; }
+  template_sources Workers workers | jq -e '.plain.Ses__ConfigurationSetName and .plain.Sqs__Queues__EmailEvents' >/dev/null ||
+    { why "the workers' sources lack the SES configuration set or the email-events queue"; return; }
+  [[ -n ${Auth__Authority:-} && -n ${Cognito__ServiceUrl:-} ]] ||
+    { why "no cognito-local settings in the platform environment (./platform services starts it)"; return; }
+}
+
 check_fresh_database_and_queues() {
   sql -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >"$work/db.log" 2>&1 ||
     { why "could not create $database: $(cat "$work/db.log")"; return; }
   # The stack's queues, one per concern named in the template, as the Messaging stack would create them.
   local concern url
   echo '{}' >"$work/queue-urls.json"
-  for concern in $(template_sources Api api | jq -r '.plain | keys[] | select(startswith("Sqs__Queues__")) | ltrimstr("Sqs__Queues__")'); do
-    url=$(curl -fsS -X POST "$sqs_url/" -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Target: AmazonSQS.CreateQueue' \
-      -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=local' \
-      -d "{\"QueueName\":\"bookingaws-rehearse-${concern,,}\"}" | jq -r .QueueUrl) || { why "could not create the $concern queue"; return; }
+  for concern in $({ template_sources Api api; template_sources Workers workers; } |
+    jq -rs '[.[].plain | keys[] | select(startswith("Sqs__Queues__")) | ltrimstr("Sqs__Queues__")] | unique[]'); do
+    url=$(sqs_call CreateQueue "{\"QueueName\":\"bookingaws-rehearse-${concern,,}\"}" | jq -r .QueueUrl) ||
+      { why "could not create the $concern queue"; return; }
+    # Messages left by an earlier run name bookings of a dropped database.
+    sqs_call PurgeQueue "{\"QueueUrl\":\"$url\"}" >/dev/null || { why "could not purge the $concern queue"; return; }
     jq --arg k "$concern" --arg v "$url" '.[$k] = $v' "$work/queue-urls.json" >"$work/queue-urls.tmp"
     mv "$work/queue-urls.tmp" "$work/queue-urls.json"
   done
@@ -222,7 +262,7 @@ check_apps_connect_as_their_own_role() {
 check_two_instances_migrate_at_once() {
   [[ -n $api_dir ]] || {
     if [[ -n ${REHEARSE_API_DIR:-} ]]; then
-      api_dir=$REHEARSE_API_DIR
+      api_dir=$(realpath "$REHEARSE_API_DIR")
     else
       api_dir="$work/api-publish"
       dotnet publish "$root/src/Api" -c Release -o "$api_dir" -nologo -v quiet >"$work/publish.log" 2>&1 ||
@@ -237,7 +277,7 @@ check_two_instances_migrate_at_once() {
   done
   local status=0 pid
   for pid in "${migrating[@]}"; do wait "$pid" || status=1; done
-  ((status == 0)) || { why "a migration failed: $(tail -5 "$work"/migrate-api-*.log)"; return; }
+  ((status == 0)) || { why "a migration failed: $(tail -n 5 "$work"/migrate-api-*.log)"; return; }
   for instance in api-1 api-2; do
     [[ ! -e $work/$instance/etc/bookingaws/api.migrate.env ]] || { why "$instance kept the migration credential on disk"; return; }
   done
@@ -283,16 +323,149 @@ check_api_starts_in_production_and_is_ready() {
   { why "/health/ready not Healthy within 90 s (HTTP ${code:-none}): $(head -c 400 "$work/ready.txt" 2>/dev/null)"; return; }
 }
 
+# The bundle folder of one app: the given build, or a Release publish as the deploy makes.
+app_dir() { # <project> <override>
+  if [[ -n $2 ]]; then
+    realpath "$2"
+    return
+  fi
+  local out="$work/publish-$1"
+  dotnet publish "$root/src/$1" -c Release -o "$out" -nologo -v quiet >"$work/publish-$1.log" 2>&1 ||
+    { echo "dotnet publish src/$1 failed: $(tail -5 "$work/publish-$1.log")" >&2; return 1; }
+  printf '%s' "$out"
+}
+
+start_app() { # <instance> <service> <dir> <executable> <log>: runs it with the rendered environment only
+  (
+    set -a
+    # shellcheck source=/dev/null
+    . "$work/$1/etc/bookingaws/$2.env"
+    set +a
+    cd "$3"
+    exec "./$4"
+  ) >"$5" 2>&1 &
+  pids+=("$!")
+  disown "$!"
+}
+
+check_workers_start_in_production() {
+  [[ -r $work/workers-1/etc/bookingaws/workers.env ]] || { why "no rendered workers environment"; return; }
+  grep -q '^DOTNET_ENVIRONMENT="Production"' "$work/workers-1/etc/bookingaws/workers.env" || { why "the workers are not rendered for Production"; return; }
+  workers_dir=$(app_dir Workers "${REHEARSE_WORKERS_DIR:-}") || { why "no workers build"; return; }
+  [[ -x $workers_dir/BookingAws.Workers ]] || { why "$workers_dir/BookingAws.Workers not found"; return; }
+  start_app workers-1 workers "$workers_dir" BookingAws.Workers "$work/workers.log"
+  local pid=${pids[-1]} deadline=$((SECONDS + 60))
+  # Started means its host is up: the outbox relay and consumers log as they start.
+  until grep -qa 'Application started\|Hosting started\|consum' "$work/workers.log"; do
+    kill -0 "$pid" 2>/dev/null || { why "the workers exited: $(grep -a -m1 -o 'Unhandled exception\.[^\\]*' "$work/workers.log" || tail -3 "$work/workers.log")"; return; }
+    ((SECONDS < deadline)) || { why "the workers did not start within 60 s: $(tail -3 "$work/workers.log")"; return; }
+    sleep 1
+  done
+}
+
+http() { # <method> <path> [json] [extra curl args…]: prints the body, then the status on its own line
+  local method=$1 path=$2 body=${3:-}
+  shift 3 || shift $#
+  local args=(-sS -X "$method" "$api$path" -w '\n%{http_code}' -H 'Accept: application/json')
+  [[ -n $token ]] && args+=(-H "Authorization: Bearer $token")
+  [[ -n $body ]] && args+=(-H 'Content-Type: application/json' -d "$body")
+  curl "${args[@]}" "$@"
+}
+status_of() { tail -n 1 <<<"$1"; }
+body_of() { sed '$d' <<<"$1"; }
+
+check_a_business_signs_up() {
+  local suffix response
+  suffix=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  slug="rehearse-$suffix"
+  owner_email="owner-$suffix@example.test"
+  owner_password="Rehearse-$suffix-1"
+  response=$(http POST /tenants "{\"slug\":\"$slug\",\"name\":\"Rehearsal $suffix\",\"timeZone\":\"Etc/UTC\",\"currency\":\"GBP\",\"ownerEmail\":\"$owner_email\",\"ownerName\":\"Owner\",\"ownerPassword\":\"$owner_password\"}")
+  [[ $(status_of "$response") == 201 ]] || { why "sign-up answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
+}
+
+check_the_owner_signs_in_with_the_pool() {
+  [[ -n $slug ]] || { why "no business"; return; }
+  local answer
+  # What the dashboard does: the pool's InitiateAuth with the dashboard client.
+  answer=$(curl -sS -X POST "${Cognito__ServiceUrl%/}/" -H 'Content-Type: application/x-amz-json-1.1' \
+    -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \
+    -d "{\"AuthFlow\":\"USER_PASSWORD_AUTH\",\"ClientId\":\"$Auth__ClientIds__0\",\"AuthParameters\":{\"USERNAME\":\"$owner_email\",\"PASSWORD\":\"$owner_password\"}}")
+  token=$(jq -r '.AuthenticationResult.AccessToken // empty' <<<"$answer")
+  [[ -n $token ]] || { why "InitiateAuth gave no access token: $(head -c 300 <<<"$answer")"; return; }
+}
+
+check_the_owner_manages_the_business() {
+  [[ -n $token ]] || { why "no token"; return; }
+  local response saved=$token
+  response=$(http GET "/tenants/$slug")
+  [[ $(status_of "$response") == 200 ]] || { why "GET /tenants/$slug answered $(status_of "$response") with the owner's token"; return; }
+  token=""
+  response=$(http GET "/tenants/$slug/customers")
+  token=$saved
+  [[ $(status_of "$response") == 401 ]] || { why "without a token the owner's route answered $(status_of "$response"), not 401"; return; }
+  local days='' day item
+  for day in Monday Tuesday Wednesday Thursday Friday Saturday Sunday; do
+    days+="${days:+,}{\"day\":\"$day\",\"opens\":\"08:00\",\"closes\":\"20:00\"}"
+  done
+  response=$(http PUT "/tenants/$slug/hours" "{\"intervals\":[$days]}")
+  [[ $(status_of "$response") == 200 ]] || { why "PUT hours answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
+  response=$(http POST "/tenants/$slug/inventory" '{"name":"Room","quantity":2}')
+  [[ $(status_of "$response") == 201 ]] || { why "POST inventory answered $(status_of "$response")"; return; }
+  item=$(body_of "$response" | jq -r .id)
+  response=$(http POST "/tenants/$slug/packages" "{\"name\":\"Free tour\",\"durationMinutes\":60,\"priceMinor\":0,\"maxSeats\":4,\"inventory\":[{\"inventoryItemId\":\"$item\",\"units\":1,\"perSeat\":false}]}")
+  [[ $(status_of "$response") == 201 ]] || { why "POST package answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
+  package_id=$(body_of "$response" | jq -r .id)
+}
+
+check_a_guest_books_a_slot() {
+  [[ -n $package_id ]] || { why "no package"; return; }
+  local day start response deadline=$((SECONDS + 30))
+  day=$(date -u -d '+3 days' +%F)
+  token=""
+  # The catalogue and availability read the replica: wait for it to see the new package.
+  while :; do
+    response=$(http GET "/tenants/$slug/packages/$package_id/availability?from=$day&to=$day")
+    start=$(body_of "$response" | jq -r '[.slots[]? | select(.remainingSeats > 0)][0].startsAt // empty' 2>/dev/null)
+    [[ -n $start ]] && break
+    ((SECONDS < deadline)) || { why "no free slot on $day (HTTP $(status_of "$response"))"; return; }
+    sleep 0.5
+  done
+  guest_email="guest-${slug#rehearse-}@example.test"
+  response=$(http POST "/tenants/$slug/bookings" "{\"packageId\":\"$package_id\",\"startsAt\":\"$start\",\"seats\":1,\"customer\":{\"name\":\"Guest\",\"email\":\"$guest_email\"}}" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
+  [[ $(status_of "$response") == 201 ]] || { why "the booking answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
+  [[ $(body_of "$response" | jq -r .status) == confirmed ]] || { why "a free booking is $(body_of "$response" | jq -r .status), not confirmed"; return; }
+}
+
+check_the_confirmation_arrives_from_the_production_sender() {
+  [[ -n $guest_email ]] || { why "no booking"; return; }
+  local deadline=$((SECONDS + 60)) mail=""
+  while ((SECONDS < deadline)); do
+    mail=$(curl -fsS "$ses_url/store" | jq -c --arg to "$guest_email" '[.emails[] | select(.destination.to | index($to))][0] // empty')
+    [[ -n $mail ]] && break
+    sleep 1
+  done
+  [[ -n $mail ]] || { why "no email to $guest_email reached SES within 60 s; workers log: $(tail -3 "$work/workers.log")"; return; }
+  [[ $(jq -r .from <<<"$mail") == *"$sender"* ]] || { why "the email came from $(jq -r .from <<<"$mail"), not the stage's sender $sender"; return; }
+}
+
 CHECKS=(
   check_synthesizes_dev
   check_boot_files_come_from_the_synthesized_asset
+  check_template_names_the_user_pool_and_the_sender
   check_fresh_database_and_queues
   check_sources_resolve_to_local_servers
   check_render_env_writes_private_env_files
   check_apps_connect_as_their_own_role
   check_two_instances_migrate_at_once
   check_api_starts_in_production_and_is_ready
-  # Integrator: sign-up and sign-in against cognito-local, an owner call, a booking, the email via the local SES.
+  check_workers_start_in_production
+  check_a_business_signs_up
+  check_the_owner_signs_in_with_the_pool
+  check_the_owner_manages_the_business
+  check_a_guest_books_a_slot
+  check_the_confirmation_arrives_from_the_production_sender
 )
 
 for check in "${CHECKS[@]}"; do

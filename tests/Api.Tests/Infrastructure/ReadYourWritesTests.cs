@@ -141,7 +141,9 @@ public sealed class ReadYourWritesTests
             Assert.Equal(HttpStatusCode.NotFound, others.StatusCode);
             if (api.Services.GetRequiredService<IReadYourWrites>() is PinWindowReads)
             {
-                var ttl = await api.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync(PinWindowReads.Key(tenant.OwnerId));
+                // Pins are keyed by the caller's token subject (the pool's sub), not by a database id.
+                var sub = Guid.Parse(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tenant.Owner.DefaultRequestHeaders.Authorization!.Parameter!).Subject);
+                var ttl = await api.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync(PinWindowReads.Key(sub));
                 Assert.InRange(ttl ?? TimeSpan.Zero, TimeSpan.FromMilliseconds(1), api.Services.GetRequiredService<ReplicaLagSampler>().Window);
             }
         }

@@ -49,6 +49,7 @@ ensure_prerequisites() {
   command -v curl >/dev/null || missing+=(curl)
   command -v runuser >/dev/null || missing+=(util-linux)
   command -v shellcheck >/dev/null || missing+=(shellcheck)
+  command -v jq >/dev/null || missing+=(jq)
   if ((${#missing[@]} > 0)); then
     [[ "$(id -u)" == 0 ]] || die "missing Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
     info "    installing Debian packages: ${missing[*]}"
