@@ -135,6 +135,9 @@ public sealed class ComputeStack : Stack
         Workers = new AppFleet(this, "Workers", Fleet("workers", "BookingAws.Workers", props.WorkersBundlePath,
             props.WorkerSecurityGroup, stage.WorkerInstanceType, stage.WorkerMin, stage.WorkerMax, WorkerLogs,
             new Dictionary<string, string>(environment.Concat(props.Email.WorkerEnvironment)), null, migrates: false));
+        // Only the API fleet migrates: a rolling update of the workers waits for the API's, so no new worker
+        // runs against a schema its release has not applied yet.
+        Workers.Group.Node.AddDependency(Api.Group);
         props.Identity.GrantAdminCreateUsers(Api.Role);
         props.Email.GrantWorker(Workers.Role);
 

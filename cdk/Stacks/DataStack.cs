@@ -181,6 +181,9 @@ public sealed class DataStack : Stack
                 SecurityGroups = [RotationSecurityGroup],
             }),
             AutomaticallyAfter = Duration.Days(30),
+            // The multi-user rotation signs in as bookingaws_app, which the first release's migrate creates: a
+            // rotation during this stack's deploy would fail and leave a pending clone version behind.
+            RotateImmediatelyOnUpdate = false,
         });
         UseCurrentSecretsManagerTransform();
 

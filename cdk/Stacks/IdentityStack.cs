@@ -126,9 +126,9 @@ public sealed class IdentityStack : Stack
         Output("PortalClientId", PortalClientId, "App client of the customer portal (Auth__ClientIds__1)");
     }
 
-    /// <summary>Lets the API create owners and set their first password, on this pool only.</summary>
+    /// <summary>Lets the API create owners (Cognito emails them an invitation), on this pool only; never set a password.</summary>
     public Grant GrantAdminCreateUsers(IGrantable grantee) =>
-        UserPool.Grant(grantee, "cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword");
+        UserPool.Grant(grantee, "cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser");
 
     private UserPoolClient Client(string name)
     {

@@ -18,6 +18,14 @@ if (args is ["migrate", ..])
 
 if (args is ["seed-demo", ..])
 {
+    // The demo users have a published password: never in a real user pool.
+    if (!app.Environment.IsDevelopment())
+    {
+        await Console.Error.WriteLineAsync("seed-demo runs only in Development (ASPNETCORE_ENVIRONMENT=Development).");
+        Environment.ExitCode = 2;
+        return;
+    }
+
     await app.MigrateDatabaseAsync();
     await DemoSeeder.SeedAsync(app.Services, CancellationToken.None);
     return;

@@ -246,6 +246,14 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
     }
 
     [Fact]
+    public void Workers_roll_out_only_after_the_api_fleet_has_migrated_and_become_ready()
+    {
+        var workers = PlatformFixture.Resources(prod.Compute, "AWS::AutoScaling::AutoScalingGroup")[prod.Compute.GetLogicalId(prod.Platform.Compute.Workers.Group)];
+        var api = prod.Compute.GetLogicalId(prod.Platform.Compute.Api.Group);
+        Assert.Contains(workers["DependsOn"]!.AsArray(), d => d!.ToString() == api);
+    }
+
+    [Fact]
     public void Workers_may_read_every_dead_letter_queue_for_the_ops_redrive()
     {
         var workers = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString())

@@ -164,7 +164,7 @@ public sealed class EmailStackTests(ProdPlatform prod, DevPlatform dev, GrantPro
         var api = Assert.Single(policies, p => p.Key.StartsWith("Api", StringComparison.Ordinal)).Value;
         var statement = Assert.Single(api["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray())!;
         Assert.Equal(
-            ["cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword"],
+            ["cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser"],
             statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Order().ToArray());
         Assert.Matches("Identity:ExportsOutputFnGetAttUsers[0-9A-F]+Arn", statement["Resource"]!.ToJsonString());
     }

@@ -42,6 +42,7 @@ public sealed class PortalFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseEnvironment("Development");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Portal:Root", PortalDist);
+        builder.UseSetting("Auth:PasswordSignUp", "true");
     }
 
     public async Task InitializeAsync()

@@ -62,3 +62,5 @@ console.log(`Auth__Authority=${base}/${pool.Id}`);
 ids.forEach((id, i) => console.log(`Auth__ClientIds__${i}=${id}`));
 console.log(`Cognito__UserPoolId=${pool.Id}`);
 console.log(`Cognito__ServiceUrl=${base}`);
+// cognito-local sends no invitation email, so locally sign-up may set the owner's password (never in AWS).
+console.log("Auth__PasswordSignUp=true");

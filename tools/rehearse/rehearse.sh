@@ -151,7 +151,9 @@ write_instance() { # <service> <instance>
                  + (if has("ASPNETCORE_URLS") then { ASPNETCORE_URLS: $api } else {} end)
                  + (if has("Auth__Authority") then
                       { Auth__Authority: $authority, Auth__ClientIds__0: $dashboard, Auth__ClientIds__1: $portal,
-                        Cognito__UserPoolId: $pool, Cognito__ServiceUrl: $cognito } else {} end)
+                        Cognito__UserPoolId: $pool, Cognito__ServiceUrl: $cognito,
+                        # cognito-local sends no invitation, so sign-up sets the password of the owner (never in AWS).
+                        Auth__PasswordSignUp: "true" } else {} end)
                  + (if has("Ses__ConfigurationSetName") then { Ses__ConfigurationSetName: "bookingaws-rehearse" } else {} end)
                  + { OTEL_EXPORTER_OTLP_ENDPOINT: $otlp,
                      # Only endpoints differ: in AWS the SDKs find the services by region and the instance role.
@@ -223,7 +225,10 @@ check_template_names_the_user_pool_and_the_sender() {
 }
 
 check_fresh_database_and_queues() {
-  sql -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database" >"$work/db.log" 2>&1 ||
+  # As in a new account: no app role yet (its grants lived in the dropped database), so migrate creates it
+  # with this run's app secret.
+  sql -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "DROP ROLE IF EXISTS bookingaws_app" \
+    -c "CREATE DATABASE $database" >"$work/db.log" 2>&1 ||
     { why "could not create $database: $(cat "$work/db.log")"; return; }
   # The stack's queues, one per concern named in the template, as the Messaging stack would create them.
   local concern url

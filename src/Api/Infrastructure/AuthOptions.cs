@@ -22,6 +22,13 @@ public sealed class AuthOptions
     [Url]
     public string? JwksUrl { get; set; }
 
+    /// <summary>
+    /// Lets sign-up set the owner's password directly. Only for the local platform, tests and the rehearsal
+    /// (cognito-local sends no email): in AWS the owner must prove the address through Cognito's invitation,
+    /// or anyone could make a signed-in account for someone else's email.
+    /// </summary>
+    public bool PasswordSignUp { get; set; }
+
     internal string ResolveJwksUrl() => JwksUrl ?? Authority.TrimEnd('/') + "/.well-known/jwks.json";
 }
 

@@ -21,6 +21,7 @@ public sealed class ReplicaLagSampler(
 
     private readonly Queue<TimeSpan?> samples = new();
     private string? source;
+    private int unreadable;
     private TimeSpan window = options.Value.PinWindowMax;
 
     /// <summary>How long a write pins its user to the primary; the maximum until a sample has been read.</summary>
@@ -44,10 +45,20 @@ public sealed class ReplicaLagSampler(
         {
             lag = await ReadLagAsync(ct);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Replica lag unreadable; pinning writers to the primary for the maximum window");
+            // Once per outage, not every sample: a role that may not read the lag would otherwise log all day.
+            if (Interlocked.Exchange(ref unreadable, 1) == 0)
+            {
+                logger.LogWarning(ex, "Replica lag unreadable; pinning writers to the primary for the maximum window");
+            }
+
             lag = null;
+        }
+
+        if (lag is not null && Interlocked.Exchange(ref unreadable, 0) == 1)
+        {
+            logger.LogInformation("Replica lag readable again ({Lag} ms)", lag.Value.TotalMilliseconds);
         }
 
         var o = options.Value;

@@ -147,6 +147,13 @@ public sealed class CognitoClient(HttpClient http, IOptions<CognitoOptions> opti
             }
 
             var (code, message) = ReadError(text);
+
+            // Cognito throttles with 400 and these types: a busy pool, not a bad request.
+            if (code is "TooManyRequestsException" or "LimitExceededException")
+            {
+                throw new CognitoUnavailableException($"Cognito {operation} is throttled: {message}");
+            }
+
             throw code == "UsernameExistsException" ? new CognitoUserExistsException(message) : new CognitoException(code, message);
         }
     }

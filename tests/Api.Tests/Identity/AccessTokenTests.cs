@@ -43,6 +43,17 @@ public sealed class AccessTokenTests(ApiFactory api)
         var tokens = await api.Identity.Cognito.InitiateAuthAsync(api.Identity.ClientId(), $"owner-{tenant.Slug}@example.test", TestIdentity.Password, CancellationToken.None);
 
         await (await api.ClientWithToken(tokens.IdToken).GetAsync(tenant.Url())).ShouldBe(HttpStatusCode.Unauthorized);
+
+        // A real ID token has no client_id, which alone would refuse it; this one differs from the accepted
+        // access token only in token_use, so it is the token_use check that refuses it.
+        var claims = new JsonWebToken(tokens.AccessToken).Claims.GroupBy(c => c.Type).ToDictionary(g => g.Key, g => (object)g.First().Value);
+        using var poolKey = CognitoLocalKey();
+        var expires = DateTimeOffset.UtcNow.AddMinutes(10);
+        var asAccess = Sign(claims, poolKey, expires);
+        claims["token_use"] = "id";
+        var asId = Sign(claims, poolKey, expires);
+        await (await api.ClientWithToken(asAccess).GetAsync(tenant.Url())).ShouldBe(HttpStatusCode.OK);
+        await (await api.ClientWithToken(asId).GetAsync(tenant.Url())).ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -87,7 +98,11 @@ public sealed class AccessTokenTests(ApiFactory api)
         payload.Remove("nbf");
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
             JsonSerializer.Serialize(payload),
-            new SigningCredentials(new RsaSecurityKey(key) { KeyId = "CognitoLocal" }, SecurityAlgorithms.RsaSha256));
+            new SigningCredentials(new RsaSecurityKey(key) { KeyId = "CognitoLocal" }, SecurityAlgorithms.RsaSha256)
+            {
+                // Each test loads (and disposes) its own copy of the key: a cached signer would outlive it.
+                CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+            });
     }
 
     /// <summary>cognito-local signs every pool's tokens with one key pair that ships in its package.</summary>

@@ -37,6 +37,9 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(TestPool.Settings));
+
+        // cognito-local sends no invitation: tests set owners' passwords at sign-up, as the local platform does.
+        builder.UseSetting("Auth:PasswordSignUp", "true");
     }
 
     public HttpClient ClientWithToken(string? token)

@@ -8,7 +8,7 @@ namespace BookingAws.Api.Tests.Infrastructure;
 public sealed class MigrationLockTests
 {
     [Fact]
-    public async Task Two_migrate_runs_at_once_apply_each_migration_once_and_one_of_them_waits()
+    public async Task Two_migrate_runs_at_once_apply_each_migration_once_and_the_other_finds_the_schema_current()
     {
         await using var database = await FreshDatabase.CreateAsync("migrate");
         var known = DatabaseMigrator.KnownMigrations();
@@ -20,7 +20,8 @@ public sealed class MigrationLockTests
         var applier = Assert.Single(outcomes, o => o.Applied.Count > 0);
         var waiter = Assert.Single(outcomes, o => o.Applied.Count == 0);
         Assert.Equal(known, applier.Applied);
-        Assert.True(waiter.Waited > TimeSpan.Zero);
+        // Whether it had to wait depends on timing; the next test makes the wait certain.
+        Assert.Empty(waiter.Applied);
         var rows = await database.ScalarAsync<long>("SELECT count(*) FROM __ef_migrations_history");
         var distinct = await database.ScalarAsync<long>("SELECT count(DISTINCT migration_id) FROM __ef_migrations_history");
         Assert.Equal(known.Count, rows);

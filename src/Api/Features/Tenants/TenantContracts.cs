@@ -11,7 +11,7 @@ public sealed record SignUpRequest(
     [Required, IsoCurrency] string Currency,
     [Required, EmailAddress, StringLength(254)] string OwnerEmail,
     [Required, StringLength(200, MinimumLength = 1)] string OwnerName,
-    [StringLength(256, MinimumLength = 8)] string? OwnerPassword = null);
+    [StringLength(256, MinimumLength = 12)] string? OwnerPassword = null);
 
 public sealed record UpdateTenantRequest(
     [Required, StringLength(200, MinimumLength = 1)] string Name,

@@ -5,6 +5,7 @@ using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace BookingAws.Api.Features.Tenants;
@@ -27,11 +28,16 @@ public static class TenantEndpoints
     /// they already have an account from another business), then the business, the person and the
     /// membership are written in one transaction: if the pool cannot be reached nothing is written, and a
     /// pool user without a business is harmless (they can sign in and see nothing). Without a password the
-    /// pool emails the owner their invitation; the password path serves local use and tests.
+    /// pool emails the owner their invitation; the password path serves local use and tests (Auth:PasswordSignUp).
     /// </summary>
     public static async Task<Created<SignUpResponse>> SignUp(
-        SignUpRequest request, BookingDbContext db, CognitoClient cognito, IClock clock, CancellationToken ct)
+        SignUpRequest request, BookingDbContext db, CognitoClient cognito, IOptions<AuthOptions> auth, IClock clock, CancellationToken ct)
     {
+        if (request.OwnerPassword is not null && !auth.Value.PasswordSignUp)
+        {
+            throw DomainException.Invalid("ownerPassword", "Leave the password out: the owner receives an invitation by email to choose one.");
+        }
+
         var email = request.OwnerEmail.Trim().ToLowerInvariant();
         CognitoUser user;
         try
