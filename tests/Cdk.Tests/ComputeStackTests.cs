@@ -160,6 +160,11 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         });
     }
 
+    /// <summary>Every IAM policy statement attached to the fleet's role, as JSON text.</summary>
+    private string PolicyOf(AppFleet fleet) => string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values
+        .Select(p => p.ToJsonString())
+        .Where(p => p.Contains(prod.Compute.GetLogicalId((Amazon.CDK.CfnElement)fleet.Role.Node.DefaultChild!), StringComparison.Ordinal)));
+
     /// <summary>The user data script as text; references (ARNs, hosts) stay as their JSON.</summary>
     private string UserData(AppFleet fleet) => string.Concat(
         PlatformFixture.Resources(prod.Compute, "AWS::EC2::LaunchTemplate")[prod.Compute.GetLogicalId(fleet.LaunchTemplate)]
@@ -236,9 +241,6 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         }
         Assert.DoesNotContain("Auth__Authority", workers, StringComparison.Ordinal);
 
-        var policies = PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString()).ToList();
-        string PolicyOf(AppFleet fleet) => string.Join('\n', policies.Where(p =>
-            p.Contains(prod.Compute.GetLogicalId((Amazon.CDK.CfnElement)fleet.Role.Node.DefaultChild!), StringComparison.Ordinal)));
         Assert.Contains("cognito-idp:AdminCreateUser", PolicyOf(prod.Platform.Compute.Api), StringComparison.Ordinal);
         Assert.DoesNotContain("cognito-idp:AdminCreateUser", PolicyOf(prod.Platform.Compute.Workers), StringComparison.Ordinal);
         Assert.Contains("ses:SendEmail", PolicyOf(prod.Platform.Compute.Workers), StringComparison.Ordinal);
@@ -256,8 +258,7 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
     [Fact]
     public void Workers_may_read_every_dead_letter_queue_for_the_ops_redrive()
     {
-        var workers = string.Join('\n', PlatformFixture.Resources(prod.Compute, "AWS::IAM::Policy").Values.Select(p => p.ToJsonString())
-            .Where(p => p.Contains(prod.Compute.GetLogicalId((Amazon.CDK.CfnElement)prod.Platform.Compute.Workers.Role.Node.DefaultChild!), StringComparison.Ordinal)));
+        var workers = PolicyOf(prod.Platform.Compute.Workers);
         foreach (var queue in prod.Platform.Messaging.ByConcern.Values.Append(prod.Platform.Email.EventsQueue))
         {
             var dlq = Amazon.CDK.Stack.Of(queue).GetLogicalId((Amazon.CDK.CfnElement)queue.DeadLetterQueue.Node.DefaultChild!);
