@@ -1,7 +1,9 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -77,13 +79,7 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
             return known;
         }
 
-        var person = await PersonAsync(ct);
-        var found = person is null
-            ? null
-            : await db.StaffUsers.IgnoreQueryFilters()
-                .Where(m => m.PersonId == person.Id && db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug))
-                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
-                .FirstOrDefaultAsync(ct);
+        var found = await FindMembershipAsync(m => db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug), ct);
         _bySlug[slug] = found;
         if (found is not null)
         {
@@ -101,15 +97,22 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
             return known;
         }
 
-        var person = await PersonAsync(ct);
-        var found = person is null
-            ? null
-            : await db.StaffUsers.IgnoreQueryFilters()
-                .Where(m => m.PersonId == person.Id && m.TenantId == tenantId)
-                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
-                .FirstOrDefaultAsync(ct);
+        var found = await FindMembershipAsync(m => m.TenantId == tenantId, ct);
         _byTenant[tenantId] = found;
         return found;
+    }
+
+    /// <summary>The caller's staff membership matching <paramref name="business"/>; none without a person.</summary>
+    private async Task<Membership?> FindMembershipAsync(Expression<Func<StaffUser, bool>> business, CancellationToken ct)
+    {
+        var person = await PersonAsync(ct);
+        return person is null
+            ? null
+            : await db.StaffUsers.IgnoreQueryFilters()
+                .Where(m => m.PersonId == person.Id)
+                .Where(business)
+                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
+                .FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Whether the caller is a customer of the business with this slug (they know it exists).</summary>
