@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,7 @@ public static class EmailServiceCollectionExtensions
             .BindConfiguration(SesOptions.SectionName)
             .PostConfigure<IServiceProvider>((o, sp) =>
             {
-                o.Region = SesRegion.Resolve(o.Region, Environment.GetEnvironmentVariable, SesRegion.FromSdk) ?? string.Empty;
+                o.Region = AwsRegion.Resolve(o.Region, Environment.GetEnvironmentVariable, AwsRegion.FromSdk) ?? string.Empty;
                 if (string.IsNullOrWhiteSpace(o.FromAddress) && sp.GetService<IHostEnvironment>()?.IsDevelopment() == true)
                 {
                     o.FromAddress = SesOptions.DevelopmentFromAddress;

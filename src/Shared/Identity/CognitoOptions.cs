@@ -10,7 +10,7 @@ public sealed class CognitoOptions
     [Required]
     public string UserPoolId { get; set; } = string.Empty;
 
-    /// <summary>AWS region to sign for; falls back to AWS_REGION / AWS_DEFAULT_REGION when not configured.</summary>
+    /// <summary>AWS region to sign for; when not configured, see <see cref="Hosting.AwsRegion.Resolve"/>.</summary>
     [Required]
     public string Region { get; set; } = string.Empty;
 

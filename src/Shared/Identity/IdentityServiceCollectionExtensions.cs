@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using BookingAws.Shared.Email;
+using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -17,15 +18,7 @@ public static class IdentityServiceCollectionExtensions
     {
         services.AddOptions<CognitoOptions>()
             .BindConfiguration(CognitoOptions.SectionName)
-            .PostConfigure(o =>
-            {
-                if (string.IsNullOrWhiteSpace(o.Region))
-                {
-                    o.Region = Environment.GetEnvironmentVariable("AWS_REGION")
-                               ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")
-                               ?? string.Empty;
-                }
-            })
+            .PostConfigure(o => o.Region = AwsRegion.Resolve(o.Region, Environment.GetEnvironmentVariable, AwsRegion.FromSdk) ?? string.Empty)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

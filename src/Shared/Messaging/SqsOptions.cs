@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
+using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,11 +30,10 @@ public sealed class SqsOptions
     /// </summary>
     public static RegionEndpoint ResolveRegion(string? configured, Func<string, string?> environment, Func<RegionEndpoint?> sdkFallback)
     {
-        var name = new[] { configured, environment("AWS_REGION"), environment("AWS_DEFAULT_REGION") }
-            .FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
+        var name = AwsRegion.Resolve(configured, environment, () => sdkFallback()?.SystemName);
         return name is not null
-            ? RegionEndpoint.GetBySystemName(name.Trim())
-            : sdkFallback() ?? throw new InvalidOperationException("No AWS region: set AWS_REGION, or run where instance metadata answers.");
+            ? RegionEndpoint.GetBySystemName(name)
+            : throw new InvalidOperationException("No AWS region: set AWS_REGION, or run where instance metadata answers.");
     }
 }
 

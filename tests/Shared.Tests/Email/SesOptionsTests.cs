@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using BookingAws.Shared.Email;
+using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,7 +50,7 @@ public class SesOptionsTests
     [Fact]
     public void Configured_region_wins_over_the_environment_and_the_sdk()
     {
-        var region = SesRegion.Resolve("eu-central-1", Env(("AWS_REGION", "ap-south-1")), () => "sa-east-1");
+        var region = AwsRegion.Resolve("eu-central-1", Env(("AWS_REGION", "ap-south-1")), () => "sa-east-1");
 
         Assert.Equal("eu-central-1", region);
     }
@@ -57,15 +58,15 @@ public class SesOptionsTests
     [Fact]
     public void Without_configuration_the_region_comes_from_AWS_REGION_then_AWS_DEFAULT_REGION()
     {
-        Assert.Equal("ap-south-1", SesRegion.Resolve(null, Env(("AWS_REGION", "ap-south-1"), ("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
-        Assert.Equal("ca-central-1", SesRegion.Resolve(" ", Env(("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
+        Assert.Equal("ap-south-1", AwsRegion.Resolve(null, Env(("AWS_REGION", "ap-south-1"), ("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
+        Assert.Equal("ca-central-1", AwsRegion.Resolve(" ", Env(("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
     }
 
     [Fact]
     public void Without_configuration_or_environment_the_sdk_fallback_decides_and_nothing_is_assumed()
     {
-        Assert.Equal("eu-north-1", SesRegion.Resolve(string.Empty, Env(), () => "eu-north-1"));
-        Assert.Null(SesRegion.Resolve(string.Empty, Env(), () => null));
+        Assert.Equal("eu-north-1", AwsRegion.Resolve(string.Empty, Env(), () => "eu-north-1"));
+        Assert.Null(AwsRegion.Resolve(string.Empty, Env(), () => null));
     }
 
     [Fact]

@@ -1,13 +1,14 @@
 using Amazon.Runtime;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Shared.Hosting;
 
 /// <summary>
-/// The region SES is called in. A fixed default would send from the wrong region (and sign for it) whenever the
-/// stack lives elsewhere, so the order is: <c>Ses:Region</c>, then <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c>,
-/// then AWSSDK.Core's own fallback (profile, then the EC2 instance metadata of the instance it runs on).
+/// The region an AWS client (SQS, SES, Cognito) calls and signs for. A fixed default would call the wrong region
+/// whenever the stack lives elsewhere, so the order is: the client's own setting (e.g. <c>Ses:Region</c>), then
+/// <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c>, then AWSSDK.Core's own fallback (profile, then the EC2
+/// instance metadata of the instance it runs on).
 /// </summary>
-public static class SesRegion
+public static class AwsRegion
 {
     public static string? Resolve(string? configured, Func<string, string?> environment, Func<string?> sdkFallback)
     {
