@@ -8,17 +8,20 @@ namespace BookingAws.Workers.Email;
 public sealed record RenderedEmail(string Subject, string Html, string Text);
 
 /// <summary>
-/// Fills <c>{{name}}</c> placeholders in the template files under <c>Templates/</c>
+/// Fills <c>{{name}}</c> placeholders in the template files under <c>Email/Templates/</c>
 /// (<c>&lt;template&gt;.subject.txt</c>, <c>.html</c>, <c>.txt</c>). Values are HTML-encoded in the HTML body;
 /// a placeholder without a value is an error, so a typo in a template cannot send a half-filled email.
 /// </summary>
 public sealed partial class TemplateRenderer
 {
+    /// <summary>Where the build copies <c>src/Workers/Email/Templates</c>: the same relative path beside the app.</summary>
+    public static readonly string DefaultDirectory = Path.Combine(AppContext.BaseDirectory, "Email", "Templates");
+
     private readonly string _directory;
     private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
 
     public TemplateRenderer()
-        : this(Path.Combine(AppContext.BaseDirectory, "Templates"))
+        : this(DefaultDirectory)
     {
     }
 
