@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Email;
+using BookingAws.Workers.Email;
 using NodaTime;
 
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

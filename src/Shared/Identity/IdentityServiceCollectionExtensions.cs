@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using BookingAws.Shared.Email;
+using BookingAws.Shared.Aws;
 using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,9 +22,7 @@ public static class IdentityServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new AwsCredentialsSource(credentials));
-        services.TryAddSingleton<SigV4Signer>();
+        services.AddAwsSigning(credentials);
         services.TryAddTransient<CognitoSigningHandler>();
 
         var client = services.AddHttpClient<CognitoClient>((sp, client) =>

@@ -1,5 +1,4 @@
 using BookingAws.Shared.Data;
-using BookingAws.Shared.Email;
 using Npgsql;
 
 namespace BookingAws.Workers.Email;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BookingAws.Shared.Domain.Email;
-using BookingAws.Shared.Email;
 using MimeKit;
 
 namespace BookingAws.Workers.Email;

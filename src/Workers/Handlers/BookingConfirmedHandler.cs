@@ -1,6 +1,5 @@
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;

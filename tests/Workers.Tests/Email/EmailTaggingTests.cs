@@ -1,5 +1,5 @@
-using BookingAws.Shared.Email;
 using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Email;
 using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Tests.Infrastructure;
 using NodaTime;

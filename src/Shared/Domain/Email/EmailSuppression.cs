@@ -8,6 +8,9 @@ namespace BookingAws.Shared.Domain.Email;
 /// A row without a tenant applies to every business: the event named none (an email sent without tags).
 /// Not tenant-filtered: the worker reads it for one tenant plus the platform-wide rows.
 /// </summary>
+/// <remarks>Only the entity lives here, beside the other entities, because <c>BookingDbContext</c> maps it and the
+/// migrations create its table; the email code that fills and reads the list is in <c>src/Workers/Email</c>
+/// (<c>SuppressionList</c>, <c>SesEvent</c>).</remarks>
 public sealed class EmailSuppression
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using BookingAws.Shared.Email;
+using BookingAws.Workers.Email;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Workers.Tests.Email;
 
 /// <summary>
 /// Fault injection: the real SES-compatible server cannot return errors on demand, so a stub on a

@@ -1,12 +1,11 @@
 using Amazon.Runtime;
-using BookingAws.Shared.Email;
-using BookingAws.Shared.Hosting;
+using BookingAws.Workers.Email;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Workers.Tests.Email;
 
 /// <summary>The sender and region come from the stage's configuration, never from a built-in default that only works locally.</summary>
 public class SesOptionsTests
@@ -48,28 +47,6 @@ public class SesOptionsTests
     }
 
     [Fact]
-    public void Configured_region_wins_over_the_environment_and_the_sdk()
-    {
-        var region = AwsRegion.Resolve("eu-central-1", Env(("AWS_REGION", "ap-south-1")), () => "sa-east-1");
-
-        Assert.Equal("eu-central-1", region);
-    }
-
-    [Fact]
-    public void Without_configuration_the_region_comes_from_AWS_REGION_then_AWS_DEFAULT_REGION()
-    {
-        Assert.Equal("ap-south-1", AwsRegion.Resolve(null, Env(("AWS_REGION", "ap-south-1"), ("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
-        Assert.Equal("ca-central-1", AwsRegion.Resolve(" ", Env(("AWS_DEFAULT_REGION", "ca-central-1")), () => null));
-    }
-
-    [Fact]
-    public void Without_configuration_or_environment_the_sdk_fallback_decides_and_nothing_is_assumed()
-    {
-        Assert.Equal("eu-north-1", AwsRegion.Resolve(string.Empty, Env(), () => "eu-north-1"));
-        Assert.Null(AwsRegion.Resolve(string.Empty, Env(), () => null));
-    }
-
-    [Fact]
     public void No_region_anywhere_fails_validation_with_a_clear_message()
     {
         var services = new ServiceCollection();
@@ -95,7 +72,4 @@ public class SesOptionsTests
         builder.Services.AddSesEmail(new BasicAWSCredentials("local", "local"));
         return builder.Build();
     }
-
-    private static Func<string, string?> Env(params (string Name, string Value)[] values) =>
-        name => values.FirstOrDefault(v => v.Name == name).Value;
 }

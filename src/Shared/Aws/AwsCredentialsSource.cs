@@ -1,12 +1,12 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Shared.Aws;
 
 /// <summary>
-/// Where the SES sender gets its AWS credentials: given ones (static keys, tests) or AWSSDK.Core's
-/// default chain (environment variables, profile, container or EC2 instance role). The chain's
-/// credentials refresh themselves, so each signature asks them again.
+/// Where the SigV4-signed clients (SES, Cognito) get their AWS credentials: given ones (static keys,
+/// tests) or AWSSDK.Core's default chain (environment variables, profile, container or EC2 instance
+/// role). The chain's credentials refresh themselves, so each signature asks them again.
 /// </summary>
 public sealed class AwsCredentialsSource
 {

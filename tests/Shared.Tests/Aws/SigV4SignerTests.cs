@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Amazon.Runtime;
-using BookingAws.Shared.Email;
+using BookingAws.Shared.Aws;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Shared.Tests.Aws;
 
 public class SigV4SignerTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Shared.Tests.Aws;
 
 /// <summary>
 /// AWS's published SigV4 test suite, read where the project keeps it: in <c>shared/testdata</c> beside

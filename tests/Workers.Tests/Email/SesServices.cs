@@ -1,9 +1,9 @@
 using Amazon.Runtime;
-using BookingAws.Shared.Email;
+using BookingAws.Workers.Email;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Workers.Tests.Email;
 
 /// <summary>The application's own registration (<c>AddSesEmail</c>) pointed at a given endpoint.</summary>
 public static class SesServices

@@ -1,4 +1,4 @@
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 public interface IEmailSender
 {

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using BookingAws.Shared.Email;
+using BookingAws.Workers.Email;
+using BookingAws.Workers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Workers.Tests.Email;
 
 /// <summary>
 /// Sends through the SES v2-compatible server (npm aws-ses-v2-local) that the platform script
@@ -13,8 +14,7 @@ namespace BookingAws.Shared.Tests.Email;
 /// </summary>
 public sealed class SesEmailSenderIntegrationTests : IDisposable
 {
-    private static readonly string ServiceUrl =
-        Environment.GetEnvironmentVariable("Ses__ServiceUrl") is { Length: > 0 } url ? url : "http://127.0.0.1:58005";
+    private static readonly string ServiceUrl = Platform.SesUrl;
 
     private readonly ServiceProvider _services = SesServices.Build(ServiceUrl);
     private readonly HttpClient _store = new() { BaseAddress = new Uri(ServiceUrl), Timeout = TimeSpan.FromSeconds(5) };

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 /// <summary>
 /// Sending failed. <see cref="IsTransient"/> tells a caller (such as a queue handler) whether trying the

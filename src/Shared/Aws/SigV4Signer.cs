@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.Runtime;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Shared.Aws;
 
 /// <summary>
 /// AWS Signature Version 4 for a plain <see cref="HttpRequestMessage"/>. AWSSDK.Core's own signer

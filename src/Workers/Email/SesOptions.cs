@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 /// <summary>Settings of the SES v2 sender, bound from the "Ses" configuration section.</summary>
 public sealed class SesOptions
@@ -14,7 +14,7 @@ public sealed class SesOptions
     [Url]
     public string? ServiceUrl { get; set; }
 
-    /// <summary>AWS region to sign for and send in; when not configured, see <see cref="Hosting.AwsRegion.Resolve"/>.</summary>
+    /// <summary>AWS region to sign for and send in; when not configured, see <see cref="BookingAws.Shared.Hosting.AwsRegion.Resolve"/>.</summary>
     public string Region { get; set; } = string.Empty;
 
     /// <summary>Default sender address (a verified SES identity of the stage, <c>Ses__FromAddress</c>).</summary>

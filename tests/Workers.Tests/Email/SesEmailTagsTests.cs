@@ -1,9 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using BookingAws.Shared.Email;
+using BookingAws.Workers.Email;
+using BookingAws.Workers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BookingAws.Shared.Tests.Email;
+namespace BookingAws.Workers.Tests.Email;
 
 /// <summary>
 /// SES publishes an email's tags with its bounce and complaint events. The local SES server validates the
@@ -11,8 +12,7 @@ namespace BookingAws.Shared.Tests.Email;
 /// </summary>
 public sealed class SesEmailTagsTests : IDisposable
 {
-    private static readonly string ServiceUrl =
-        Environment.GetEnvironmentVariable("Ses__ServiceUrl") is { Length: > 0 } url ? url : "http://127.0.0.1:58005";
+    private static readonly string ServiceUrl = Platform.SesUrl;
 
     private readonly List<string> _bodies = [];
     private readonly ServiceProvider _services;

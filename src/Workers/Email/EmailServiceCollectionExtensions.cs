@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using BookingAws.Shared.Aws;
 using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 public static class EmailServiceCollectionExtensions
 {
@@ -37,9 +38,9 @@ public static class EmailServiceCollectionExtensions
                 "Ses:Region is not set and no AWS region was found (AWS_REGION, AWS_DEFAULT_REGION, profile, instance metadata): set Ses__Region.")
             .ValidateOnStart();
 
+        // The sender dates its MIME messages with it.
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new AwsCredentialsSource(credentials));
-        services.TryAddSingleton<SigV4Signer>();
+        services.AddAwsSigning(credentials);
         services.TryAddTransient<SesSigningHandler>();
 
         var client = services.AddHttpClient<SesEmailSender>((sp, client) =>

@@ -9,7 +9,7 @@ using MimeKit;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 /// <summary>
 /// Sends through the SES v2 HTTPS API (<c>POST /v2/email/outbound-emails</c>). A message without

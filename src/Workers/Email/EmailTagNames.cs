@@ -1,4 +1,4 @@
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 /// <summary>
 /// The SES message tags every platform email carries. SES publishes them with each event of the configuration set

@@ -1,4 +1,4 @@
-namespace BookingAws.Shared.Email;
+namespace BookingAws.Workers.Email;
 
 /// <summary>An email to send. At least one of <see cref="HtmlBody"/> and <see cref="TextBody"/> is required.</summary>
 public sealed record EmailMessage
