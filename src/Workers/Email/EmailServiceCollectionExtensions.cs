@@ -1,9 +1,7 @@
 using Amazon.Runtime;
 using BookingAws.Shared.Aws;
 using BookingAws.Shared.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
