@@ -22,6 +22,7 @@ public static class QueueManifest
     public static string Render() =>
         JsonSerializer.Serialize(
             MessageTopology.Queues.Select(q => new LocalQueue(
+                q.Name,
                 q.DefaultQueueName,
                 q.DefaultQueueName + "-dlq",
                 q.MaxReceiveCount,
@@ -30,7 +31,7 @@ public static class QueueManifest
                 q.FedBy)),
             Json) + "\n";
 
-    private sealed record LocalQueue(string Name, string DeadLetterName, int MaxReceiveCount, int VisibilityTimeoutSeconds, int RetentionSeconds, QueueFeed FedBy);
+    private sealed record LocalQueue(string Concern, string Name, string DeadLetterName, int MaxReceiveCount, int VisibilityTimeoutSeconds, int RetentionSeconds, QueueFeed FedBy);
 }
 
 internal sealed class QueueManifestCommand(IAnsiConsole console) : Command
