@@ -57,7 +57,7 @@ public sealed class EmailStack : Stack
     {
         ["Ses__FromAddress"] = FromAddress,
         ["Ses__ConfigurationSetName"] = ConfigurationSet.ConfigurationSetName,
-        ["Sqs__Queues__EmailEvents"] = EventsQueue.Queue.QueueUrl,
+        [$"Sqs__Queues__{MessageTopology.EmailEvents.Key}"] = EventsQueue.Queue.QueueUrl,
     };
 
     public EmailStack(Construct scope, string id, EmailStackProps props) : base(scope, id, props)
