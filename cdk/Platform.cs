@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using BookingAws.Cdk.Aspects;
 using BookingAws.Cdk.Stacks;
+using BookingAws.Shared.Messaging;
 
 namespace BookingAws.Cdk;
 
@@ -130,9 +131,8 @@ public sealed class Platform
             Database = data.Database,
             CacheReplicationGroupId = data.Cache.Ref,
             CacheNodes = 1 + stage.CacheReplicas,
-            // The email-events queue gets the same backlog and DLQ alarms as the messaging queues.
-            Queues = messaging.ByConcern.Append(new KeyValuePair<string, Constructs.QueueWithDeadLetter>("EmailEvents", email.EventsQueue))
-                .ToDictionary(q => q.Key, q => q.Value),
+            // Every declared queue gets a backlog and a DLQ alarm, whichever stack made it.
+            Queues = DeclaredQueues(messaging, email),
         });
 
         Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
@@ -161,4 +161,14 @@ public sealed class Platform
             Observability = observability,
         };
     }
+
+    /// <summary>Every queue <see cref="MessageTopology"/> declares, by key, from the stack that made it: the outbox's in
+    /// Messaging, the SES-fed one in Email beside its topic. A declared queue that no stack makes fails the synth.</summary>
+    public static IReadOnlyDictionary<string, Constructs.QueueWithDeadLetter> DeclaredQueues(MessagingStack messaging, EmailStack email) =>
+        MessageTopology.Queues.ToDictionary(q => q.Key, q => q.FedBy switch
+        {
+            QueueFeed.Outbox => messaging.ByConcern[q.Key],
+            QueueFeed.SesThroughSns => email.EventsQueue,
+            _ => throw new InvalidOperationException($"No stack creates the {q.Name} queue (fed by {q.FedBy})."),
+        });
 }

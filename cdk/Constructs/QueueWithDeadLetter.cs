@@ -1,29 +1,22 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.SQS;
+using BookingAws.Shared.Messaging;
 using Constructs;
 
 namespace BookingAws.Cdk.Constructs;
 
-public sealed class QueueWithDeadLetterProps
-{
-    /// <summary>How long a handler may hold a message before another worker sees it again.</summary>
-    public Duration VisibilityTimeout { get; init; } = Duration.Seconds(60);
-
-    /// <summary>Receives before a message is judged poison and parked in the DLQ.</summary>
-    public int MaxReceiveCount { get; init; } = 5;
-
-    /// <summary>How long an unhandled message is worth keeping.</summary>
-    public Duration RetentionPeriod { get; init; } = Duration.Days(4);
-}
-
-/// <summary>A work queue and its dead-letter queue, both encrypted, TLS-only, with long retention on the DLQ.</summary>
+/// <summary>A work queue and its dead-letter queue, both encrypted, TLS-only, with long retention on the DLQ; its
+/// settings are the ones <see cref="MessageTopology"/> declares, and its construct id the queue's key.</summary>
 public sealed class QueueWithDeadLetter : Construct
 {
+    public QueueDeclaration Declaration { get; }
     public Queue Queue { get; }
     public Queue DeadLetterQueue { get; }
 
-    public QueueWithDeadLetter(Construct scope, string id, QueueWithDeadLetterProps props) : base(scope, id)
+    public QueueWithDeadLetter(Construct scope, QueueDeclaration declaration) : base(scope, declaration.Key)
     {
+        Declaration = declaration;
+
         // DLQ keeps messages for the maximum 14 days so an operator can inspect and redrive them.
         DeadLetterQueue = new Queue(this, "DeadLetter", new QueueProps
         {
@@ -35,10 +28,10 @@ public sealed class QueueWithDeadLetter : Construct
         {
             Encryption = QueueEncryption.SQS_MANAGED,
             EnforceSSL = true,
-            RetentionPeriod = props.RetentionPeriod,
-            VisibilityTimeout = props.VisibilityTimeout,
+            RetentionPeriod = Duration.Seconds(declaration.Retention.TotalSeconds),
+            VisibilityTimeout = Duration.Seconds(declaration.VisibilityTimeout.TotalSeconds),
             ReceiveMessageWaitTime = Duration.Seconds(20),
-            DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = props.MaxReceiveCount },
+            DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = declaration.MaxReceiveCount },
         });
     }
 }

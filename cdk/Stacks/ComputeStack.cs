@@ -151,7 +151,8 @@ public sealed class ComputeStack : Stack
 
         // `BookingAws.Workers ops dlq list|redrive` runs on a worker instance (Session Manager): it reads the
         // dead-letter queues and sends messages back to their source queues.
-        foreach (var queue in queues.Values.Append(props.Email.EventsQueue))
+        var declared = Platform.DeclaredQueues(props.Messaging, props.Email).Values;
+        foreach (var queue in declared)
         {
             queue.DeadLetterQueue.GrantConsumeMessages(Workers.Role);
             queue.Queue.GrantSendMessages(Workers.Role);
@@ -279,7 +280,7 @@ public sealed class ComputeStack : Stack
             TimeZone = "UTC",
         });
 
-        ScaleWorkersOnBacklog(stage, queues.Values.Append(props.Email.EventsQueue));
+        ScaleWorkersOnBacklog(stage, declared);
 
         _ = new CfnOutput(this, "LoadBalancerDnsName", new CfnOutputProps
         {

@@ -5,6 +5,7 @@ using Amazon.CDK.AWS.SES;
 using Amazon.CDK.AWS.SNS;
 using Amazon.CDK.AWS.SNS.Subscriptions;
 using BookingAws.Cdk.Constructs;
+using BookingAws.Shared.Messaging;
 using Constructs;
 
 namespace BookingAws.Cdk.Stacks;
@@ -56,7 +57,7 @@ public sealed class EmailStack : Stack
     {
         ["Ses__FromAddress"] = FromAddress,
         ["Ses__ConfigurationSetName"] = ConfigurationSet.ConfigurationSetName,
-        ["Sqs__Queues__EmailEvents"] = EventsQueue.Queue.QueueUrl,
+        [$"Sqs__Queues__{MessageTopology.EmailEvents.Key}"] = EventsQueue.Queue.QueueUrl,
     };
 
     public EmailStack(Construct scope, string id, EmailStackProps props) : base(scope, id, props)
@@ -111,7 +112,7 @@ public sealed class EmailStack : Stack
             EnforceSSL = true,
         });
 
-        EventsQueue = new QueueWithDeadLetter(this, "EmailEvents", new QueueWithDeadLetterProps());
+        EventsQueue = new QueueWithDeadLetter(this, MessageTopology.EmailEvents);
         // Raw delivery off: the SNS envelope keeps the topic ARN and message id, which the inbox dedupes on.
         // Also writes the queue policy that lets only this topic send to the queue.
         EventsTopic.AddSubscription(new SqsSubscription(EventsQueue.Queue, new SqsSubscriptionProps { RawMessageDelivery = false }));

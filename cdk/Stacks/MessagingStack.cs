@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Scheduler;
 using BookingAws.Cdk.Constructs;
+using BookingAws.Shared.Messaging;
 using Constructs;
 
 namespace BookingAws.Cdk.Stacks;
@@ -11,44 +12,18 @@ public sealed class MessagingStackProps : StackProps
     public required StageConfig Stage { get; init; }
 }
 
-/// <summary>One queue (+ DLQ) per concern and the schedules that feed the periodic jobs.</summary>
+/// <summary>One queue (+ DLQ) per queue the outbox feeds, and the schedules that feed the periodic jobs, all as
+/// <see cref="MessageTopology"/> declares them. The SES-fed queue lives in the Email stack beside its topic.</summary>
 public sealed class MessagingStack : Stack
 {
-    /// <summary>Message types the schedules send; the workers dispatch on the <c>type</c> field.</summary>
-    public const string DailyRemindersType = "reminders.due.v1";
-    public const string ReconciliationType = "schedule.payment-reconciliation.v1";
-
-    public QueueWithDeadLetter Notifications { get; }
-    public QueueWithDeadLetter Analytics { get; }
-    public QueueWithDeadLetter Payments { get; }
-    public QueueWithDeadLetter Availability { get; }
-
-    public IReadOnlyDictionary<string, QueueWithDeadLetter> ByConcern => new Dictionary<string, QueueWithDeadLetter>
-    {
-        ["Notifications"] = Notifications,
-        ["Analytics"] = Analytics,
-        ["Payments"] = Payments,
-        ["Availability"] = Availability,
-    };
+    /// <summary>The outbox-fed queues by key (<c>Notifications</c> …): the <c>Sqs__Queues__&lt;key&gt;</c> settings.</summary>
+    public IReadOnlyDictionary<string, QueueWithDeadLetter> ByConcern { get; }
 
     public MessagingStack(Construct scope, string id, MessagingStackProps props) : base(scope, id, props)
     {
-        Notifications = new QueueWithDeadLetter(this, "Notifications", new QueueWithDeadLetterProps());
-        Analytics = new QueueWithDeadLetter(this, "Analytics", new QueueWithDeadLetterProps());
-        // Payment handlers call Stripe; give them longer before a retry and more attempts before the DLQ.
-        Payments = new QueueWithDeadLetter(this, "Payments", new QueueWithDeadLetterProps
-        {
-            VisibilityTimeout = Duration.Seconds(120),
-            MaxReceiveCount = 8,
-        });
-        // Live pushes to the portal: a push minutes late is worthless (clients refetch on reconnect), so
-        // they are kept briefly and tried a few times.
-        Availability = new QueueWithDeadLetter(this, "Availability", new QueueWithDeadLetterProps
-        {
-            VisibilityTimeout = Duration.Seconds(30),
-            MaxReceiveCount = 3,
-            RetentionPeriod = Duration.Minutes(5),
-        });
+        ByConcern = MessageTopology.Queues
+            .Where(q => q.FedBy == QueueFeed.Outbox)
+            .ToDictionary(q => q.Key, q => new QueueWithDeadLetter(this, q));
 
         var schedulerRole = new Role(this, "SchedulerRole", new RoleProps
         {
@@ -56,24 +31,23 @@ public sealed class MessagingStack : Stack
             Description = "Lets EventBridge Scheduler send the periodic job messages",
         });
         // The role also sends to the DLQs: Scheduler parks undeliverable invocations there.
-        foreach (var target in new[] { Notifications, Payments })
+        foreach (var target in MessageTopology.Schedules.Select(s => ByConcern[s.Queue.Key]).Distinct())
         {
             target.Queue.GrantSendMessages(schedulerRole);
             target.DeadLetterQueue.GrantSendMessages(schedulerRole);
         }
 
-        // Hourly, so every tenant's local reminder hour is met; workers pick the tenants whose hour it is
-        // and claim each reminder once. The tick carries its scheduled time.
-        Schedule("DailyReminders", "cron(0 * * * ? *)", Notifications, DailyRemindersType, schedulerRole);
-        // Holds that outlived their expiry are settled against Stripe every 15 minutes.
-        Schedule("PaymentReconciliation", "rate(15 minutes)", Payments, ReconciliationType, schedulerRole);
+        foreach (var schedule in MessageTopology.Schedules)
+        {
+            Schedule(schedule, ByConcern[schedule.Queue.Key], schedulerRole);
+        }
     }
 
-    private void Schedule(string id, string expression, QueueWithDeadLetter target, string type, Role role) =>
-        _ = new CfnSchedule(this, id, new CfnScheduleProps
+    private void Schedule(ScheduleDeclaration schedule, QueueWithDeadLetter target, Role role) =>
+        _ = new CfnSchedule(this, schedule.Id, new CfnScheduleProps
         {
-            Description = $"Sends {type} to the {target.Node.Id.ToLowerInvariant()} queue",
-            ScheduleExpression = expression,
+            Description = $"Sends {schedule.MessageType} to the {schedule.Queue.Name} queue",
+            ScheduleExpression = schedule.Expression,
             ScheduleExpressionTimezone = "UTC",
             FlexibleTimeWindow = new CfnSchedule.FlexibleTimeWindowProperty { Mode = "OFF" },
             State = "ENABLED",
@@ -82,7 +56,8 @@ public sealed class MessagingStack : Stack
                 Arn = target.Queue.QueueArn,
                 RoleArn = role.RoleArn,
                 // Written by hand: the serializer would escape the scheduler's <aws.scheduler.scheduled-time> placeholder.
-                Input = $$"""{"type":"{{type}}","at":"<aws.scheduler.scheduled-time>"}""",
+                // The workers read the type from the body, since Scheduler cannot set message attributes.
+                Input = $$"""{"type":"{{schedule.MessageType}}","at":"<aws.scheduler.scheduled-time>"}""",
                 RetryPolicy = new CfnSchedule.RetryPolicyProperty { MaximumRetryAttempts = 10, MaximumEventAgeInSeconds = 3600 },
                 DeadLetterConfig = new CfnSchedule.DeadLetterConfigProperty { Arn = target.DeadLetterQueue.QueueArn },
             },

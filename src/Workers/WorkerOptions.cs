@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BookingAws.Shared.Messaging;
 
 namespace BookingAws.Workers;
 
@@ -39,11 +40,10 @@ public sealed class ConsumerOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Concerns to consume (see EventRoutes, plus "email-events" for SES bounces and complaints).
-    /// Empty means all of them.</summary>
+    /// <summary>Queue concerns to consume (names from MessageTopology). Empty means every declared queue.</summary>
     public List<string> Queues { get; set; } = [];
 
-    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : ["notifications", "analytics", "payments", "availability", "email-events"];
+    public IReadOnlyList<string> QueuesOrDefault => Queues.Count > 0 ? Queues : [.. MessageTopology.Queues.Select(q => q.Name)];
 
     /// <summary>Messages handled at once per queue.</summary>
     [Range(1, 256)]
@@ -52,9 +52,10 @@ public sealed class ConsumerOptions
     [Range(0, 20)]
     public int WaitTimeSeconds { get; set; } = 20;
 
-    /// <summary>Visibility while a handler runs; a heartbeat renews it every third of this.</summary>
+    /// <summary>Visibility while a handler runs; a heartbeat renews it every third of this. Unset means each
+    /// queue's declared visibility timeout (MessageTopology), as its queue in AWS has.</summary>
     [Range(2, 43200)]
-    public int VisibilityTimeoutSeconds { get; set; } = 60;
+    public int? VisibilityTimeoutSeconds { get; set; }
 
     /// <summary>Delay before a failed message returns: base × 2^(receives − 1), capped.</summary>
     [Range(0, 43200)]

@@ -42,26 +42,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<BookingSweepOptions>().BindConfiguration(BookingSweepOptions.Section);
         services.AddHostedService<BookingSweepService>();
 
-        var registry = new HandlerRegistry()
-            .Map<BookingConfirmedHandler>(EventRoutes.Notifications, BookingConfirmed.WireName)
-            .Map<BookingCancelledHandler>(EventRoutes.Notifications, BookingCancelled.WireName)
-            .Map<BookingRescheduledHandler>(EventRoutes.Notifications, BookingRescheduled.WireName)
-            .Map<BookingReminderDueHandler>(EventRoutes.Notifications, BookingReminderDue.WireName)
-            .Map<PaymentRefundedHandler>(EventRoutes.Notifications, PaymentRefunded.WireName)
-            .Map<RemindersDueHandler>(EventRoutes.Notifications, RemindersDue.WireName)
-            .Map<PaymentReconciliationDueHandler>(EventRoutes.Payments, PaymentReconciliationDueHandler.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingConfirmed.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingCancelled.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingRescheduled.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingHeld.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingExpired.WireName)
-            .Map<BookingAnalyticsHandler>(EventRoutes.Analytics, BookingCompleted.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingHeld.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingConfirmed.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingCancelled.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingExpired.WireName)
-            .Map<AvailabilityPushHandler>(EventRoutes.Availability, BookingRescheduled.WireName)
-            .MapRaw<EmailEventsHandler>(EmailEventsHandler.Queue, q => q.EmailEvents);
+        // A route without its handler (or a handler without a route) is a deployment error: refuse to start.
+        var registry = MessageHandlers();
+        registry.EnsureMatches(MessageTopology.Deliveries, MessageTopology.Queues);
         services.AddSingleton(registry);
         foreach (var handler in registry.HandlerTypes)
         {
@@ -76,6 +59,13 @@ public static class WorkerServiceCollectionExtensions
 
         if (settings.Consumers.Enabled)
         {
+            var unknown = settings.Consumers.QueuesOrDefault.Where(q => MessageTopology.Find(q) is null).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"Workers:Consumers:Queues names {string.Join(", ", unknown)}, which MessageTopology does not declare ({string.Join(", ", MessageTopology.Queues.Select(q => q.Name))}).");
+            }
+
             foreach (var queue in settings.Consumers.QueuesOrDefault)
             {
                 services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<SqsQueueConsumer>(sp, queue));
@@ -90,4 +80,28 @@ public static class WorkerServiceCollectionExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Consumers.ShutdownGrace + TimeSpan.FromSeconds(10));
         return builder;
     }
+
+    /// <summary>Every message handler, one line each: which handler takes which message on which queue. Must match
+    /// <see cref="MessageTopology"/> exactly (see <see cref="HandlerRegistry.Mismatches"/>).</summary>
+    public static HandlerRegistry MessageHandlers() =>
+        new HandlerRegistry()
+        .AddMessageHandler<BookingConfirmedHandler, BookingConfirmed>(MessageTopology.Notifications)
+        .AddMessageHandler<BookingCancelledHandler, BookingCancelled>(MessageTopology.Notifications)
+        .AddMessageHandler<BookingRescheduledHandler, BookingRescheduled>(MessageTopology.Notifications)
+        .AddMessageHandler<BookingReminderDueHandler, BookingReminderDue>(MessageTopology.Notifications)
+        .AddMessageHandler<PaymentRefundedHandler, PaymentRefunded>(MessageTopology.Notifications)
+        .AddMessageHandler<RemindersDueHandler, RemindersDue>(MessageTopology.Notifications)
+        .AddMessageHandler<PaymentReconciliationDueHandler, PaymentReconciliationDue>(MessageTopology.Payments)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingConfirmed>(MessageTopology.Analytics)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingCancelled>(MessageTopology.Analytics)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingRescheduled>(MessageTopology.Analytics)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingHeld>(MessageTopology.Analytics)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingExpired>(MessageTopology.Analytics)
+        .AddMessageHandler<BookingAnalyticsHandler, BookingCompleted>(MessageTopology.Analytics)
+        .AddMessageHandler<AvailabilityPushHandler, BookingHeld>(MessageTopology.Availability)
+        .AddMessageHandler<AvailabilityPushHandler, BookingConfirmed>(MessageTopology.Availability)
+        .AddMessageHandler<AvailabilityPushHandler, BookingCancelled>(MessageTopology.Availability)
+        .AddMessageHandler<AvailabilityPushHandler, BookingExpired>(MessageTopology.Availability)
+        .AddMessageHandler<AvailabilityPushHandler, BookingRescheduled>(MessageTopology.Availability)
+        .AddRawMessageHandler<EmailEventsHandler>(MessageTopology.EmailEvents);
 }

@@ -1,16 +1,24 @@
-// Creates each concern's queue and its dead-letter queue on the local SQS server, speaking the SQS
-// JSON protocol directly so no AWS SDK is needed here. Safe to run again: existing queues are kept
-// and their redrive policy is brought up to date. "email-events" stands in for the queue that SES
-// bounce/complaint events reach through SNS in AWS; locally a test or a person puts events on it.
-const endpoint = (process.env.Sqs__ServiceUrl ?? "http://127.0.0.1:59324").replace(/\/+$/, "");
-const maxReceiveCount = Number(process.env.BOOKINGAWS_SQS_MAX_RECEIVE_COUNT ?? 5);
-const concerns = (process.env.BOOKINGAWS_SQS_CONCERNS ?? "notifications,analytics,payments,availability,email-events")
-  .split(",")
-  .map((c) => c.trim())
-  .filter(Boolean);
+// Creates every queue that MessageTopology declares, and its dead-letter queue, on the local SQS server, speaking
+// the SQS JSON protocol directly so no AWS SDK is needed here. The list comes from queues.json, which the workers
+// print (`BookingAws.Workers ops queues manifest`) and a test keeps equal to the declaration; it is read rather than
+// produced here because this runs before anything is built. Safe to run again: existing queues are kept and their
+// attributes and redrive policy brought up to date. "email-events" stands in for the queue that SES bounce and
+// complaint events reach through SNS in AWS; locally a test or a person puts events on it.
+import { readFileSync } from "node:fs";
 
-if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
-  console.error(`BOOKINGAWS_SQS_MAX_RECEIVE_COUNT must be a positive integer, got "${process.env.BOOKINGAWS_SQS_MAX_RECEIVE_COUNT}"`);
+const endpoint = (process.env.Sqs__ServiceUrl ?? "http://127.0.0.1:59324").replace(/\/+$/, "");
+const manifest = JSON.parse(readFileSync(new URL("./queues.json", import.meta.url), "utf8"));
+
+// Optional overrides for local experiments: one receive count for every queue, or a subset of the queues.
+const override = process.env.BOOKINGAWS_SQS_MAX_RECEIVE_COUNT || undefined;
+const only = process.env.BOOKINGAWS_SQS_CONCERNS?.split(",").map((c) => c.trim()).filter(Boolean);
+if (override !== undefined && !(Number.isInteger(Number(override)) && Number(override) >= 1)) {
+  console.error(`BOOKINGAWS_SQS_MAX_RECEIVE_COUNT must be a positive integer, got "${override}"`);
+  process.exit(2);
+}
+const unknown = (only ?? []).filter((c) => !manifest.some((q) => q.concern === c));
+if (unknown.length > 0) {
+  console.error(`BOOKINGAWS_SQS_CONCERNS names undeclared queue(s): ${unknown.join(", ")}`);
   process.exit(2);
 }
 
@@ -46,11 +54,15 @@ async function ensureQueue(name, attributes) {
   }
 }
 
-for (const concern of concerns) {
-  const dlqName = `bookingaws-${concern}-dlq`;
-  const dlqUrl = await ensureQueue(dlqName, {});
+for (const queue of manifest.filter((q) => !only || only.includes(q.concern))) {
+  const maxReceiveCount = override ?? String(queue.maxReceiveCount);
+  // As in AWS: the DLQ keeps messages for the maximum 14 days so a person can inspect and redrive them.
+  const dlqUrl = await ensureQueue(queue.deadLetterName, { MessageRetentionPeriod: "1209600" });
   const { Attributes } = await sqs("GetQueueAttributes", { QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] });
-  const redrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes.QueueArn, maxReceiveCount: String(maxReceiveCount) });
-  const queueUrl = await ensureQueue(`bookingaws-${concern}`, { RedrivePolicy: redrivePolicy });
-  console.log(`${queueUrl} -> ${dlqName} after ${maxReceiveCount} receives`);
+  const queueUrl = await ensureQueue(queue.name, {
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes.QueueArn, maxReceiveCount }),
+    VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(queue.retentionSeconds),
+  });
+  console.log(`${queueUrl} -> ${queue.deadLetterName} after ${maxReceiveCount} receives (fed by ${queue.fedBy})`);
 }

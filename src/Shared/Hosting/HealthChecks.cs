@@ -61,7 +61,7 @@ internal sealed class SqsHealthCheck(IAmazonSQS sqs, IOptions<SqsOptions> option
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var queue = options.Value.Queues.Notifications;
+        var queue = options.Value.Queues[MessageTopology.Notifications];
         try
         {
             queueUrl ??= queue.StartsWith("http", StringComparison.OrdinalIgnoreCase)

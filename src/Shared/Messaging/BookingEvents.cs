@@ -1,11 +1,15 @@
 namespace BookingAws.Shared.Messaging;
 
-/// <summary>An event published through the outbox. <see cref="WireName"/> is the stable name on the wire,
-/// never derived from the CLR type, so renaming a class cannot break consumers.</summary>
-public interface IBookingEvent
+/// <summary>A message on a queue. <see cref="WireName"/> is the stable name on the wire, never derived from the CLR
+/// type, so renaming a class cannot break consumers; the consumer deserializes by it.</summary>
+public interface IMessage
 {
     static abstract string WireName { get; }
+}
 
+/// <summary>An event published through the outbox (see <see cref="MessageTopology"/> for where it goes).</summary>
+public interface IBookingEvent : IMessage
+{
     Guid TenantId { get; }
 
     Guid BookingId { get; }
@@ -76,33 +80,4 @@ public sealed record BookingCompleted(BookingSnapshot Booking) : IBookingEvent
     public Guid TenantId => Booking.TenantId;
 
     public Guid BookingId => Booking.BookingId;
-}
-
-/// <summary>Which queues (by concern) receive each event type. The relay sends one message per queue.</summary>
-public static class EventRoutes
-{
-    public const string Notifications = "notifications";
-    public const string Analytics = "analytics";
-    public const string Payments = "payments";
-
-    /// <summary>Live availability pushes to the portal: every change that takes or frees capacity.</summary>
-    public const string Availability = "availability";
-
-    private static readonly Dictionary<string, string[]> Routes = new(StringComparer.Ordinal)
-    {
-        [BookingHeld.WireName] = [Analytics, Availability],
-        [BookingConfirmed.WireName] = [Notifications, Analytics, Availability],
-        [BookingCancelled.WireName] = [Notifications, Analytics, Payments, Availability],
-        [BookingExpired.WireName] = [Analytics, Payments, Availability],
-        [BookingRescheduled.WireName] = [Notifications, Analytics, Payments, Availability],
-        [BookingCompleted.WireName] = [Analytics],
-        [BookingReminderDue.WireName] = [Notifications],
-        [PaymentRefunded.WireName] = [Notifications],
-    };
-
-    /// <summary>Routes whose delivery is a hint (live pushes): a failure there is logged and dropped, never holding
-    /// back the row's delivery to the queues that matter (email, payments, analytics).</summary>
-    public static bool IsBestEffort(string concern) => concern == Availability;
-
-    public static IReadOnlyList<string> QueuesFor(string type) => Routes.TryGetValue(type, out var queues) ? queues : [];
 }

@@ -5,9 +5,15 @@ namespace BookingAws.Shared.Messaging;
 /// (hourly, so every tenant's local reminder hour is met); locally a timer in the workers sends it.
 /// <see cref="At"/> is the instant of the tick; each tenant's local date is derived from it.
 /// </summary>
-public sealed record RemindersDue(DateTimeOffset At)
+public sealed record RemindersDue(DateTimeOffset At) : IMessage
 {
-    public const string WireName = "reminders.due.v1";
+    public static string WireName => "reminders.due.v1";
+}
+
+/// <summary>The payment reconciliation tick an EventBridge Scheduler schedule puts on the payments queue.</summary>
+public sealed record PaymentReconciliationDue(DateTimeOffset? At) : IMessage
+{
+    public static string WireName => "schedule.payment-reconciliation.v1";
 }
 
 /// <summary>One booking's reminder was claimed for <see cref="LocalDate"/> (ISO yyyy-MM-dd in the tenant's zone);

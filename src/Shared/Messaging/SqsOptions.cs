@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
@@ -20,7 +19,7 @@ public sealed class SqsOptions
     /// <summary>Normally unset: the region is the instance's (see <see cref="ResolveRegion"/>).</summary>
     public string? Region { get; set; }
 
-    /// <summary>Queue name or URL per concern.</summary>
+    /// <summary>Queue name or URL per declared queue (see <see cref="MessageTopology"/>).</summary>
     public QueueNames Queues { get; set; } = new();
 
     /// <summary>
@@ -37,30 +36,39 @@ public sealed class SqsOptions
     }
 }
 
-public sealed class QueueNames
+/// <summary>Queue name or URL per declared queue, keyed by <see cref="QueueDeclaration.Key"/>
+/// (<c>Sqs__Queues__Notifications</c>, <c>Sqs__Queues__EmailEvents</c>, …). A queue the settings leave out is
+/// called <see cref="QueueDeclaration.DefaultQueueName"/>, as the local servers create it.</summary>
+public sealed class QueueNames : Dictionary<string, string>
 {
-    [Required]
-    public string Notifications { get; set; } = "bookingaws-notifications";
+    public QueueNames()
+        : base(StringComparer.OrdinalIgnoreCase)
+    {
+    }
 
-    [Required]
-    public string Analytics { get; set; } = "bookingaws-analytics";
+    public string this[QueueDeclaration queue]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(queue);
+            return TryGetValue(queue.Key, out var name) && !string.IsNullOrWhiteSpace(name) ? name : queue.DefaultQueueName;
+        }
 
-    [Required]
-    public string Payments { get; set; } = "bookingaws-payments";
-
-    [Required]
-    public string Availability { get; set; } = "bookingaws-availability";
-
-    /// <summary>SES bounce/complaint events, SNS-wrapped (<c>Sqs__Queues__EmailEvents</c>); filled by SES, not the outbox.</summary>
-    [Required]
-    public string EmailEvents { get; set; } = "bookingaws-email-events";
+        set
+        {
+            ArgumentNullException.ThrowIfNull(queue);
+            this[queue.Key] = value;
+        }
+    }
 }
 
 public static class SqsServiceCollectionExtensions
 {
     public static IServiceCollection AddSqs(this IServiceCollection services)
     {
-        services.AddOptions<SqsOptions>().BindConfiguration(SqsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SqsOptions>().BindConfiguration(SqsOptions.Section)
+            .Validate(o => o.Queues.Keys.All(k => MessageTopology.Queues.Any(q => string.Equals(q.Key, k, StringComparison.OrdinalIgnoreCase))), "Sqs:Queues names a queue that MessageTopology does not declare.")
+            .ValidateOnStart();
         services.AddSingleton<IAmazonSQS>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SqsOptions>>().Value;

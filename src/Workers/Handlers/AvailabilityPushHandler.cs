@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Realtime;
 using BookingAws.Workers.Sqs;
@@ -12,24 +11,31 @@ namespace BookingAws.Workers.Handlers;
 /// refetch availability on it and on reconnect, so a push that cannot be sent is logged and dropped
 /// rather than retried minutes later, and no inbox row is kept (a duplicate only causes a refetch).
 /// </summary>
-public sealed class AvailabilityPushHandler(IHubContext<AvailabilityHub> hub, ILogger<AvailabilityPushHandler> logger) : IMessageHandler
+public sealed class AvailabilityPushHandler(IHubContext<AvailabilityHub> hub, ILogger<AvailabilityPushHandler> logger)
+    : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>,
+      IMessageHandler<BookingExpired>, IMessageHandler<BookingRescheduled>
 {
     public string Name => "availability.push";
 
-    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        using var document = JsonDocument.Parse(message.Body);
-        var root = document.RootElement;
-        var booking = root.GetProperty("booking").Deserialize<BookingSnapshot>(Shared.Messaging.Outbox.Json)
-            ?? throw new InvalidOperationException("Event without a booking snapshot.");
+    public Task HandleAsync(BookingHeld message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
 
+    public Task HandleAsync(BookingConfirmed message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
+
+    public Task HandleAsync(BookingCancelled message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
+
+    public Task HandleAsync(BookingExpired message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
+
+    // The old time was freed as well.
+    public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        PushAsync(message?.Booking, message is null ? null : (message.PreviousStartsAt, message.PreviousEndsAt), cancellationToken);
+
+    private async Task PushAsync(BookingSnapshot? snapshot, (DateTimeOffset StartsAt, DateTimeOffset EndsAt)? freed, CancellationToken cancellationToken)
+    {
+        var booking = snapshot ?? throw new InvalidOperationException("Event without a booking snapshot.");
         var changes = new List<AvailabilityChanged> { new(booking.TenantId, booking.PackageId, booking.StartsAt, booking.EndsAt) };
-        if (message.Type == BookingRescheduled.WireName)
+        if (freed is { } previous)
         {
-            // The old time was freed as well.
-            var moved = root.Deserialize<BookingRescheduled>(Shared.Messaging.Outbox.Json)!;
-            changes.Add(new(booking.TenantId, booking.PackageId, moved.PreviousStartsAt, moved.PreviousEndsAt));
+            changes.Add(new(booking.TenantId, booking.PackageId, previous.StartsAt, previous.EndsAt));
         }
 
         var group = hub.Clients.Group(AvailabilityHub.GroupFor(booking.TenantId));

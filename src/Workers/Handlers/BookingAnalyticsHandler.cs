@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Sqs;
@@ -13,15 +12,28 @@ namespace BookingAws.Workers.Handlers;
 /// counters change in one transaction, so a redelivered message changes nothing. Events of one booking are serialised
 /// with a transaction-scoped advisory lock.
 /// </summary>
-public sealed class BookingAnalyticsHandler([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db) : IMessageHandler
+public sealed class BookingAnalyticsHandler([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db)
+    : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>,
+      IMessageHandler<BookingRescheduled>, IMessageHandler<BookingExpired>, IMessageHandler<BookingCompleted>
 {
     public string Name => "analytics.daily-stats";
 
-    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    public Task HandleAsync(BookingHeld message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    public Task HandleAsync(BookingConfirmed message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    public Task HandleAsync(BookingCancelled message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    public Task HandleAsync(BookingExpired message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    public Task HandleAsync(BookingCompleted message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+
+    private async Task ApplyAsync(IncomingMessage message, BookingSnapshot? booking, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var snapshot = JsonDocument.Parse(message.Body).RootElement.GetProperty("booking").Deserialize<BookingSnapshot>(Shared.Messaging.Outbox.Json)
-            ?? throw new InvalidOperationException("Event without a booking snapshot.");
+        var snapshot = booking ?? throw new InvalidOperationException("Event without a booking snapshot.");
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);

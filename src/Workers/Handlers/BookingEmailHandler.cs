@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
@@ -33,28 +32,26 @@ public sealed class BookingEmailServices(
 /// booking's facts from the primary, send each email once (<see cref="OnceEmailSender"/>), then record the message
 /// in the inbox. A failure between two emails of one message retries only the unsent one.
 /// </summary>
-public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services) : IMessageHandler
+public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services) : IMessageHandler<TEvent>
     where TEvent : IBookingEvent
 {
     public abstract string Name { get; }
 
-    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    public async Task HandleAsync(TEvent message, IncomingMessage envelope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (await Inbox.IsHandledAsync(services.Primary, message.MessageId, Name, cancellationToken))
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (await Inbox.IsHandledAsync(services.Primary, envelope.MessageId, Name, cancellationToken))
         {
             return;
         }
 
-        var evt = JsonSerializer.Deserialize<TEvent>(message.Body, Shared.Messaging.Outbox.Json)
-            ?? throw new InvalidOperationException($"Empty {TEvent.WireName} payload.");
-
         // Missing on the primary means the event is wrong, not late: fail so it reaches the DLQ with its error.
-        var facts = await BookingEmailFacts.LoadAsync(services.Db, services.Links, evt.BookingId, cancellationToken)
-            ?? throw new InvalidOperationException($"Booking {evt.BookingId} not found.");
+        var facts = await BookingEmailFacts.LoadAsync(services.Db, services.Links, message.BookingId, cancellationToken)
+            ?? throw new InvalidOperationException($"Booking {message.BookingId} not found.");
 
-        await SendAsync(message, evt, facts, cancellationToken);
-        await Inbox.MarkAsync(services.Primary, message.MessageId, Name, cancellationToken);
+        await SendAsync(envelope, message, facts, cancellationToken);
+        await Inbox.MarkAsync(services.Primary, envelope.MessageId, Name, cancellationToken);
     }
 
     protected abstract Task SendAsync(IncomingMessage message, TEvent evt, BookingEmailFacts facts, CancellationToken cancellationToken);

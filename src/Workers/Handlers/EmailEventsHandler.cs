@@ -11,11 +11,8 @@ namespace BookingAws.Workers.Handlers;
 /// and every send checks platform-wide rows too. Transient bounces and other events are only counted and logged.
 /// Adding is idempotent, so a redelivered event changes nothing; a body that is not an SES event fails and goes to the DLQ.
 /// </summary>
-public sealed partial class EmailEventsHandler(SuppressionList suppressions, ILogger<EmailEventsHandler> logger) : IMessageHandler
+public sealed partial class EmailEventsHandler(SuppressionList suppressions, ILogger<EmailEventsHandler> logger) : IRawMessageHandler
 {
-    /// <summary>The consumer concern of the email-events queue (see <c>Sqs:Queues:EmailEvents</c>).</summary>
-    public const string Queue = "email-events";
-
     public string Name => "email-events.ses";
 
     public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)

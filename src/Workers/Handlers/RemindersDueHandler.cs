@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Sqs;
@@ -7,15 +6,13 @@ using NodaTime;
 namespace BookingAws.Workers.Handlers;
 
 /// <summary>The scheduler tick. Needs no inbox: claiming reminders is idempotent by itself.</summary>
-public sealed class RemindersDueHandler(ReminderScheduler scheduler) : IMessageHandler
+public sealed class RemindersDueHandler(ReminderScheduler scheduler) : IMessageHandler<RemindersDue>
 {
     public string Name => "notifications.reminders-due";
 
-    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    public async Task HandleAsync(RemindersDue message, IncomingMessage envelope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var tick = JsonSerializer.Deserialize<RemindersDue>(message.Body, Shared.Messaging.Outbox.Json)
-            ?? throw new InvalidOperationException("Empty reminders.due.v1 payload.");
-        await scheduler.RunAsync(Instant.FromDateTimeOffset(tick.At), null, cancellationToken);
+        await scheduler.RunAsync(Instant.FromDateTimeOffset(message.At), null, cancellationToken);
     }
 }

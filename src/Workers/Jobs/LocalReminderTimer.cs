@@ -24,7 +24,7 @@ public sealed partial class LocalReminderTimer(
             try
             {
                 var body = JsonSerializer.Serialize(new { type = RemindersDue.WireName, at = time.GetUtcNow() }, Shared.Messaging.Outbox.Json);
-                var url = await queues.UrlForAsync(EventRoutes.Notifications, stoppingToken);
+                var url = await queues.UrlForAsync(MessageTopology.Notifications.Name, stoppingToken);
                 await sqs.SendMessageAsync(new SendMessageRequest(url, body), stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

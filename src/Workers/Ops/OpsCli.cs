@@ -39,6 +39,11 @@ public static class OpsCli
                 dlq.AddCommand<DlqListCommand>("list").WithDescription("Show dead-lettered messages with receive counts and their last error");
                 dlq.AddCommand<DlqRedriveCommand>("redrive").WithDescription("Move dead-lettered messages back to their source queue");
             });
+            config.AddBranch("queues", queues =>
+            {
+                queues.SetDescription("The queues MessageTopology declares");
+                queues.AddCommand<QueueManifestCommand>("manifest").WithDescription("Print the local queue list (tools/local/queues.json)");
+            });
         });
         return app.RunAsync(args);
     }
@@ -47,8 +52,8 @@ public static class OpsCli
 public class DlqSettings : CommandSettings
 {
     [CommandOption("-q|--queue <QUEUE>")]
-    [System.ComponentModel.Description("Concern: notifications, analytics or payments")]
-    public string Queue { get; init; } = EventRoutes.Notifications;
+    [System.ComponentModel.Description("Queue concern as MessageTopology declares it (notifications, analytics, payments, availability, email-events)")]
+    public string Queue { get; init; } = MessageTopology.Notifications.Name;
 }
 
 public sealed class DlqListSettings : DlqSettings

@@ -40,21 +40,21 @@ public sealed partial class OutboxRelay(
 
         var failed = new Dictionary<Guid, string>();
         var droppedHints = new Dictionary<Guid, string>();
-        var entries = new List<(string Concern, OutboxRow Row)>();
+        var entries = new List<(QueueDeclaration Queue, OutboxRow Row)>();
         foreach (var row in rows)
         {
-            entries.AddRange(EventRoutes.QueuesFor(row.Type).Select(q => (q, row)));
+            entries.AddRange(MessageTopology.QueuesFor(row.Type).Select(q => (q, row)));
         }
 
         // The queues that matter first; best-effort pushes last, briefly, and whatever they throw is only logged.
-        foreach (var group in entries.GroupBy(e => e.Concern).OrderBy(g => EventRoutes.IsBestEffort(g.Key)))
+        foreach (var group in entries.GroupBy(e => e.Queue).OrderBy(g => g.Key.BestEffort))
         {
             foreach (var chunk in group.Chunk(SqsBatchLimit))
             {
                 var rowsOfChunk = chunk.Select(c => c.Row).ToList();
-                if (!EventRoutes.IsBestEffort(group.Key))
+                if (!group.Key.BestEffort)
                 {
-                    await SendChunkAsync(group.Key, rowsOfChunk, failed, cancellationToken);
+                    await SendChunkAsync(group.Key.Name, rowsOfChunk, failed, cancellationToken);
                     continue;
                 }
 
@@ -62,11 +62,11 @@ public sealed partial class OutboxRelay(
                 brief.CancelAfter(BestEffortTimeout);
                 try
                 {
-                    await SendChunkAsync(group.Key, rowsOfChunk, droppedHints, brief.Token);
+                    await SendChunkAsync(group.Key.Name, rowsOfChunk, droppedHints, brief.Token);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    droppedHints[rowsOfChunk[0].Id] = $"{group.Key}: {ex.GetType().Name}: {ex.Message}";
+                    droppedHints[rowsOfChunk[0].Id] = $"{group.Key.Name}: {ex.GetType().Name}: {ex.Message}";
                 }
             }
         }

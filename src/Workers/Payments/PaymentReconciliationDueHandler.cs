@@ -1,4 +1,5 @@
 using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Sqs;
 
 namespace BookingAws.Workers.Payments;
@@ -8,13 +9,10 @@ namespace BookingAws.Workers.Payments;
 /// (<c>{"type":"schedule.payment-reconciliation.v1","at":…}</c>). Needs no inbox: a reconciliation run
 /// is idempotent and claims its bookings under leases, so a redelivered tick only finds less to do.
 /// </summary>
-public sealed class PaymentReconciliationDueHandler(PaymentReconciler reconciler) : IMessageHandler
+public sealed class PaymentReconciliationDueHandler(PaymentReconciler reconciler) : IMessageHandler<PaymentReconciliationDue>
 {
-    /// <summary>Matches the schedule's message type in the CDK messaging stack.</summary>
-    public const string WireName = "schedule.payment-reconciliation.v1";
-
     public string Name => "payments.reconciliation-due";
 
-    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken) =>
+    public async Task HandleAsync(PaymentReconciliationDue message, IncomingMessage envelope, CancellationToken cancellationToken) =>
         await reconciler.RunAsync(tenantId: null, cancellationToken);
 }

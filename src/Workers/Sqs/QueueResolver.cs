@@ -7,20 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace BookingAws.Workers.Sqs;
 
-/// <summary>Maps a concern (EventRoutes) to its queue URL and, through the queue's RedrivePolicy, its dead-letter queue URL.</summary>
+/// <summary>Maps a declared queue (by its concern name, see <see cref="MessageTopology"/>) to its URL and, through the
+/// queue's RedrivePolicy, its dead-letter queue URL.</summary>
 public sealed class QueueResolver(IAmazonSQS sqs, IOptions<SqsOptions> options)
 {
     private readonly ConcurrentDictionary<string, string> _urls = new(StringComparer.Ordinal);
 
-    public string NameFor(string concern) => concern switch
-    {
-        EventRoutes.Notifications => options.Value.Queues.Notifications,
-        EventRoutes.Analytics => options.Value.Queues.Analytics,
-        EventRoutes.Payments => options.Value.Queues.Payments,
-        EventRoutes.Availability => options.Value.Queues.Availability,
-        Handlers.EmailEventsHandler.Queue => options.Value.Queues.EmailEvents,
-        _ => throw new ArgumentOutOfRangeException(nameof(concern), concern, "Unknown queue concern."),
-    };
+    public string NameFor(string concern) => options.Value.Queues[
+        MessageTopology.Find(concern) ?? throw new ArgumentOutOfRangeException(nameof(concern), concern, "Not a queue MessageTopology declares.")];
 
     public Task<string> UrlForAsync(string concern, CancellationToken cancellationToken) => UrlOfAsync(NameFor(concern), cancellationToken);
 

@@ -28,11 +28,13 @@ public sealed partial class SqsQueueConsumer(
     IServiceScopeFactory scopes,
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db,
     IOptions<WorkerOptions> options,
-    IOptions<SqsOptions> sqsOptions,
     ILogger<SqsQueueConsumer> logger) : BackgroundService
 {
     private readonly ConsumerOptions _settings = options.Value.Consumers;
-    private readonly RawRoute? _raw = registry.FindRaw(concern);
+
+    // The worker's own setting wins (tests shorten it); otherwise the queue's declared visibility, as in AWS.
+    private readonly int _visibilitySeconds = options.Value.Consumers.VisibilityTimeoutSeconds
+        ?? (int)(MessageTopology.Find(concern) ?? throw new ArgumentOutOfRangeException(nameof(concern), concern, "Not a declared queue.")).VisibilityTimeout.TotalSeconds;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +62,7 @@ public sealed partial class SqsQueueConsumer(
                         QueueUrl = url,
                         MaxNumberOfMessages = Math.Min(10, free),
                         WaitTimeSeconds = _settings.WaitTimeSeconds,
-                        VisibilityTimeout = _settings.VisibilityTimeoutSeconds,
+                        VisibilityTimeout = _visibilitySeconds,
                         MessageAttributeNames = ["All"],
                         MessageSystemAttributeNames = ["ApproximateReceiveCount"],
                     },
@@ -138,9 +140,7 @@ public sealed partial class SqsQueueConsumer(
         {
             try
             {
-                return _raw is null
-                    ? await queues.UrlForAsync(concern, stoppingToken)
-                    : await queues.UrlOfAsync(_raw.QueueName(sqsOptions.Value.Queues), stoppingToken);
+                return await queues.UrlForAsync(concern, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -169,12 +169,15 @@ public sealed partial class SqsQueueConsumer(
             ["Queue"] = concern,
         });
 
-        var handlerType = _raw?.Handler ?? registry.Find(concern, incoming.Type);
-        if (handlerType is null)
+        var binding = registry.Find(concern, incoming.Type);
+        if (binding is null)
         {
-            // Nothing here handles it; deleting keeps unknown types from cycling into the DLQ.
-            LogNoHandler(logger, incoming.Type, concern);
-            await DeleteAsync(url, message);
+            // Never deleted: the start-up check makes every routed type handled, so this is a message nothing should
+            // have sent here. It returns after the retry delay and, after its receives, waits in the DLQ for a person.
+            var delaySeconds = RetryDelaySeconds(incoming.ReceiveCount);
+            LogNoHandler(logger, incoming.Type, concern, incoming.MessageId, incoming.ReceiveCount);
+            await RecordFailureAsync(incoming, $"No handler for {incoming.Type} on {concern}");
+            await ChangeVisibilityAsync(url, message.ReceiptHandle, delaySeconds);
             return;
         }
 
@@ -184,8 +187,7 @@ public sealed partial class SqsQueueConsumer(
         {
             await using (var handlerScope = scopes.CreateAsyncScope())
             {
-                var handler = (IMessageHandler)handlerScope.ServiceProvider.GetRequiredService(handlerType);
-                await handler.HandleAsync(incoming, handlerStop);
+                await binding.Invoke(handlerScope.ServiceProvider, incoming, handlerStop);
             }
 
             await heartbeatStop.CancelAsync();
@@ -209,7 +211,7 @@ public sealed partial class SqsQueueConsumer(
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             var delay = RetryDelaySeconds(incoming.ReceiveCount);
             LogHandlerFailed(logger, ex, incoming.Type, incoming.MessageId, incoming.ReceiveCount, delay);
-            await RecordFailureAsync(incoming, ex);
+            await RecordFailureAsync(incoming, $"{ex.GetType().Name}: {ex.Message}");
             await ChangeVisibilityAsync(url, message.ReceiptHandle, delay);
         }
     }
@@ -222,13 +224,13 @@ public sealed partial class SqsQueueConsumer(
 
     private async Task HeartbeatAsync(string url, string receiptHandle, CancellationToken stop)
     {
-        var every = TimeSpan.FromSeconds(_settings.VisibilityTimeoutSeconds / 3.0);
+        var every = TimeSpan.FromSeconds(_visibilitySeconds / 3.0);
         try
         {
             while (true)
             {
                 await Task.Delay(every, stop);
-                await ChangeVisibilityAsync(url, receiptHandle, _settings.VisibilityTimeoutSeconds);
+                await ChangeVisibilityAsync(url, receiptHandle, _visibilitySeconds);
             }
         }
         catch (OperationCanceledException)
@@ -263,7 +265,7 @@ public sealed partial class SqsQueueConsumer(
         }
     }
 
-    private async Task RecordFailureAsync(IncomingMessage message, Exception ex)
+    private async Task RecordFailureAsync(IncomingMessage message, string error)
     {
         try
         {
@@ -277,8 +279,7 @@ public sealed partial class SqsQueueConsumer(
             cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = message.MessageId });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = concern });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Type });
-            var text = $"{ex.GetType().Name}: {ex.Message}";
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text.Length > 4000 ? text[..4000] : text });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error.Length > 4000 ? error[..4000] : error });
             await cmd.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (NpgsqlException dbError)
@@ -351,8 +352,8 @@ public sealed partial class SqsQueueConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Queue}: waiting for {Count} in-flight message(s)")]
     private static partial void LogDraining(ILogger logger, string queue, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No handler for {Type} on {Queue}; message deleted")]
-    private static partial void LogNoHandler(ILogger logger, string type, string queue);
+    [LoggerMessage(Level = LogLevel.Error, Message = "No handler for {Type} on {Queue}: message {MessageId} (receive {ReceiveCount}) left to return and reach the dead-letter queue")]
+    private static partial void LogNoHandler(ILogger logger, string type, string queue, Guid messageId, int receiveCount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released message {MessageId} on shutdown")]
     private static partial void LogReleased(ILogger logger, Guid messageId);

@@ -3,6 +3,7 @@ using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Sqs;
 using BookingAws.Workers.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace BookingAws.Workers.Tests.Analytics;
@@ -17,14 +18,16 @@ public class BookingAnalyticsProjectionTests
     {
         var seed = await Platform.SeedAsync();
         var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 7, 1, 10, 0), seats: 2);
-        var handler = new BookingAnalyticsHandler(Platform.Db);
+        // Through the workers' own registration, so each message is deserialized by its wire name as the consumer does.
+        var handlers = WorkerServiceCollectionExtensions.MessageHandlers();
+        using var services = new ServiceCollection().AddScoped(_ => new BookingAnalyticsHandler(Platform.Db)).BuildServiceProvider();
         var confirmed = Message(BookingConfirmed.WireName, new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null));
         var cancelled = Message(BookingCancelled.WireName, new BookingCancelled(Platform.Snapshot(booking, "cancelled"), DateTimeOffset.UtcNow, "customer", null));
         var moved = Message(BookingRescheduled.WireName, new BookingRescheduled(Platform.Snapshot(booking), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
 
         foreach (var message in cancellationFirst ? new[] { cancelled, moved, confirmed } : [confirmed, moved, cancelled])
         {
-            await handler.HandleAsync(message, CancellationToken.None);
+            await handlers.Find(MessageTopology.Analytics.Name, message.Type)!.Invoke(services, message, CancellationToken.None);
         }
 
         Assert.Equal(0, await Platform.ScalarAsync("SELECT coalesce(sum(bookings), 0) FROM tenant_daily_stats WHERE tenant_id = $1", seed.Tenant.Id));
@@ -34,5 +37,5 @@ public class BookingAnalyticsProjectionTests
 
     private static IncomingMessage Message<TEvent>(string type, TEvent evt)
         where TEvent : IBookingEvent =>
-        new(Guid.NewGuid(), type, evt.TenantId, JsonSerializer.Serialize(evt, Shared.Messaging.Outbox.Json), null, 1, EventRoutes.Analytics);
+        new(Guid.NewGuid(), type, evt.TenantId, JsonSerializer.Serialize(evt, Shared.Messaging.Outbox.Json), null, 1, MessageTopology.Analytics.Name);
 }

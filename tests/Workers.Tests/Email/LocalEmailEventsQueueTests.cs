@@ -32,7 +32,7 @@ public class LocalEmailEventsQueueTests
         await script.WaitForExitAsync();
         Assert.True(script.ExitCode == 0, $"create-queues.mjs failed: {errors}");
 
-        var name = new QueueNames().EmailEvents;
+        var name = new QueueNames()[MessageTopology.EmailEvents];
         Assert.Equal("bookingaws-email-events", name);
         Assert.Contains($"{name} -> {name}-dlq", output, StringComparison.Ordinal);
         var url = await Platform.QueueUrlAsync(name);

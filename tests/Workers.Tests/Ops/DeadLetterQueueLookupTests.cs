@@ -24,8 +24,8 @@ public sealed class DeadLetterQueueLookupTests
         await Platform.Sqs.SendMessageAsync(parked.QueueUrl, "parked");
         var resolver = Resolver(notifications: $"t-{suffix}-work");
 
-        var dlq = await resolver.DeadLetterUrlForAsync(EventRoutes.Notifications, CancellationToken.None);
-        var moved = await new DeadLetters(Platform.Sqs, resolver, Platform.Db).RedriveAsync(EventRoutes.Notifications, CancellationToken.None);
+        var dlq = await resolver.DeadLetterUrlForAsync(MessageTopology.Notifications.Name, CancellationToken.None);
+        var moved = await new DeadLetters(Platform.Sqs, resolver, Platform.Db).RedriveAsync(MessageTopology.Notifications.Name, CancellationToken.None);
 
         Assert.Equal(parked.QueueUrl, dlq);
         Assert.Equal(1, moved);
@@ -40,11 +40,11 @@ public sealed class DeadLetterQueueLookupTests
         await Platform.Sqs.CreateQueueAsync(name);
         await Platform.Sqs.CreateQueueAsync(name + "-dlq");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Resolver(notifications: name).DeadLetterUrlForAsync(EventRoutes.Notifications, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Resolver(notifications: name).DeadLetterUrlForAsync(MessageTopology.Notifications.Name, CancellationToken.None));
 
         Assert.Contains("no RedrivePolicy", error.Message, StringComparison.Ordinal);
     }
 
     private static QueueResolver Resolver(string notifications) =>
-        new(Platform.Sqs, Options.Create(new SqsOptions { Queues = new QueueNames { Notifications = notifications } }));
+        new(Platform.Sqs, Options.Create(new SqsOptions { Queues = new QueueNames { [MessageTopology.Notifications] = notifications } }));
 }

@@ -49,7 +49,7 @@ public sealed class AvailabilityPushTests
 
         // Another business's change is not sent to this watcher.
         var otherHandler = ActivatorUtilities.CreateInstance<AvailabilityPushHandler>(workers.Services);
-        await otherHandler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(otherBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+        await PushAsync(otherHandler, new BookingHeld(Platform.Snapshot(otherBooking, "held"), DateTimeOffset.UtcNow));
         await Task.Delay(500);
         Assert.False(received.Reader.TryRead(out _), "a watcher of one business must not hear about another's bookings");
     }
@@ -71,8 +71,8 @@ public sealed class AvailabilityPushTests
         services.AddAvailabilityPush("127.0.0.1:56379");
         await using var provider = services.BuildServiceProvider();
         var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
-        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(firstBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
-        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(secondBooking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+        await PushAsync(handler, new BookingHeld(Platform.Snapshot(firstBooking, "held"), DateTimeOffset.UtcNow));
+        await PushAsync(handler, new BookingHeld(Platform.Snapshot(secondBooking, "held"), DateTimeOffset.UtcNow));
 
         var only = await ReadAsync(received.Reader);
         Assert.Equal(second.Tenant.Id, only.TenantId);
@@ -99,7 +99,7 @@ public sealed class AvailabilityPushTests
         var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
 
         // Completes (the message is acknowledged): a late push is worth nothing, clients refetch on reconnect.
-        await handler.HandleAsync(Message(new BookingHeld(Platform.Snapshot(booking, "held"), DateTimeOffset.UtcNow)), CancellationToken.None);
+        await PushAsync(handler, new BookingHeld(Platform.Snapshot(booking, "held"), DateTimeOffset.UtcNow));
     }
 
     /// <summary>The hub looks businesses up on the replica, which may be a moment behind the seed.</summary>
@@ -118,6 +118,8 @@ public sealed class AvailabilityPushTests
             await Task.Delay(50);
         }
     }
+
+    private static Task PushAsync(AvailabilityPushHandler handler, BookingHeld evt) => handler.HandleAsync(evt, Message(evt), CancellationToken.None);
 
     private static IncomingMessage Message<TEvent>(TEvent evt)
         where TEvent : IBookingEvent =>
