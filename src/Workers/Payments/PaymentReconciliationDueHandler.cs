@@ -1,4 +1,4 @@
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Workers.Sqs;
 
 namespace BookingAws.Workers.Payments;

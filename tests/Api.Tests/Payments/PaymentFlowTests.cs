@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Stripe;
 
 namespace BookingAws.Api.Tests.Payments;

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using BookingAws.Shared.Domain.Tenants;
 using NodaTime;
 
