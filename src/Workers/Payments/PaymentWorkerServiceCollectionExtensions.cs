@@ -1,6 +1,6 @@
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data;
 using BookingAws.Workers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BookingAws.Api.Infrastructure;
-using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data.Payments;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,8 +1,8 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Payments;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace BookingAws.Shared.Integrations.Stripe;
