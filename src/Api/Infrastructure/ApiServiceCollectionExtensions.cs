@@ -13,7 +13,6 @@ using BookingAws.Api.Features.Tenants;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Identity;

@@ -8,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
-using Npgsql;
 
 namespace BookingAws.Api.Tests.Bookings;
 

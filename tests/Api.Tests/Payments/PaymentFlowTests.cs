@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Application.Payments;
-using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Integrations.Stripe;

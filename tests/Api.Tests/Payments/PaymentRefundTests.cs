@@ -2,12 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Application.Payments;
-using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Tenants;
-using BookingAws.Shared.Integrations.Stripe;
 using NodaTime;
 
 namespace BookingAws.Api.Tests.Payments;

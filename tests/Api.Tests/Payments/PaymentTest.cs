@@ -1,8 +1,5 @@
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Payments;
-using BookingAws.Shared.Data.Payments;
-using BookingAws.Shared.Domain.Payments;
-using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Stripe;
