@@ -42,6 +42,32 @@ public sealed class BookingPolicySnapshotTests(PaymentsFixture fixture) : Paymen
         Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.Cancellation), told.GetProperty("reason").GetString());
     }
 
+    /// <summary>
+    /// The bug the snapshot fixes: the refund was recomputed from the business's policy of the moment it
+    /// was (re)tried, so a refund left pending while Stripe was down came to nothing once the business
+    /// switched to "no refunds", and reconciliation marked the booking settled without paying it back.
+    /// </summary>
+    [Fact]
+    public async Task A_refund_retried_after_the_business_changed_its_policy_is_the_one_owed_at_cancellation()
+    {
+        var s = await PaymentScenario.CreateAsync(
+            Fixture, priceMinor: 2000, policy: new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.FullBeforeWindow, 0));
+        var hold = await s.HoldAsync(s.Slot(5, 10));
+        await Fixture.PayAsync(hold.Payment!.PaymentIntentId!);
+        await s.EventuallyAsync(hold.Id, BookingStatus.Confirmed);
+        await Fixture.SetFaultsAsync(new { failNextRequests = 2, pathPrefix = "/v1/refunds" });
+        var customer = await s.CustomerClientAsync(hold.CustomerId);
+        await (await customer.PostAsJsonAsync($"/api/v1/bookings/{hold.Id}/cancel", new { })).ShouldBe(HttpStatusCode.OK);
+        Assert.Empty(await Fixture.RefundsAsync(hold.Payment.PaymentIntentId!));
+
+        await (await s.Owner.PutAsJsonAsync(
+                $"/api/v1/tenants/{s.Slug}/policy", new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.None, 0), ApiFactory.Json))
+            .ShouldBe(HttpStatusCode.OK);
+        await ReconcileAsync(s.TenantId);
+
+        Assert.Equal(2000, Assert.Single(await Fixture.RefundsAsync(hold.Payment.PaymentIntentId!)).Amount);
+    }
+
     [Fact]
     public async Task A_booking_made_under_a_24_hour_window_cannot_be_cancelled_by_its_customer_inside_it_even_if_the_business_shortens_it()
     {
