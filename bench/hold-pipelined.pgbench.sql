@@ -20,11 +20,13 @@ WITH ids AS (
   SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 13))::uuid AS booking,
          (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 13))::uuid AS message),
 b AS (
-  INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at)
+  INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, policy_snapshot)
   SELECT ids.booking, tenant, package, customer, 'held', 1,
          base + make_interval(days => :day, mins => 540 + :slot * 30),
          base + make_interval(days => :day, mins => 570 + :slot * 30),
-         now() + interval '10 minutes', 1000, 'GBP', now(), now()
+         now() + interval '10 minutes', 1000, 'GBP', now(), now(),
+         -- the policy snapshot, as the API stores it on every booking
+         '{"bufferBeforeMinutes":0,"bufferAfterMinutes":0,"rescheduleWindowHours":24,"cancellationWindowHours":24,"refundRule":"FullBeforeWindow","lateRefundPercent":0}'::jsonb
   FROM bench_items, ids WHERE n = :n
   RETURNING id, tenant_id, package_id, customer_id, starts_at, ends_at, expires_at),
 a AS (

@@ -4,7 +4,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Workers.Email;
 using NodaTime;
@@ -13,11 +15,14 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddBookingData(builder.Configuration);
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-builder.Services.AddSingleton<BookingStore>();
+// Only the hold: AddBookingCore() would also require Stripe settings this comparison does not use.
+builder.Services.AddSingleton<BookingCatalogCache>();
+builder.Services.AddSingleton<HoldTransaction>();
+builder.Services.AddSingleton<HoldBooking>();
 builder.Services.AddSesEmail();
 
 var app = builder.Build();
-app.MapPost("/tenants/{slug}/bookings", async (string slug, HoldRequest request, HttpContext http, BookingStore store, IEmailSender email, CancellationToken ct) =>
+app.MapPost("/tenants/{slug}/bookings", async (string slug, HoldRequest request, HttpContext http, HoldBooking hold, IEmailSender email, CancellationToken ct) =>
 {
     var body = JsonSerializer.Serialize(request);
     var command = new HoldCommand(
@@ -28,7 +33,7 @@ app.MapPost("/tenants/{slug}/bookings", async (string slug, HoldRequest request,
         new BookingCustomer(null, request.Customer.Name, request.Customer.Email),
         http.Request.Headers["Idempotency-Key"].ToString(),
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
-    var outcome = await store.HoldAsync(command, (b, _) => JsonSerializer.Serialize(new { id = b.Id, status = b.Status, startsAt = b.StartsAt.ToDateTimeOffset() }), ct);
+    var outcome = await hold.RunAsync(command, (b, _) => JsonSerializer.Serialize(new { id = b.Id, status = b.Status, startsAt = b.StartsAt.ToDateTimeOffset() }), ct);
     if (outcome is HoldOutcome.Replayed replayed)
     {
         return Results.Content(replayed.ResponseBody, "application/json", Encoding.UTF8, replayed.StatusCode);

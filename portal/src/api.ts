@@ -113,6 +113,11 @@ export interface BookingRecord extends Booking {
   cancelledAt: string | null;
   paymentIntentId: string | null;
   receiptNumber: number | null;
+  /** The API's deadlines (the booking's own policy): null when its state allows the action not at all; past when the window closed. */
+  cancellableUntil: string | null;
+  reschedulableUntil: string | null;
+  /** What cancelling now would refund, in minor units, as of the response; null when the customer can no longer cancel. */
+  refundIfCancelledMinor: number | null;
 }
 
 export interface ManagedBooking {
@@ -120,8 +125,6 @@ export interface ManagedBooking {
   businessSlug: string;
   businessName: string;
   packageName: string;
-  cancelUntil: string;
-  rescheduleUntil: string;
 }
 
 // The link's token is the only credential: it goes in a header, and a wrong one is a 404.

@@ -104,7 +104,7 @@ class ManageView {
   private render() {
     const { booking } = this.data;
     const now = new Date();
-    const allowed = allowedActions(booking.status, this.data.cancelUntil, this.data.rescheduleUntil, now);
+    const allowed = allowedActions(booking, now);
     // A panel whose action is no longer allowed (e.g. after cancelling) closes.
     if ((this.mode === "cancel" && !allowed.cancel) || (this.mode === "reschedule" && !allowed.reschedule)) this.mode = "none";
 
@@ -112,11 +112,10 @@ class ManageView {
     this.root.classList.toggle("inactive", booking.status !== "confirmed" && booking.status !== "held");
     const row = (term: string, value: string, testid?: string) => [el("dt", {}, term), el("dd", { "data-testid": testid }, value)];
     const seats = `${booking.seats} ${booking.seats === 1 ? "seat" : "seats"}`;
+    // Each deadline the API gave for this booking (none on a finished one; a hold's cancel deadline is its expiry).
     const deadlines: string[] = [];
-    if (booking.status === "confirmed") {
-      const tz = booking.timeZone;
-      deadlines.push(describeDeadline("cancel", this.data.cancelUntil, tz, now), describeDeadline("reschedule", this.data.rescheduleUntil, tz, now));
-    }
+    if (booking.cancellableUntil !== null) deadlines.push(describeDeadline("cancel", booking.cancellableUntil, booking.timeZone, now));
+    if (booking.reschedulableUntil !== null) deadlines.push(describeDeadline("reschedule", booking.reschedulableUntil, booking.timeZone, now));
     this.details.replaceChildren(
       el(
         "dl",
@@ -132,12 +131,12 @@ class ManageView {
     );
 
     const buttons: HTMLElement[] = [];
-    if (allowed.cancel && (booking.status === "confirmed" || booking.status === "held")) {
+    if (allowed.cancel) {
       const cancel = el("button", { type: "button", class: "secondary", "aria-expanded": String(this.mode === "cancel"), disabled: this.busy }, "Cancel booking");
       cancel.addEventListener("click", () => this.open("cancel"));
       buttons.push(cancel);
     }
-    if (allowed.reschedule && booking.status === "confirmed") {
+    if (allowed.reschedule) {
       const change = el("button", { type: "button", class: "secondary", "aria-expanded": String(this.mode === "reschedule"), disabled: this.busy }, "Change time");
       change.addEventListener("click", () => this.open("reschedule"));
       buttons.push(change);

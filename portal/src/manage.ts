@@ -1,5 +1,6 @@
-// Pure rules of the "manage your booking" view: what the customer may still do, and how the
-// deadlines read. Nothing here touches the DOM or the network (tested in manage.test.ts).
+// Pure presentation of the "manage your booking" view: what the customer may still do, read from the
+// deadlines the API computed (the portal holds no booking rules of its own), and how they read. Nothing
+// here touches the DOM or the network (tested in manage.test.ts).
 import { formatInZone } from "./format";
 
 export interface ManageLink {
@@ -26,15 +27,16 @@ export interface ManageActions {
 // The API refuses only when now is after the deadline, so the deadline itself still counts.
 const before = (now: Date, until: string) => now.getTime() <= Date.parse(until);
 
-/**
- * Mirrors the API: a held booking (not paid yet) can always be let go; a confirmed one only until
- * the cancellation deadline. Only confirmed bookings can move, until the reschedule deadline.
- */
-export function allowedActions(status: string, cancelUntil: string, rescheduleUntil: string, now: Date = new Date()): ManageActions {
-  return {
-    cancel: status === "held" || (status === "confirmed" && before(now, cancelUntil)),
-    reschedule: status === "confirmed" && before(now, rescheduleUntil),
-  };
+/** The deadlines as the API sends them on every booking: null when the booking's state allows the action not at all. */
+export interface BookingDeadlines {
+  cancellableUntil: string | null;
+  reschedulableUntil: string | null;
+}
+
+/** An action is open while its deadline from the API has not passed; no deadline, or an unreadable one, means no. */
+export function allowedActions(deadlines: BookingDeadlines, now: Date = new Date()): ManageActions {
+  const open = (until: string | null) => until !== null && before(now, until);
+  return { cancel: open(deadlines.cancellableUntil), reschedule: open(deadlines.reschedulableUntil) };
 }
 
 export type DeadlineKind = "cancel" | "reschedule";

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
@@ -38,7 +39,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ReminderScheduler>();
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<BookingStore>();
+        services.AddBookingCore();
         services.AddOptions<BookingSweepOptions>().BindConfiguration(BookingSweepOptions.Section);
         services.AddHostedService<BookingSweepService>();
 

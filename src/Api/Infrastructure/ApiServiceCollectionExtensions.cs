@@ -10,9 +10,9 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Identity;
@@ -45,9 +45,8 @@ public static class ApiServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
         builder.AddReadSession();
-        services.AddSingleton<BookingStore>();
         services.AddBookingLinks();
-        services.AddPayments(receivesWebhooks: true);
+        services.AddBookingCore(receivesWebhooks: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

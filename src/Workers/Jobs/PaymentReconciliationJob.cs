@@ -1,4 +1,4 @@
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Application.Payments;
 using Microsoft.Extensions.Options;
 
 namespace BookingAws.Workers.Jobs;

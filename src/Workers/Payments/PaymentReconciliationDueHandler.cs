@@ -1,4 +1,4 @@
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Sqs;
 

@@ -1,5 +1,6 @@
+using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
-using BookingAws.Shared.Domain.Payments;
 using BookingAws.Workers.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -24,7 +25,7 @@ public static class PaymentWorkerServiceCollectionExtensions
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPayments();
+        services.AddBookingCore();
         services.AddScoped<PaymentReconciliationDueHandler>();
         if (configuration.GetValue($"{PaymentReconciliationOptions.Section}:TimerEnabled", true))
         {

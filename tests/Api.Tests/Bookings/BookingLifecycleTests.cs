@@ -114,8 +114,8 @@ public sealed class BookingLifecycleTests(ApiFactory api)
 
         // The sweep runs with a clock past the hold's expiry.
         var later = new FakeClock(Instant.FromDateTimeOffset(held.ExpiresAt!.Value) + Duration.FromSeconds(1));
-        var sweeper = new BookingStore(api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary), later);
-        while (await sweeper.ExpireDueHoldsAsync(500, CancellationToken.None) > 0)
+        using var sweeper = new BookingCoreAt(api.Services, later);
+        while (await sweeper.ExpireHolds.RunAsync(500, CancellationToken.None) > 0)
         {
         }
 
@@ -135,12 +135,12 @@ public sealed class BookingLifecycleTests(ApiFactory api)
 
         // One minute after the 30-minute session ends, its hour of cleanup is still running.
         var clock = new FakeClock(Instant.FromDateTimeOffset(start.AddMinutes(31)));
-        var store = new BookingStore(api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary), clock);
-        while (await store.CompleteEndedAsync(500, CancellationToken.None) > 0)
+        using var store = new BookingCoreAt(api.Services, clock);
+        while (await store.CompleteBookings.RunAsync(500, CancellationToken.None) > 0)
         {
         }
 
-        var inBuffer = await store.HoldAsync(
+        var inBuffer = await store.Hold.RunAsync(
             new HoldCommand(s.Tenant.Slug, s.PackageId, Instant.FromDateTimeOffset(start.AddMinutes(60)), 1, new BookingCustomer(null, "Late", "late@example.test"), Guid.NewGuid().ToString(), "x"),
             (_, _) => "{}",
             CancellationToken.None);

@@ -8,13 +8,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
-using Npgsql;
 
 namespace BookingAws.Api.Tests.Bookings;
 
 /// <summary>
 /// Random sequences of hold, confirm, cancel, reschedule and clock-advance-then-expire, run against the
-/// real database through <see cref="BookingStore"/> and, in parallel, against a tiny in-test model.
+/// real database through the booking use cases and, in parallel, against a tiny in-test model.
 /// After every step: each outcome matches the model, every booking's status matches, availability
 /// (from the database's allocations) equals capacity minus what the model holds or has booked, and
 /// no instant uses more inventory than exists.
@@ -59,7 +58,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
     private async Task RunAsync(int quantity, int buffer, (Op Op, int A, int B, int C)[] ops)
     {
         var clock = new FakeClock(SystemClock.Instance.GetCurrentInstant());
-        var store = new BookingStore(api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary), clock);
+        using var store = new BookingCoreAt(api.Services, clock);
         var (tenant, item, package) = await SeedAsync(quantity, buffer);
         var policy = tenant.Policy;
         var day = clock.GetCurrentInstant().InUtc().Date.PlusDays(2);
@@ -88,7 +87,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
             {
                 case Op.Hold:
                     var expected = Fits(a, b);
-                    var hold = await store.HoldAsync(
+                    var hold = await store.Hold.RunAsync(
                         new HoldCommand(tenant.Slug, package.Id, starts[a], b, new BookingCustomer(null, "P", $"{Guid.NewGuid():N}@example.test"), Guid.NewGuid().ToString(), "h"),
                         (_, _) => "{}",
                         CancellationToken.None);
@@ -104,7 +103,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
 
                     break;
                 case Op.Confirm when Pick(a) is { } target:
-                    var confirm = await store.ConfirmAsync(tenant.Id, target.Id, null, CancellationToken.None);
+                    var confirm = await store.Confirm.RunAsync(tenant.Id, target.Id, null, CancellationToken.None);
                     if (target.Status == BookingStatus.Held && target.ExpiresAt > clock.GetCurrentInstant())
                     {
                         Assert.IsType<ChangeOutcome.Done>(confirm);
@@ -117,7 +116,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
 
                     break;
                 case Op.Cancel when Pick(a) is { } target:
-                    var cancel = await store.CancelAsync(tenant.Id, target.Id, Actor.Business, null, CancellationToken.None);
+                    var cancel = await store.Cancel.RunAsync(tenant.Id, target.Id, Actor.Business, null, CancellationToken.None);
                     if (target.Status is BookingStatus.Held or BookingStatus.Confirmed)
                     {
                         Assert.IsType<ChangeOutcome.Done>(cancel);
@@ -130,7 +129,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
 
                     break;
                 case Op.Reschedule when Pick(a) is { } target:
-                    var move = await store.RescheduleAsync(tenant.Id, target.Id, starts[b % starts.Length], Actor.Business, CancellationToken.None);
+                    var move = await store.Reschedule.RunAsync(tenant.Id, target.Id, starts[b % starts.Length], Actor.Business, CancellationToken.None);
                     if (target.Status != BookingStatus.Confirmed)
                     {
                         Assert.IsType<ChangeOutcome.WrongState>(move);
@@ -148,7 +147,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
                     break;
                 case Op.Expire:
                     clock.AdvanceMinutes(c);
-                    while (await store.ExpireDueHoldsAsync(500, CancellationToken.None) > 0)
+                    while (await store.ExpireHolds.RunAsync(500, CancellationToken.None) > 0)
                     {
                     }
 

@@ -23,6 +23,7 @@ public sealed class ManageLinkTests(ApiFactory api)
         var seen = await (await Send(HttpMethod.Get, mine.Id, token)).ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
         Assert.Equal((mine.Id, "confirmed", s.Tenant.Slug, "Paddle"), (seen.Booking.Id, seen.Booking.Status, seen.BusinessSlug, seen.PackageName));
         Assert.Equal(mine.StartsAt.AddHours(-24), seen.CancelUntil);
+        Assert.Equal((mine.StartsAt.AddHours(-24), mine.StartsAt.AddHours(-24)), (seen.Booking.CancellableUntil, seen.Booking.ReschedulableUntil));
 
         // My token opens nothing else; a made-up token opens nothing; both look like a missing booking.
         await (await Send(HttpMethod.Get, theirs.Id, token)).ShouldBeProblem(HttpStatusCode.NotFound);
@@ -37,6 +38,7 @@ public sealed class ManageLinkTests(ApiFactory api)
         var cancelled = await (await Send(HttpMethod.Post, mine.Id, token, "/cancel", new CancelRequest("plans changed")))
             .ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
         Assert.Equal("cancelled", cancelled.Booking.Status);
+        Assert.Equal((null, null), (cancelled.Booking.CancellableUntil, cancelled.Booking.ReschedulableUntil));
         await (await Send(HttpMethod.Post, mine.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.Conflict);
 
         // The other booking is untouched (read through its own link: the primary, so replica lag cannot hide it).

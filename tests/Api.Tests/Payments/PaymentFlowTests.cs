@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Stripe;
 
 namespace BookingAws.Api.Tests.Payments;

@@ -1,5 +1,7 @@
+using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 

@@ -33,7 +33,7 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
     }
 
     [Fact]
-    public async Task Cancelling_exactly_at_the_window_boundary_refunds_in_full_and_a_moment_later_only_the_late_share()
+    public async Task A_customer_cancelling_exactly_at_the_window_boundary_is_refunded_in_full_and_a_business_cancelling_later_refunds_in_full_too()
     {
         var s = await PaymentScenario.CreateAsync(
             Fixture, priceMinor: 2000, policy: new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.PartialAfterWindow, 40));
@@ -48,8 +48,10 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
         await (await s.Owner.PostAsJsonAsync($"/api/v1/bookings/{late.Id}/cancel", new { reason = "asked by phone" })).ShouldBe(HttpStatusCode.OK);
 
+        // The late share (40 %) is a customer's rule; customers can no longer cancel then, and the business
+        // cancelling refunds in full (Booking.RefundFor; the late share is checked in BookingRefundTests).
         Assert.Equal(2000, Assert.Single(await Fixture.RefundsAsync(onTime.Payment!.PaymentIntentId!)).Amount);
-        Assert.Equal(800, Assert.Single(await Fixture.RefundsAsync(late.Payment!.PaymentIntentId!)).Amount);
+        Assert.Equal(2000, Assert.Single(await Fixture.RefundsAsync(late.Payment!.PaymentIntentId!)).Amount);
         Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.Cancellation), Assert.Single(await s.OutboxAsync("payment.refunded.v1", late.Id)).GetProperty("reason").GetString());
     }
 
@@ -73,17 +75,23 @@ public sealed class PaymentRefundTests(PaymentsFixture fixture) : PaymentTest(fi
     }
 
     [Fact]
-    public async Task Under_a_full_before_window_rule_a_late_cancellation_refunds_nothing()
+    public async Task Under_a_no_refund_rule_a_customer_gets_nothing_but_a_business_cancellation_refunds_in_full()
     {
-        var s = await PaymentScenario.CreateAsync(Fixture, priceMinor: 2000);
-        var booking = await PaidAsync(s, s.Slot(3, 10));
+        var s = await PaymentScenario.CreateAsync(
+            Fixture, priceMinor: 2000, policy: new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.None, 0));
+        var byCustomer = await PaidAsync(s, s.Slot(3, 10));
+        var byBusiness = await PaidAsync(s, s.Slot(3, 11));
 
-        Fixture.Clock.Reset(Instant.FromDateTimeOffset(s.Slot(3, 10)) - Duration.FromHours(23));
-        await (await s.Owner.PostAsJsonAsync($"/api/v1/bookings/{booking.Id}/cancel", new { })).ShouldBe(HttpStatusCode.OK);
+        await (await (await s.CustomerClientAsync(byCustomer.CustomerId)).PostAsJsonAsync($"/api/v1/bookings/{byCustomer.Id}/cancel", new { }))
+            .ShouldBe(HttpStatusCode.OK);
+        Fixture.Clock.Reset(Instant.FromDateTimeOffset(s.Slot(3, 11)) - Duration.FromHours(23));
+        await (await s.Owner.PostAsJsonAsync($"/api/v1/bookings/{byBusiness.Id}/cancel", new { })).ShouldBe(HttpStatusCode.OK);
         await ReconcileAsync(s.TenantId);
 
-        Assert.Empty(await Fixture.RefundsAsync(booking.Payment!.PaymentIntentId!));
-        Assert.Empty(await s.OutboxAsync("payment.refunded.v1", booking.Id));
+        Assert.Empty(await Fixture.RefundsAsync(byCustomer.Payment!.PaymentIntentId!));
+        Assert.Empty(await s.OutboxAsync("payment.refunded.v1", byCustomer.Id));
+        Assert.Equal(2000, Assert.Single(await Fixture.RefundsAsync(byBusiness.Payment!.PaymentIntentId!)).Amount);
+        Assert.Single(await s.OutboxAsync("payment.refunded.v1", byBusiness.Id));
     }
 
     private async Task<HoldResponse> PaidAsync(PaymentScenario s, DateTimeOffset start)

@@ -1,5 +1,5 @@
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Application.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Stripe;

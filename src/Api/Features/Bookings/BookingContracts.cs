@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Tenants;
 using NodaTime;
 
 namespace BookingAws.Api.Features.Bookings;
@@ -15,6 +16,13 @@ public sealed record CancelRequest([StringLength(500)] string? Reason);
 
 public sealed record RescheduleRequest(DateTimeOffset StartsAt);
 
+/// <summary>
+/// A booking as the API shows it. The deadlines are the booking model's, under the policy snapshotted
+/// when it was made: until when its customer may cancel (a hold: until it lapses) or move it, null when
+/// its state allows neither; a past deadline means the window has closed. <c>RefundIfCancelledMinor</c>
+/// is what a cancellation by the customer would give back at the time of the response (null when the
+/// customer can no longer cancel).
+/// </summary>
 public sealed record BookingDto(
     Guid Id,
     string Status,
@@ -31,23 +39,35 @@ public sealed record BookingDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? CancelledAt,
     string? PaymentIntentId,
-    int? ReceiptNumber)
+    int? ReceiptNumber,
+    DateTimeOffset? CancellableUntil = null,
+    DateTimeOffset? ReschedulableUntil = null,
+    long? RefundIfCancelledMinor = null)
 {
-    public static BookingDto From(Booking b, string timeZone) => new(
-        b.Id,
-        b.Status,
-        b.PackageId,
-        b.CustomerId,
-        b.Seats,
-        b.StartsAt.ToDateTimeOffset(),
-        b.EndsAt.ToDateTimeOffset(),
-        b.StartsAt.InZone(DateTimeZoneProviders.Tzdb[timeZone]).ToDateTimeOffset(),
-        timeZone,
-        b.ExpiresAt?.ToDateTimeOffset(),
-        b.AmountMinor,
-        b.Currency,
-        b.CreatedAt.ToDateTimeOffset(),
-        b.CancelledAt?.ToDateTimeOffset(),
-        b.PaymentIntentId,
-        b.ReceiptNumber);
+    /// <summary><paramref name="currentPolicy"/> stands in for a booking written before snapshots existed.</summary>
+    public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now)
+    {
+        var b = booking.WithPolicyOr(currentPolicy);
+        var deadlines = b.DeadlinesFor(now);
+        return new(
+            b.Id,
+            b.Status,
+            b.PackageId,
+            b.CustomerId,
+            b.Seats,
+            b.StartsAt.ToDateTimeOffset(),
+            b.EndsAt.ToDateTimeOffset(),
+            b.StartsAt.InZone(DateTimeZoneProviders.Tzdb[timeZone]).ToDateTimeOffset(),
+            timeZone,
+            b.ExpiresAt?.ToDateTimeOffset(),
+            b.AmountMinor,
+            b.Currency,
+            b.CreatedAt.ToDateTimeOffset(),
+            b.CancelledAt?.ToDateTimeOffset(),
+            b.PaymentIntentId,
+            b.ReceiptNumber,
+            deadlines.CancellableUntil?.ToDateTimeOffset(),
+            deadlines.ReschedulableUntil?.ToDateTimeOffset(),
+            deadlines.RefundIfCancelledMinor);
+    }
 }

@@ -3,9 +3,10 @@ using System.Text;
 using System.Text.Json;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,14 +14,14 @@ using NodaTime;
 
 namespace BookingAws.Api.Features.Bookings;
 
-public static class BookingEndpoints
+public static partial class BookingEndpoints
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     public static void MapBookingEndpoints(this RouteGroupBuilder api, RouteGroupBuilder dashboard)
     {
-        // The hold skips the tenant filter on purpose: BookingStore resolves the slug in the same round
-        // trip as everything else it needs, which keeps the hottest endpoint cheap.
+        // The hold skips the tenant filter on purpose: the hold transaction resolves the slug in the same
+        // round trip as everything else it needs, which keeps the hottest endpoint cheap.
         api.MapPost("/tenants/{slug}/bookings", Hold).WithName("HoldBooking").WithTags("Bookings").AllowAnonymous();
 
         var bookings = api.MapGroup("/bookings").WithTags("Bookings").RequireAuthorization();
@@ -37,11 +38,10 @@ public static class BookingEndpoints
         string slug,
         HoldRequest request,
         HttpContext http,
-        BookingStore store,
+        HoldBooking hold,
         ReadSession reads,
         PaymentService payments,
         Caller caller,
-        BookingDbContext db,
         ILogger<HoldRequest> logger,
         CancellationToken ct)
     {
@@ -69,20 +69,16 @@ public static class BookingEndpoints
             throw DomainException.Invalid("customer", "Sign in or give the customer's name and email.");
         }
 
-        var command = new HoldCommand(slug, request.PackageId, Instant.FromDateTimeOffset(request.StartsAt), request.Seats, customer, key, Hash(request, user));
-        var outcome = await store.HoldAsync(command, (b, t) => JsonSerializer.Serialize(BookingDto.From(b, t.TimeZone), ApiJson.Options), ct);
+        // The person proved this email to the user pool, so the business's customer of that email is them.
+        var linkPerson = person is { Email.Length: > 0 } && string.Equals(customer.Email?.Trim(), person.Email, StringComparison.OrdinalIgnoreCase) ? person.Id : (Guid?)null;
+        var command = new HoldCommand(
+            slug, request.PackageId, Instant.FromDateTimeOffset(request.StartsAt), request.Seats, customer, key, Hash(request, user), linkPerson);
+        var outcome = await hold.RunAsync(
+            command, (b, t) => JsonSerializer.Serialize(BookingDto.From(b, t.TimeZone, t.Policy, b.CreatedAt), ApiJson.Options), ct);
         switch (outcome)
         {
             case HoldOutcome.Created created:
                 http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
-                if (person is { Email.Length: > 0 } && string.Equals(customer.Email?.Trim(), person.Email, StringComparison.OrdinalIgnoreCase))
-                {
-                    // The person proved this email to the user pool, so the business's customer of that email is them.
-                    await db.Database.ExecuteSqlInterpolatedAsync(
-                        $"UPDATE customers SET person_id = {person.Id} WHERE tenant_id = {created.Booking.TenantId} AND email = {person.Email} AND person_id IS NULL",
-                        ct);
-                }
-
                 await reads.RecordWriteAsync(ct);
                 // Stripe is called only now, after the hold committed: no lock is held across the network.
                 var body = created.Booking.Status == BookingStatus.Held
@@ -114,15 +110,16 @@ public static class BookingEndpoints
         }
     }
 
-    public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, Caller caller, ReadSession reads, CancellationToken ct)
+    public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, Caller caller, ReadSession reads, IClock clock, CancellationToken ct)
     {
         var db = await reads.ReaderAsync(ct);
-        var found = await FindForAsync(db, caller, id, ct);
+        var found = await FindForAsync(db, caller, id, clock.GetCurrentInstant(), ct);
         return found is null ? TypedResults.NotFound() : TypedResults.Ok(found);
     }
 
     /// <summary>The signed-in person's bookings as a customer, at every business they booked with.</summary>
-    public static async Task<Ok<PagedResult<BookingDto>>> Mine(Caller caller, ReadSession reads, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    public static async Task<Ok<PagedResult<BookingDto>>> Mine(
+        Caller caller, ReadSession reads, IClock clock, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
         Paging.Check(page, pageSize);
         var person = await caller.PersonAsync(ct);
@@ -136,15 +133,17 @@ public static class BookingEndpoints
             .Where(b => db.Customers.IgnoreQueryFilters().Any(c => c.Id == b.CustomerId && c.PersonId == person.Id));
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize)
-            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone })
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone, t.Policy })
             .ToListAsync(ct);
-        return TypedResults.Ok(new PagedResult<BookingDto>(rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone)), page, pageSize, total));
+        var now = clock.GetCurrentInstant();
+        return TypedResults.Ok(new PagedResult<BookingDto>(rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone, r.Policy, now)), page, pageSize, total));
     }
 
     /// <summary>The business's bookings by local date range, status and package, newest start last.</summary>
     public static async Task<Ok<PagedResult<BookingDto>>> ListForBusiness(
         TenantContext scope,
         ReadSession reads,
+        IClock clock,
         DateOnly? from = null,
         DateOnly? to = null,
         string? status = null,
@@ -189,145 +188,18 @@ public static class BookingEndpoints
 
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(b => b.StartsAt).ThenBy(b => b.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, tenant.TimeZone)), page, pageSize, total));
+        var now = clock.GetCurrentInstant();
+        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, tenant.TimeZone, tenant.Policy, now)), page, pageSize, total));
     }
 
-    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Cancel(
-        Guid id,
-        CancelRequest? request,
-        Caller caller,
-        BookingDbContext db,
-        BookingStore store,
-        ReadSession reads,
-        PaymentService payments,
-        ILogger<CancelRequest> logger,
-        CancellationToken ct)
-    {
-        var (tenantId, actor) = await AuthorizeChangeAsync(caller, db, id, ct);
-        if (actor is null)
-        {
-            return Problem(StatusCodes.Status404NotFound, "No such booking.");
-        }
-
-        var outcome = await store.CancelAsync(tenantId, id, actor.Value, request?.Reason, ct);
-        if (outcome is ChangeOutcome.Done { Booking: { PaymentIntentId: { } intentId } cancelled })
-        {
-            await SettleCancelledPaymentAsync(payments, cancelled, intentId, logger, ct);
-        }
-
-        return await ToResultAsync(outcome, db, tenantId, reads, ct);
-    }
-
-    /// <summary>
-    /// After the cancellation committed: a confirmed booking is refunded per the tenant's rule; a hold's
-    /// PaymentIntent is cancelled so it can no longer be paid. If Stripe fails, the cancellation stands
-    /// and reconciliation finishes the job (the refund is recorded as pending, keyed per booking).
-    /// </summary>
-    internal static async Task SettleCancelledPaymentAsync(PaymentService payments, Booking cancelled, string intentId, ILogger logger, CancellationToken ct)
-    {
-        try
-        {
-            if (cancelled.ConfirmedAt is not null)
-            {
-                await payments.RefundCancellationAsync(cancelled.TenantId, cancelled.Id, ct);
-            }
-            else
-            {
-                await payments.CancelUnpaidAsync(intentId, ct);
-            }
-        }
-        catch (Exception e) when (e is PaymentProviderUnavailableException or Stripe.StripeException)
-        {
-            logger.LogWarning(e, "Payment follow-up for cancelled booking {BookingId} failed; reconciliation will retry", cancelled.Id);
-        }
-    }
-
-    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> Reschedule(
-        Guid id, RescheduleRequest request, Caller caller, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
-    {
-        DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
-        var (tenantId, actor) = await AuthorizeChangeAsync(caller, db, id, ct);
-        if (actor is null)
-        {
-            return Problem(StatusCodes.Status404NotFound, "No such booking.");
-        }
-
-        var outcome = await store.RescheduleAsync(tenantId, id, Instant.FromDateTimeOffset(request.StartsAt), actor.Value, ct);
-        return await ToResultAsync(outcome, db, tenantId, reads, ct);
-    }
-
-    /// <summary>The business took payment in person (or waives it): held → confirmed.</summary>
-    public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ConfirmInPerson(
-        Guid id, TenantContext scope, BookingDbContext db, BookingStore store, ReadSession reads, CancellationToken ct)
-    {
-        var outcome = await store.ConfirmAsync(scope.Tenant.Id, id, null, ct);
-        return await ToResultAsync(outcome, db, scope.Tenant.Id, reads, ct);
-    }
-
-    /// <summary>
-    /// Who may change this booking: a member of its business acts for the business; the person the
-    /// booking's customer is linked to acts as the customer; anyone else does not see it at all.
-    /// </summary>
-    private static async Task<(Guid TenantId, Actor? Actor)> AuthorizeChangeAsync(Caller caller, BookingDbContext db, Guid id, CancellationToken ct)
-    {
-        var booking = await db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id)
-            .Select(b => new { b.TenantId, db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId })
-            .FirstOrDefaultAsync(ct);
-        if (booking is null)
-        {
-            return (Guid.Empty, null);
-        }
-
-        db.TenantId = booking.TenantId;
-        if (await caller.MembershipAsync(booking.TenantId, ct) is { Role: Roles.Owner or Roles.Staff })
-        {
-            return (booking.TenantId, Actor.Business);
-        }
-
-        var person = await caller.PersonAsync(ct);
-        return (booking.TenantId, person is not null && booking.PersonId == person.Id ? Actor.Customer : null);
-    }
-
-    private static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ToResultAsync(
-        ChangeOutcome outcome, BookingDbContext db, Guid tenantId, ReadSession reads, CancellationToken ct)
-    {
-        if (outcome is ChangeOutcome.Done done)
-        {
-            await reads.RecordWriteAsync(ct);
-            var zone = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.TimeZone).SingleAsync(ct);
-            return TypedResults.Ok(BookingDto.From(done.Booking, zone));
-        }
-
-        return ProblemFor(outcome);
-    }
-
-    /// <summary>The problem a failed booking change answers with.</summary>
-    internal static ProblemHttpResult ProblemFor(ChangeOutcome outcome)
-    {
-        switch (outcome)
-        {
-            case ChangeOutcome.NotFound:
-                return Problem(StatusCodes.Status404NotFound, "No such booking.");
-            case ChangeOutcome.WrongState wrong:
-                return Problem(StatusCodes.Status409Conflict, $"The booking is {wrong.Status}.");
-            case ChangeOutcome.WindowClosed closed:
-                return Problem(StatusCodes.Status422UnprocessableEntity, $"The business's policy allowed this until {closed.Deadline}; contact the business.");
-            case ChangeOutcome.SlotNotOffered:
-                return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
-            case ChangeOutcome.NoCapacity:
-                return Problem(StatusCodes.Status409Conflict, "Not enough left at the new time; the booking is unchanged.");
-            default:
-                throw new InvalidOperationException($"Unhandled outcome {outcome}.");
-        }
-    }
-
-    private static async Task<BookingDto?> FindForAsync(BookingDataContext db, Caller caller, Guid id, CancellationToken ct)
+    private static async Task<BookingDto?> FindForAsync(BookingDataContext db, Caller caller, Guid id, Instant now, CancellationToken ct)
     {
         var row = await db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id)
             .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new
             {
                 Booking = b,
                 t.TimeZone,
+                t.Policy,
                 db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId,
             })
             .FirstOrDefaultAsync(ct);
@@ -337,7 +209,7 @@ public static class BookingEndpoints
         }
 
         var mine = row.PersonId is { } personId && (await caller.PersonAsync(ct))?.Id == personId;
-        return mine || await caller.MembershipAsync(row.Booking.TenantId, ct) is not null ? BookingDto.From(row.Booking, row.TimeZone) : null;
+        return mine || await caller.MembershipAsync(row.Booking.TenantId, ct) is not null ? BookingDto.From(row.Booking, row.TimeZone, row.Policy, now) : null;
     }
 
     private static ProblemHttpResult Problem(int status, string detail, string? field = null) =>

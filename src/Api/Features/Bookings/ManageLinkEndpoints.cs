@@ -1,14 +1,18 @@
 using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace BookingAws.Api.Features.Bookings;
 
-/// <summary>A booking as its "manage" link shows it: the booking, whose it is, and until when the customer may change it.</summary>
+/// <summary>
+/// A booking as its "manage" link shows it: the booking (with the customer's deadlines), whose it is, and
+/// the booking's cancellation and reschedule deadlines under its policy snapshot, whatever its state.
+/// </summary>
 public sealed record ManagedBookingDto(
     BookingDto Booking,
     string BusinessSlug,
@@ -36,10 +40,10 @@ public static class ManageLinkEndpoints
     }
 
     public static async Task<Results<Ok<ManagedBookingDto>, ProblemHttpResult>> Get(
-        Guid id, HttpContext http, BookingLinks links, BookingDbContext db, CancellationToken ct)
+        Guid id, HttpContext http, BookingLinks links, BookingDbContext db, IClock clock, CancellationToken ct)
     {
         // The primary: the link is often opened straight from the confirmation email, before a replica has the booking.
-        var found = links.IsValid(id, http.Request.Headers[TokenHeader]) ? await LoadAsync(db, id, ct) : null;
+        var found = links.IsValid(id, http.Request.Headers[TokenHeader]) ? await LoadAsync(db, id, clock.GetCurrentInstant(), ct) : null;
         return found is null ? NotFound() : TypedResults.Ok(found);
     }
 
@@ -49,8 +53,9 @@ public static class ManageLinkEndpoints
         HttpContext http,
         BookingLinks links,
         BookingDbContext db,
-        BookingStore store,
+        CancelBooking cancel,
         PaymentService payments,
+        IClock clock,
         ILogger<CancelRequest> logger,
         CancellationToken ct)
     {
@@ -59,17 +64,17 @@ public static class ManageLinkEndpoints
             return NotFound();
         }
 
-        var outcome = await store.CancelAsync(tenantId, id, Actor.Customer, request?.Reason, ct);
+        var outcome = await cancel.RunAsync(tenantId, id, Actor.Customer, request?.Reason, ct);
         if (outcome is ChangeOutcome.Done { Booking: { PaymentIntentId: { } intentId } cancelled })
         {
             await BookingEndpoints.SettleCancelledPaymentAsync(payments, cancelled, intentId, logger, ct);
         }
 
-        return await ResultAsync(outcome, db, id, ct);
+        return await ResultAsync(outcome, db, id, clock, ct);
     }
 
     public static async Task<Results<Ok<ManagedBookingDto>, ProblemHttpResult>> Reschedule(
-        Guid id, RescheduleRequest request, HttpContext http, BookingLinks links, BookingDbContext db, BookingStore store, CancellationToken ct)
+        Guid id, RescheduleRequest request, HttpContext http, BookingLinks links, BookingDbContext db, RescheduleBooking reschedule, IClock clock, CancellationToken ct)
     {
         DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         if (!links.IsValid(id, http.Request.Headers[TokenHeader]) || await TenantOfAsync(db, id, ct) is not { } tenantId)
@@ -77,25 +82,26 @@ public static class ManageLinkEndpoints
             return NotFound();
         }
 
-        var outcome = await store.RescheduleAsync(tenantId, id, Instant.FromDateTimeOffset(request.StartsAt), Actor.Customer, ct);
-        return await ResultAsync(outcome, db, id, ct);
+        var outcome = await reschedule.RunAsync(tenantId, id, Instant.FromDateTimeOffset(request.StartsAt), Actor.Customer, ct);
+        return await ResultAsync(outcome, db, id, clock, ct);
     }
 
-    private static async Task<Results<Ok<ManagedBookingDto>, ProblemHttpResult>> ResultAsync(ChangeOutcome outcome, BookingDbContext db, Guid id, CancellationToken ct)
+    private static async Task<Results<Ok<ManagedBookingDto>, ProblemHttpResult>> ResultAsync(
+        ChangeOutcome outcome, BookingDbContext db, Guid id, IClock clock, CancellationToken ct)
     {
         if (outcome is not ChangeOutcome.Done)
         {
             return BookingEndpoints.ProblemFor(outcome);
         }
 
-        return TypedResults.Ok((await LoadAsync(db, id, ct))!);
+        return TypedResults.Ok((await LoadAsync(db, id, clock.GetCurrentInstant(), ct))!);
     }
 
     // The token already names the booking; which business it belongs to is read without the tenant filter.
     private static Task<Guid?> TenantOfAsync(BookingDbContext db, Guid id, CancellationToken ct) =>
         db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id).Select(b => (Guid?)b.TenantId).FirstOrDefaultAsync(ct);
 
-    private static async Task<ManagedBookingDto?> LoadAsync(BookingDbContext db, Guid id, CancellationToken ct)
+    private static async Task<ManagedBookingDto?> LoadAsync(BookingDbContext db, Guid id, Instant now, CancellationToken ct)
     {
         var row = await db.Bookings.IgnoreQueryFilters().AsNoTracking().Where(b => b.Id == id)
             .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, Tenant = t })
@@ -106,14 +112,14 @@ public static class ManageLinkEndpoints
             return null;
         }
 
-        var policy = row.Tenant.Policy;
+        var booking = row.Booking.WithPolicyOr(row.Tenant.Policy);
         return new ManagedBookingDto(
-            BookingDto.From(row.Booking, row.Tenant.TimeZone),
+            BookingDto.From(booking, row.Tenant.TimeZone, row.Tenant.Policy, now),
             row.Tenant.Slug,
             row.Tenant.Name,
             row.PackageName,
-            (row.Booking.StartsAt - Duration.FromHours(policy.CancellationWindowHours)).ToDateTimeOffset(),
-            (row.Booking.StartsAt - Duration.FromHours(policy.RescheduleWindowHours)).ToDateTimeOffset());
+            booking.CancellationDeadline.ToDateTimeOffset(),
+            booking.RescheduleDeadline.ToDateTimeOffset());
     }
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such booking, or the link is not valid.");

@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAws.Api.Features.Payments;

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
@@ -17,6 +18,12 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         b.Property(x => x.CancelledBy).HasMaxLength(16);
         b.Property(x => x.CancelReason).HasMaxLength(500);
         b.Property(x => x.PaymentIntentId).HasMaxLength(255);
+
+        // Nullable while the previous release may still insert rows without it (migration BookingPolicySnapshot).
+        b.Property(x => x.Policy)
+            .HasColumnName("policy_snapshot")
+            .HasColumnType("jsonb")
+            .HasConversion(p => BookingSql.ToJson(p!), json => BookingSql.FromJson(json)!);
         b.HasIndex(x => new { x.TenantId, x.StartsAt });
         b.HasIndex(x => new { x.CustomerId, x.StartsAt });
         b.HasIndex(x => x.ExpiresAt).HasFilter("status = 'held'");

@@ -165,6 +165,10 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("payment_intent_id");
 
+                    b.Property<string>("Policy")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("policy_snapshot");
+
                     b.Property<int?>("ReceiptNumber")
                         .HasColumnType("integer")
                         .HasColumnName("receipt_number");

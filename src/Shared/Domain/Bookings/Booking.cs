@@ -13,33 +13,59 @@ public static class BookingStatus
 }
 
 /// <summary>
-/// A customer's claim on a slot. Written only through <c>BookingStore</c> (raw SQL, one serialised unit
-/// per inventory item); mapped here so queries and migrations see it.
+/// A customer's claim on a slot, and the rules of its life (see <c>BookingLifecycle.cs</c>): held →
+/// confirmed → completed, or → cancelled / expired; a confirmed booking may move to another slot. The
+/// rules are pure: a transition returns a new <see cref="Booking"/> and its event, never touches a
+/// database, and takes the current instant as an argument. Persistence (<c>Data/Bookings</c>) writes
+/// what the model decided; EF Core maps the type for reads and migrations.
 /// </summary>
-public sealed class Booking : ITenantOwned
+public sealed partial class Booking : ITenantOwned
 {
+    private string status = null!;
+    private Instant startsAt;
+    private Instant endsAt;
+    private Instant? expiresAt;
+    private Instant updatedAt;
+    private Instant? confirmedAt;
+    private Instant? cancelledAt;
+    private string? cancelledBy;
+    private string? cancelReason;
+    private string? paymentIntentId;
+    private int? receiptNumber;
+    private PolicySnapshot? policy;
+
     public Guid Id { get; init; }
     public Guid TenantId { get; init; }
     public Guid PackageId { get; init; }
     public Guid CustomerId { get; init; }
-    public required string Status { get; init; }
+    public required string Status { get => status; init => status = value; }
     public int Seats { get; init; }
-    public Instant StartsAt { get; init; }
-    public Instant EndsAt { get; init; }
+    public Instant StartsAt { get => startsAt; init => startsAt = value; }
+    public Instant EndsAt { get => endsAt; init => endsAt = value; }
 
     /// <summary>When a hold lapses; null once confirmed.</summary>
-    public Instant? ExpiresAt { get; init; }
+    public Instant? ExpiresAt { get => expiresAt; init => expiresAt = value; }
 
     public long AmountMinor { get; init; }
     public required string Currency { get; init; }
     public Instant CreatedAt { get; init; }
-    public Instant UpdatedAt { get; init; }
-    public Instant? ConfirmedAt { get; init; }
-    public Instant? CancelledAt { get; init; }
-    public string? CancelledBy { get; init; }
-    public string? CancelReason { get; init; }
-    public string? PaymentIntentId { get; init; }
-    public int? ReceiptNumber { get; init; }
+    public Instant UpdatedAt { get => updatedAt; init => updatedAt = value; }
+    public Instant? ConfirmedAt { get => confirmedAt; init => confirmedAt = value; }
+    public Instant? CancelledAt { get => cancelledAt; init => cancelledAt = value; }
+
+    /// <summary>Who cancelled: <see cref="Actor"/> in lower case.</summary>
+    public string? CancelledBy { get => cancelledBy; init => cancelledBy = value; }
+
+    public string? CancelReason { get => cancelReason; init => cancelReason = value; }
+    public string? PaymentIntentId { get => paymentIntentId; init => paymentIntentId = value; }
+    public int? ReceiptNumber { get => receiptNumber; init => receiptNumber = value; }
+
+    /// <summary>
+    /// The business's policy when the booking was made. Null only for a row written by a release that
+    /// did not know the column yet (see migration <c>BookingPolicySnapshot</c>); readers then fill in the
+    /// business's current policy, which is what that release applied.
+    /// </summary>
+    public PolicySnapshot? Policy { get => policy; init => policy = value; }
 }
 
 /// <summary>

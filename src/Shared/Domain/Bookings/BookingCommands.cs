@@ -5,6 +5,10 @@ namespace BookingAws.Shared.Domain.Bookings;
 /// <summary>Who is booking: a signed-in customer of the business, or a guest who gives name and email.</summary>
 public sealed record BookingCustomer(Guid? CustomerId, string? Name, string? Email);
 
+/// <summary>
+/// A hold request. <paramref name="LinkPersonId"/>: the signed-in person whose verified email is the
+/// customer's, linked to that customer in the hold's transaction.
+/// </summary>
 public sealed record HoldCommand(
     string TenantSlug,
     Guid PackageId,
@@ -12,7 +16,8 @@ public sealed record HoldCommand(
     int Seats,
     BookingCustomer Customer,
     string IdempotencyKey,
-    string RequestHash);
+    string RequestHash,
+    Guid? LinkPersonId = null);
 
 /// <summary>What a hold came to. The API maps each case to one HTTP answer.</summary>
 public abstract record HoldOutcome

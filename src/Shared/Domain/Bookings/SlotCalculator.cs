@@ -11,8 +11,11 @@ public sealed record ClosedRange(LocalDate Start, LocalDate End);
 public sealed record Slot(LocalDateTime LocalStart, Offset Offset, Instant Start, Instant End)
 {
     /// <summary>The window the slot keeps inventory busy, buffers included.</summary>
-    public (Instant From, Instant To) Occupied(BookingPolicy policy) =>
-        (Start - Duration.FromMinutes(policy.BufferBeforeMinutes), End + Duration.FromMinutes(policy.BufferAfterMinutes));
+    public (Instant From, Instant To) Occupied(BookingPolicy policy)
+    {
+        var window = OccupiedWindow.Of(Start, End, policy.BufferBeforeMinutes, policy.BufferAfterMinutes);
+        return (window.From, window.To);
+    }
 }
 
 /// <summary>

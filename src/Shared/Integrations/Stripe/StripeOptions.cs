@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Integrations.Stripe;
 
 /// <summary>
 /// The <c>Stripe</c> section. In AWS the key and webhook secret come from Secrets Manager through
@@ -33,20 +33,4 @@ public sealed class StripeOptions
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
     public override string ToString() => $"StripeOptions {{ ApiBase = {ApiBase}, PlatformFeeBasisPoints = {PlatformFeeBasisPoints} }}";
-}
-
-public sealed class PaymentReconciliationOptions
-{
-    public const string Section = "PaymentReconciliation";
-
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
-
-    [Range(1, 500)]
-    public int BatchSize { get; set; } = 20;
-
-    /// <summary>How long a claimed booking is left to one instance before another may try it.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Bookings untouched for longer are not looked at again (their fate was settled long ago).</summary>
-    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(14);
 }

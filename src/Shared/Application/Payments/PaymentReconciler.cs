@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using BookingAws.Shared.Data.Payments;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Application.Payments;
 
 /// <summary>What one reconciliation run did, by outcome.</summary>
 public sealed record ReconciliationReport(int Claimed, int Confirmed, int Released, int Refunded, int Pending, int Failed);
@@ -74,4 +76,20 @@ public sealed class PaymentReconciler(
 
         return report;
     }
+}
+
+public sealed class PaymentReconciliationOptions
+{
+    public const string Section = "PaymentReconciliation";
+
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(1, 500)]
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>How long a claimed booking is left to one instance before another may try it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Bookings untouched for longer are not looked at again (their fate was settled long ago).</summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(14);
 }

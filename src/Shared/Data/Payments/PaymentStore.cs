@@ -1,16 +1,17 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Data.Payments;
 
 /// <summary>A booking that reconciliation claimed for one round.</summary>
 public sealed record DueBooking(Guid TenantId, Guid BookingId);
 
 /// <summary>
-/// Writes to the payment tables, in raw Npgsql like <c>BookingStore</c>. No method holds a lock across a
+/// Writes to the payment tables, in raw Npgsql like the booking writes in <c>Data/Bookings</c>. No method holds a lock across a
 /// call to Stripe: callers read, call Stripe, then write the outcome with conditions that make a
 /// repeated or concurrent write a no-op.
 /// </summary>

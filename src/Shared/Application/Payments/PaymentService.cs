@@ -1,9 +1,14 @@
+using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Stripe;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Application.Payments;
 
 /// <summary>What a client needs to pay for a hold.</summary>
 public sealed record PaymentStart(string PaymentIntentId, string ClientSecret);
@@ -33,7 +38,8 @@ public enum Settlement
 /// prompted it, so webhooks in any order, duplicates and reconciliation rounds all converge on the same
 /// outcome, and each step is safe to repeat.
 /// </summary>
-public sealed class PaymentService(BookingStore bookings, PaymentStore payments, StripeGateway stripe, IClock clock, ILogger<PaymentService> logger)
+public sealed class PaymentService(
+    BookingReads bookings, ConfirmBooking confirm, CancelBooking cancel, PaymentStore payments, StripeGateway stripe, IClock clock, ILogger<PaymentService> logger)
 {
     /// <summary>
     /// Creates (or finds again, with the same idempotency key) the PaymentIntent for a held booking and
@@ -101,13 +107,14 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
     }
 
     /// <summary>
-    /// Refunds a cancelled, paid booking according to the tenant's rule, at most once. Stripe being down
+    /// Refunds a cancelled, paid booking as the booking model decides (<see cref="Booking.RefundOwed"/>: by
+    /// who cancelled, when, under the policy snapshotted on the booking), at most once. Stripe being down
     /// leaves the refund pending; reconciliation asks again with the same idempotency key.
     /// </summary>
     public async Task<Settlement> RefundCancellationAsync(Guid tenantId, Guid bookingId, CancellationToken ct)
     {
         var booking = await bookings.FindAsync(tenantId, bookingId, ct);
-        if (booking is not { Status: BookingStatus.Cancelled, PaymentIntentId: { } intentId, CancelledAt: { } cancelledAt })
+        if (booking is not { Status: BookingStatus.Cancelled, PaymentIntentId: { } intentId, CancelledAt: not null })
         {
             return Settlement.Unknown;
         }
@@ -121,8 +128,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
             return Settlement.AlreadySettled;
         }
 
-        var tenant = await bookings.FindTenantAsync(tenantId, ct);
-        var amount = RefundPolicy.AmountFor(tenant.Policy, booking.AmountMinor, booking.StartsAt, cancelledAt);
+        var amount = booking.RefundOwed();
         if (amount > 0)
         {
             await this.RefundAsync(booking, intentId, BookingRefundReasons.Cancellation, amount, ct);
@@ -170,7 +176,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
         switch (booking.Status)
         {
             case BookingStatus.Held or BookingStatus.Expired:
-                var outcome = await bookings.ConfirmPaidAsync(booking.TenantId, booking.Id, intent.Id, ct);
+                var outcome = await confirm.PaidAsync(booking.TenantId, booking.Id, intent.Id, ct);
                 if (outcome is ChangeOutcome.Done)
                 {
                     await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
@@ -209,7 +215,7 @@ public sealed class PaymentService(BookingStore bookings, PaymentStore payments,
         // A hold whose time already ran out is left to the sweep, which records it as expired.
         if (booking.Status == BookingStatus.Held && booking.ExpiresAt > clock.GetCurrentInstant())
         {
-            await bookings.ReleaseHoldAsync(booking.TenantId, booking.Id, reason, ct);
+            await cancel.ReleaseHoldAsync(booking.TenantId, booking.Id, reason, ct);
         }
 
         if (booking.Status is BookingStatus.Held or BookingStatus.Expired or BookingStatus.Cancelled)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace BookingAws.Shared.Domain.Bookings;
+namespace BookingAws.Shared.Application.Bookings;
 
 public sealed class BookingSweepOptions
 {
@@ -18,7 +18,7 @@ public sealed class BookingSweepOptions
 /// workers may run it at once: each batch is claimed with SKIP LOCKED. A failing database only delays
 /// the next round; the loop never stops the host.
 /// </summary>
-public sealed class BookingSweepService(BookingStore store, IOptions<BookingSweepOptions> options, TimeProvider time, ILogger<BookingSweepService> logger)
+public sealed class BookingSweepService(ExpireHolds expireHolds, CompleteBookings completeBookings, IOptions<BookingSweepOptions> options, TimeProvider time, ILogger<BookingSweepService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,8 +28,8 @@ public sealed class BookingSweepService(BookingStore store, IOptions<BookingSwee
         {
             try
             {
-                var expired = await DrainAsync(store.ExpireDueHoldsAsync, stoppingToken);
-                var completed = await DrainAsync(store.CompleteEndedAsync, stoppingToken);
+                var expired = await DrainAsync(expireHolds.RunAsync, stoppingToken);
+                var completed = await DrainAsync(completeBookings.RunAsync, stoppingToken);
                 if (expired + completed > 0)
                 {
                     logger.LogInformation("Booking sweep expired {Expired} holds and completed {Completed} bookings", expired, completed);

@@ -1,9 +1,11 @@
 using System.Net;
+using BookingAws.Shared.Data.Payments;
+using BookingAws.Shared.Domain.Payments;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Integrations.Stripe;
 
 /// <summary>Stripe could not be reached or kept failing within the time allowed.</summary>
 public sealed class PaymentProviderUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,8 +1,10 @@
+using BookingAws.Shared.Data.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Application.Payments;
 
 public enum WebhookResult
 {

@@ -1,8 +1,9 @@
-using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Data.Payments;
+using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace BookingAws.Shared.Domain.Payments;
+namespace BookingAws.Shared.Application.Payments;
 
 public static class PaymentServiceCollectionExtensions
 {
@@ -17,7 +18,6 @@ public static class PaymentServiceCollectionExtensions
             .Validate(o => !receivesWebhooks || !string.IsNullOrWhiteSpace(o.WebhookSecret), "Stripe:WebhookSecret is required to verify webhooks.")
             .ValidateOnStart();
         services.AddOptions<PaymentReconciliationOptions>().BindConfiguration(PaymentReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<BookingStore>();
         services.TryAddSingleton<StripeGateway>();
         services.TryAddSingleton<PaymentStore>();
         services.TryAddSingleton<PaymentService>();

@@ -1,0 +1,36 @@
+using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data.Bookings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BookingAws.Shared.Application.Bookings;
+
+public static class BookingCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// The booking core both hosts use: the use cases (hold, confirm, cancel, reschedule, expire,
+    /// complete), their persistence, and payments (Stripe options validated on start; the host that
+    /// receives webhooks also needs <c>Stripe:WebhookSecret</c>). Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddBookingCore(this IServiceCollection services, bool receivesWebhooks = false)
+    {
+        if (services.Any(d => d.ServiceType == typeof(HoldBooking)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton<BookingCatalogCache>();
+        services.TryAddSingleton<HoldTransaction>();
+        services.TryAddSingleton<BookingChanges>();
+        services.TryAddSingleton<BookingSweeps>();
+        services.TryAddSingleton<BookingReads>();
+        services.TryAddSingleton<HoldBooking>();
+        services.TryAddSingleton<ConfirmBooking>();
+        services.TryAddSingleton<CancelBooking>();
+        services.TryAddSingleton<RescheduleBooking>();
+        services.TryAddSingleton<ExpireHolds>();
+        services.TryAddSingleton<CompleteBookings>();
+        services.AddPayments(receivesWebhooks);
+        return services;
+    }
+}

@@ -1,0 +1,202 @@
+using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using static BookingAws.Shared.Data.Bookings.BookingSql;
+
+namespace BookingAws.Shared.Data.Bookings;
+
+/// <summary>
+/// The hold: the hottest write, in raw Npgsql because EF Core's per-request cost halves its throughput.
+/// The capacity rule is enforced as everywhere: lock the package's inventory rows (in id order), read the
+/// live allocations overlapping the window, decide, insert, commit, so no set of concurrent requests can
+/// oversell. The booking itself (status, expiry, price, policy snapshot, first event) comes from
+/// <see cref="Booking.Hold"/>.
+/// </summary>
+public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock)
+{
+    public async Task<HoldOutcome> RunAsync(HoldCommand command, Func<Booking, Tenant, string> renderResponse, CancellationToken ct)
+    {
+        var now = Now(clock);
+        await using var connection = await db.OpenConnectionAsync(ct);
+
+        var context = await catalog.ForHoldAsync(connection, command.TenantSlug, command.PackageId, ct);
+        if (context.Tenant is not { } tenant)
+        {
+            return new HoldOutcome.TenantNotFound();
+        }
+
+        if (context.Package is not { } package)
+        {
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.PackageNotFound();
+        }
+
+        if (command.Seats < 1 || command.Seats > package.MaxSeats)
+        {
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.SeatsOutOfRange(package.MaxSeats);
+        }
+
+        if (context.OfferedSlot(command.StartsAt, now) is not { } slot)
+        {
+            // A retry of a hold that was made (the slot may since have passed the lead time) is still a replay.
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.SlotNotOffered();
+        }
+
+        var window = PolicySnapshot.Of(tenant.Policy).Occupied(slot.Start, slot.End);
+
+        // Two round trips hold the inventory lock: BEGIN + an earlier answer for this key, the customer, the
+        // locks and the allocations they guard; then the inserts + COMMIT. COMMIT travels inside the second
+        // batch (NpgsqlTransaction's commit is a round trip of its own), so the lock is released as soon as
+        // the server has the rows; BEGIN is sent raw to match. If anything throws in between, returning the
+        // connection to the pool rolls the open transaction back (Npgsql does so even with NoResetOnClose;
+        // raw BEGIN/COMMIT is why the data sources must never use Multiplexing).
+        var uses = await BookingInventory.LockAndReadUsesAsync(
+            connection, tenant.Id, context.Items, window, null, now, ct, beginTransaction: true, KeyAndCustomer(tenant.Id, command));
+        var found = uses.Leading[0]!;
+        if (found[1] is int storedStatus)
+        {
+            await RollbackAsync(connection, ct);
+            return (string)found[3] == command.RequestHash
+                ? new HoldOutcome.Replayed(storedStatus, (string)found[2])
+                : new HoldOutcome.KeyReusedWithDifferentRequest();
+        }
+
+        var customerId = found[0] as Guid?;
+        if (customerId is null && command.Customer.CustomerId is null)
+        {
+            // A first-time guest: create the customer in this transaction.
+            await using var create = Command(connection, UpsertGuestSql, Guid.CreateVersion7(), tenant.Id, Email(command.Customer), command.Customer.Name!.Trim(), now);
+            customerId = (Guid?)await create.ExecuteScalarAsync(ct);
+        }
+
+        if (customerId is null)
+        {
+            await RollbackAsync(connection, ct);
+            return new HoldOutcome.CustomerNotFound();
+        }
+
+        if (!Capacity.Fits(uses.Uses, uses.Allocations, window.From, window.To, command.Seats))
+        {
+            await RollbackAsync(connection, ct);
+
+            // A concurrent retry with the same key may have taken the last unit while this one waited for
+            // the lock: the client's booking exists, so answer with it rather than 409.
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.NoCapacity();
+        }
+
+        var made = Booking.Hold(
+            Guid.CreateVersion7(), tenant.Id, package.Id, customerId.Value, command.Seats, slot, package.PriceMinor, package.Currency, tenant.Policy, now);
+        var booking = made.Booking;
+        var body = renderResponse(booking, tenant);
+
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(made.Held is { } held
+            ? InsertHold(booking, uses.Uses, window, context.PolicySnapshotJson!, held, command, body)
+            : InsertHold(booking, uses.Uses, window, context.PolicySnapshotJson!, made.Confirmed!, command, body));
+        if (command.LinkPersonId is { } personId)
+        {
+            // The person proved this email to the user pool, so the business's customer of that email is them.
+            batch.BatchCommands.Add(Command(
+                "UPDATE customers SET person_id = $3 WHERE tenant_id = $1 AND email = $2 AND person_id IS NULL", tenant.Id, Email(command.Customer), personId));
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_idempotency_keys")
+        {
+            // The same key raced in from another request and won: answer as a replay of its result. The
+            // failed statement skipped the rest of the batch, COMMIT included, so the transaction is open.
+            await RollbackAsync(connection, ct);
+            return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
+        }
+
+        return new HoldOutcome.Created(booking, body);
+    }
+
+    /// <summary>One row: the customer's id (or null) and any earlier answer stored under the key (or nulls).</summary>
+    private static NpgsqlBatchCommand KeyAndCustomer(Guid tenantId, HoldCommand command)
+    {
+        const string Key = "FROM (VALUES (1)) AS one (x) LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.key = $2";
+        return command.Customer.CustomerId is { } id
+            ? Command($"SELECT (SELECT id FROM customers WHERE id = $3 AND tenant_id = $1), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, id)
+            : Command($"SELECT (SELECT id FROM customers WHERE tenant_id = $1 AND email = $3), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, Email(command.Customer));
+    }
+
+    /// <summary>
+    /// The hold's rows in one statement (fewer statements is most of what the database spends on a hold):
+    /// the booking with its policy snapshot, its allocations, the outbox event and the idempotency record.
+    /// Foreign keys are checked at the end of the statement, when the booking row exists.
+    /// </summary>
+    private static NpgsqlBatchCommand InsertHold<TEvent>(
+        Booking b, List<ItemUse> uses, OccupiedWindow window, string policyJson, TEvent evt, HoldCommand command, string body)
+        where TEvent : IBookingEvent
+    {
+        var insert = Command(
+            $"""
+            WITH booking AS (
+              INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at, policy_snapshot)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz, $21)),
+            allocations AS (
+              INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
+              SELECT $1, item, $2, units, $14, $15, $9::timestamptz FROM unnest($16::uuid[], $17::int[]) AS u (item, units)),
+            outbox AS (
+              INSERT INTO outbox_messages ({Outbox.Columns}) VALUES ({Outbox.ValuesSql(22)}))
+            INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($2, $18, $19, 201, $20, $12)
+            """,
+            b.Id,
+            b.TenantId,
+            b.PackageId,
+            b.CustomerId,
+            b.Status,
+            b.Seats,
+            b.StartsAt,
+            b.EndsAt,
+            (object?)b.ExpiresAt ?? DBNull.Value,
+            b.AmountMinor,
+            b.Currency,
+            b.CreatedAt,
+            (object?)b.ConfirmedAt ?? DBNull.Value,
+            window.From,
+            window.To,
+            uses.Select(u => u.InventoryItemId).ToArray(),
+            uses.Select(u => u.UnitsFor(b.Seats)).ToArray(),
+            command.IdempotencyKey,
+            command.RequestHash,
+            body,
+            Jsonb(policyJson));
+        Outbox.AddParameters(insert.Parameters, evt, b.CreatedAt);
+        return insert;
+    }
+
+    private static string Email(BookingCustomer customer) => customer.Email!.Trim().ToLowerInvariant();
+
+    // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
+    // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row. Only
+    // first-time guests get here; returning ones were found without a write.
+    private const string UpsertGuestSql =
+        """
+        INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
+        RETURNING id
+        """;
+
+    private static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
+    {
+        await using var cmd = Command(
+            connection, "SELECT status_code, response_body, request_hash FROM idempotency_keys WHERE tenant_id = $1 AND key = $2", tenantId, command.IdempotencyKey);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return reader.GetString(2) == command.RequestHash
+            ? new HoldOutcome.Replayed(reader.GetInt32(0), reader.GetString(1))
+            : new HoldOutcome.KeyReusedWithDifferentRequest();
+    }
+}
