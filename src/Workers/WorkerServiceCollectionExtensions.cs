@@ -3,6 +3,7 @@ using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Realtime;
+using BookingAws.Workers.Analytics;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
@@ -35,6 +36,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddScoped<BookingEmailServices>();
         services.AddSingleton<OnceEmailSender>();
         services.AddSingleton<SuppressionList>();
+        services.AddSingleton<BookingAnalyticsProjection>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();
         services.TryAddSingleton<IClock>(SystemClock.Instance);

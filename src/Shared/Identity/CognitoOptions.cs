@@ -10,7 +10,7 @@ public sealed class CognitoOptions
     [Required]
     public string UserPoolId { get; set; } = string.Empty;
 
-    /// <summary>AWS region to sign for; when not configured, see <see cref="Hosting.AwsRegion.Resolve"/>.</summary>
+    /// <summary>AWS region to sign for; when not configured, see <see cref="Aws.AwsRegion.Resolve"/>.</summary>
     [Required]
     public string Region { get; set; } = string.Empty;
 

@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using BookingAws.Shared.Aws;
-using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;

@@ -14,7 +14,7 @@ public sealed class SesOptions
     [Url]
     public string? ServiceUrl { get; set; }
 
-    /// <summary>AWS region to sign for and send in; when not configured, see <see cref="BookingAws.Shared.Hosting.AwsRegion.Resolve"/>.</summary>
+    /// <summary>AWS region to sign for and send in; when not configured, see <see cref="BookingAws.Shared.Aws.AwsRegion.Resolve"/>.</summary>
     public string Region { get; set; } = string.Empty;
 
     /// <summary>Default sender address (a verified SES identity of the stage, <c>Ses__FromAddress</c>).</summary>

@@ -1,178 +1,41 @@
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Messaging;
+using BookingAws.Workers.Analytics;
 using BookingAws.Workers.Sqs;
-using NodaTime;
-using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
 
 /// <summary>
-/// Keeps <c>tenant_daily_stats</c> (per tenant, local day of the booking's start, package) in step with confirmations,
-/// cancellations and reschedules. The inbox row, the per-booking contribution (<c>analytics_bookings</c>) and the
-/// counters change in one transaction, so a redelivered message changes nothing. Events of one booking are serialised
-/// with a transaction-scoped advisory lock.
+/// Feeds the daily analytics figures: says what each booking event means for them and leaves the writing, with its
+/// idempotency and ordering rules, to <see cref="BookingAnalyticsProjection"/>.
 /// </summary>
-public sealed class BookingAnalyticsHandler([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db)
+public sealed class BookingAnalyticsHandler(BookingAnalyticsProjection projection)
     : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>,
       IMessageHandler<BookingRescheduled>, IMessageHandler<BookingExpired>, IMessageHandler<BookingCompleted>
 {
     public string Name => "analytics.daily-stats";
 
-    public Task HandleAsync(BookingHeld message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingHeld message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.None, cancellationToken);
 
-    public Task HandleAsync(BookingConfirmed message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingConfirmed message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.Confirmed, cancellationToken);
 
-    public Task HandleAsync(BookingCancelled message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingCancelled message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.Cancelled, cancellationToken);
 
-    public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.Rescheduled, cancellationToken);
 
-    public Task HandleAsync(BookingExpired message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingExpired message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.None, cancellationToken);
 
-    public Task HandleAsync(BookingCompleted message, IncomingMessage envelope, CancellationToken cancellationToken) => ApplyAsync(envelope, message?.Booking, cancellationToken);
+    public Task HandleAsync(BookingCompleted message, IncomingMessage envelope, CancellationToken cancellationToken) =>
+        ApplyAsync(envelope, message?.Booking, BookingAnalyticsChange.None, cancellationToken);
 
-    private async Task ApplyAsync(IncomingMessage message, BookingSnapshot? booking, CancellationToken cancellationToken)
+    private Task ApplyAsync(IncomingMessage envelope, BookingSnapshot? booking, BookingAnalyticsChange change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(envelope);
         var snapshot = booking ?? throw new InvalidOperationException("Event without a booking snapshot.");
-
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await Inbox.TryClaimAsync(connection, tx, message.MessageId, Name, cancellationToken))
-        {
-            return;
-        }
-
-        await ExecAsync(connection, tx, "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))", cancellationToken, snapshot.BookingId);
-        var zone = await ZoneAsync(connection, tx, snapshot.TenantId, cancellationToken);
-        var current = new Contribution(
-            snapshot.PackageId,
-            Instant.FromDateTimeOffset(snapshot.StartsAt).InZone(zone).Date,
-            snapshot.Seats,
-            snapshot.AmountMinor,
-            (long)(snapshot.EndsAt - snapshot.StartsAt).TotalMinutes);
-
-        switch (message.Type)
-        {
-            case var t when t == BookingConfirmed.WireName:
-                if (await InsertContributionAsync(connection, tx, snapshot, current, cancellationToken))
-                {
-                    await AddAsync(connection, tx, snapshot.TenantId, current, 1, 0, cancellationToken);
-                }
-
-                break;
-            case var t when t == BookingCancelled.WireName:
-                var removed = await RemoveContributionAsync(connection, tx, snapshot.BookingId, cancellationToken);
-                if (removed is { Seats: > 0 })
-                {
-                    await AddAsync(connection, tx, snapshot.TenantId, removed, -1, 1, cancellationToken);
-                }
-                else if (removed is null)
-                {
-                    await AddAsync(connection, tx, snapshot.TenantId, Tombstone(current), 0, 1, cancellationToken);
-                }
-
-                // A zero-seat row marks the booking as cancelled, so a confirmation or reschedule that
-                // arrives late (SQS does not keep order) cannot count it again.
-                await InsertContributionAsync(connection, tx, snapshot, Tombstone(current), cancellationToken);
-                break;
-            case var t when t == BookingRescheduled.WireName:
-                var previous = await RemoveContributionAsync(connection, tx, snapshot.BookingId, cancellationToken);
-                if (previous is { Seats: 0 })
-                {
-                    await InsertContributionAsync(connection, tx, snapshot, previous, cancellationToken);
-                    break;
-                }
-
-                if (previous is not null)
-                {
-                    await AddAsync(connection, tx, snapshot.TenantId, previous, -1, 0, cancellationToken);
-                }
-
-                await InsertContributionAsync(connection, tx, snapshot, current, cancellationToken);
-                await AddAsync(connection, tx, snapshot.TenantId, current, 1, 0, cancellationToken);
-                break;
-            default:
-                // Holds, expiries and completions do not move these figures; the inbox row records that we saw them.
-                break;
-        }
-
-        await tx.CommitAsync(cancellationToken);
+        return projection.ApplyAsync(envelope.MessageId, Name, change, snapshot, cancellationToken);
     }
-
-    private static Contribution Tombstone(Contribution c) => c with { Seats = 0, RevenueMinor = 0, BookedMinutes = 0 };
-
-    private static async Task<DateTimeZone> ZoneAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, CancellationToken cancellationToken)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT time_zone FROM tenants WHERE id = $1", connection, tx);
-        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        var id = await cmd.ExecuteScalarAsync(cancellationToken) as string ?? throw new InvalidOperationException($"Tenant {tenantId} not found.");
-        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? DateTimeZone.Utc;
-    }
-
-    private static async Task<bool> InsertContributionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, BookingSnapshot snapshot, Contribution c, CancellationToken cancellationToken) =>
-        await ExecAsync(
-            connection,
-            tx,
-            """
-            INSERT INTO analytics_bookings (booking_id, tenant_id, package_id, date, seats, revenue_minor, booked_minutes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-            """,
-            cancellationToken,
-            snapshot.BookingId,
-            snapshot.TenantId,
-            c.PackageId,
-            c.Date,
-            c.Seats,
-            c.RevenueMinor,
-            c.BookedMinutes) == 1;
-
-    private static async Task<Contribution?> RemoveContributionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid bookingId, CancellationToken cancellationToken)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "DELETE FROM analytics_bookings WHERE booking_id = $1 RETURNING package_id, date, seats, revenue_minor, booked_minutes",
-            connection,
-            tx);
-        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = bookingId });
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new Contribution(reader.GetGuid(0), reader.GetFieldValue<LocalDate>(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4))
-            : null;
-    }
-
-    private static Task<int> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, Contribution c, int sign, int cancellations, CancellationToken cancellationToken) =>
-        ExecAsync(
-            connection,
-            tx,
-            """
-            INSERT INTO tenant_daily_stats (tenant_id, date, package_id, bookings, seats, revenue_minor, cancellations, booked_minutes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (tenant_id, date, package_id) DO UPDATE SET
-                bookings = tenant_daily_stats.bookings + excluded.bookings,
-                seats = tenant_daily_stats.seats + excluded.seats,
-                revenue_minor = tenant_daily_stats.revenue_minor + excluded.revenue_minor,
-                cancellations = tenant_daily_stats.cancellations + excluded.cancellations,
-                booked_minutes = tenant_daily_stats.booked_minutes + excluded.booked_minutes
-            """,
-            cancellationToken,
-            tenantId,
-            c.Date,
-            c.PackageId,
-            sign == 0 ? 0 : sign,
-            sign * c.Seats,
-            sign * c.RevenueMinor,
-            cancellations,
-            sign * c.BookedMinutes);
-
-    private static async Task<int> ExecAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken, params object[] values)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
-        foreach (var value in values)
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private sealed record Contribution(Guid PackageId, LocalDate Date, int Seats, long RevenueMinor, long BookedMinutes);
 }

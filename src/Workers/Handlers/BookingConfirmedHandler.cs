@@ -6,7 +6,6 @@ using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Text;
-using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
 

@@ -4,7 +4,6 @@ using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
 using NodaTime;
-using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
 

@@ -3,7 +3,6 @@ using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
-using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
 

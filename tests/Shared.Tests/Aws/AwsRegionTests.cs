@@ -1,4 +1,4 @@
-using BookingAws.Shared.Hosting;
+using BookingAws.Shared.Aws;
 
 namespace BookingAws.Shared.Tests.Aws;
 

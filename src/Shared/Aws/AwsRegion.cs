@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace BookingAws.Shared.Hosting;
+namespace BookingAws.Shared.Aws;
 
 /// <summary>
 /// The region an AWS client (SQS, SES, Cognito) calls and signs for. A fixed default would call the wrong region
