@@ -11,7 +11,6 @@ using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Payments;
 using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace BookingAws.Workers;

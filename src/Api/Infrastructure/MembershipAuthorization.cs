@@ -1,4 +1,3 @@
-using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.IdentityModel.Protocols;

@@ -110,4 +110,6 @@ public sealed record RouteDeclaration(string MessageType, IReadOnlyList<QueueDec
 
 /// <param name="Id">The schedule's CDK id.</param>
 /// <param name="Expression">An EventBridge Scheduler expression, in UTC.</param>
+/// <param name="MessageType">The wire name of the message the schedule sends.</param>
+/// <param name="Queue">The queue it sends to.</param>
 public sealed record ScheduleDeclaration(string Id, string Expression, string MessageType, QueueDeclaration Queue);

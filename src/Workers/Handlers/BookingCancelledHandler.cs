@@ -1,5 +1,3 @@
-using BookingAws.Shared.Data;
-using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;

@@ -3,7 +3,6 @@ using Amazon.SQS.Model;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Sqs;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,5 @@
 using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace BookingAws.Workers.Outbox;
 

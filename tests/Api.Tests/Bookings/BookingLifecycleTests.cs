@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
-using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;

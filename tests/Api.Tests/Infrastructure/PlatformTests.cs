@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;

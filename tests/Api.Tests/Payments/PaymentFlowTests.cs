@@ -4,7 +4,6 @@ using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Integrations.Stripe;
-using Stripe;
 
 namespace BookingAws.Api.Tests.Payments;
 

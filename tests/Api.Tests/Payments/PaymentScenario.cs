@@ -9,7 +9,6 @@ using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
-using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;

@@ -7,7 +7,6 @@ using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;

@@ -74,7 +74,7 @@ public sealed class BookingChange : IAsyncDisposable
     public Task<Tenant> TenantAsync(CancellationToken ct) => LoadTenantAsync(connection, Booking.TenantId, ct);
 
     /// <summary>
-    /// Whether <paramref name="seats"/> fit the package's inventory over <paramref name="window"/>, this
+    /// Whether the booking's seats fit the package's inventory over <paramref name="window"/>, this
     /// booking's own rows aside; the items stay locked until commit. Returns the uses to allocate.
     /// </summary>
     internal async Task<List<ItemUse>?> TakeCapacityAsync(BookingCatalog catalog, OccupiedWindow window, Instant now, CancellationToken ct)

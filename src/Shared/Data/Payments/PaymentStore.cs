@@ -1,4 +1,3 @@
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Messaging;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@ namespace BookingAws.Shared.Domain.Payments;
 
 /// <summary>
 /// What the platform knows about a booking's PaymentIntent, and where reconciliation stands with it.
-/// Written only by <see cref="PaymentStore"/> (raw SQL); mapped so migrations see it.
+/// Written only by <c>Data/Payments/PaymentStore</c> (raw SQL); mapped so migrations see it.
 /// </summary>
 public sealed class BookingPayment : ITenantOwned
 {
