@@ -8,7 +8,7 @@ import {
   type DateRange, type LocalDate, type Slot,
 } from "./format";
 import { startLive, type LiveStatus } from "./live";
-import { allowedActions, describeDeadline, linkRefusal, sameInstant, statusInWords, type ManageLink } from "./manage";
+import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, sameInstant, statusInWords, type ManageLink } from "./manage";
 
 export interface ManageViewOptions {
   link: ManageLink;
@@ -129,6 +129,7 @@ class ManageView {
         ...row("Reference", booking.reference, "manage-reference"),
       ),
       ...deadlines.map((text) => el("p", { class: "deadline" }, text)),
+      ...[describeLinkExpiry(this.data.linkExpiresAt, booking.timeZone)].filter((t) => t !== undefined).map((text) => el("p", { class: "muted", "data-testid": "manage-link-expiry" }, text)),
     );
 
     const buttons: HTMLElement[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedActions, describeDeadline, linkRefusal, manageLinkFrom, sameInstant, statusInWords } from "./manage";
+import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, manageLinkFrom, sameInstant, statusInWords } from "./manage";
 
 // ICU versions differ in spaces (NBSP vs space) and commas; compare what matters.
 const plain = (s: string) => s.replace(/\s+/g, " ");
@@ -88,5 +88,16 @@ describe("linkRefusal", () => {
   it("leaves other problems to their own message", () => {
     expect(linkRefusal(500)).toBeUndefined();
     expect(linkRefusal(429)).toBeUndefined();
+  });
+});
+
+describe("describeLinkExpiry", () => {
+  it("says until when the link works, in the business's zone", () => {
+    expect(plain(describeLinkExpiry("2027-01-01T01:30:00Z", "Asia/Tokyo", "en-GB")!)).toMatch(/^This link works until Friday,? 1 January 2027(,| at) 10:30\.$/);
+  });
+
+  it("says nothing when the API gave no readable expiry", () => {
+    expect(describeLinkExpiry(undefined, "UTC")).toBeUndefined();
+    expect(describeLinkExpiry("nonsense", "UTC")).toBeUndefined();
   });
 });

@@ -26,6 +26,12 @@ export function linkRefusal(status: number): string | undefined {
   return undefined;
 }
 
+/** Until when the emailed link opens this page, in the business's zone; nothing if the API gave no readable instant. */
+export function describeLinkExpiry(linkExpiresAt: string | undefined, timeZone: string, locale?: string): string | undefined {
+  if (!linkExpiresAt || Number.isNaN(Date.parse(linkExpiresAt))) return undefined;
+  return `This link works until ${formatInZone(linkExpiresAt, timeZone, locale)}.`;
+}
+
 export interface ManageActions {
   cancel: boolean;
   reschedule: boolean;
