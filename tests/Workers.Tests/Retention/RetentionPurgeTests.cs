@@ -135,3 +135,25 @@ public class RetentionPurgeTests
         return await Platform.ScalarAsync(sql, id) > 0;
     }
 }
+
+public class RetentionOptionsTests
+{
+    [Fact]
+    public void The_defaults_are_the_stated_periods_and_sound()
+    {
+        var options = new RetentionOptions();
+        Assert.Equal(
+            (7, 14, 14, 30, 90),
+            ((int)options.IdempotencyKeys.TotalDays, (int)options.Inbox.TotalDays, (int)options.Outbox.TotalDays, (int)options.StripeEvents.TotalDays, (int)options.EmailDeliveries.TotalDays));
+        Assert.Empty(options.Problems());
+    }
+
+    [Fact]
+    public void An_inbox_kept_shorter_than_a_queue_keeps_messages_or_a_period_under_a_day_is_refused()
+    {
+        Assert.NotEmpty(new RetentionOptions { Inbox = TimeSpan.FromDays(2) }.Problems());
+        Assert.NotEmpty(new RetentionOptions { IdempotencyKeys = TimeSpan.FromHours(1) }.Problems());
+        Assert.NotEmpty(new RetentionOptions { BatchSize = 0 }.Problems());
+        Assert.True(new RetentionOptionsValidator().Validate(null, new WorkerOptions { Retention = { Outbox = TimeSpan.Zero } }).Failed);
+    }
+}
