@@ -106,12 +106,23 @@ export function retryPayment(retryUrl: string): Promise<Payment> {
   return request(retryUrl, { method: "POST" });
 }
 
-/** A booking as the API stores it, as the manage link shows it. */
-export interface BookingRecord extends Booking {
-  customerId: string;
+/**
+ * A booking as its manage link shows it: no internal ids (booking, package, customer, payment), since
+ * whoever holds the email sees it; `reference` is the one printed in the emails.
+ */
+export interface ManagedBookingRecord {
+  reference: string;
+  status: "confirmed" | "held" | string;
+  seats: number;
+  startsAt: string;
+  endsAt: string;
+  startsAtLocal: string;
+  timeZone: string;
+  expiresAt: string | null;
+  amountMinor: number;
+  currency: string;
   createdAt: string;
   cancelledAt: string | null;
-  paymentIntentId: string | null;
   receiptNumber: number | null;
   /** The API's deadlines (the booking's own policy): null when its state allows the action not at all; past when the window closed. */
   cancellableUntil: string | null;
@@ -121,17 +132,32 @@ export interface BookingRecord extends Booking {
 }
 
 export interface ManagedBooking {
-  booking: BookingRecord;
+  booking: ManagedBookingRecord;
   businessSlug: string;
   businessName: string;
   packageName: string;
+  /** After this the link answers 410: the booking ended longer ago than the grace period. */
+  linkExpiresAt: string;
 }
 
-// The link's token is the only credential: it goes in a header, and a wrong one is a 404.
+/** Times the booked service could move to, asked for through the link (the page never learns the package's id). */
+export interface ManagedAvailability {
+  timeZone: string;
+  from: string;
+  to: string;
+  slots: Slot[];
+}
+
+// The link's token is the only credential: it goes in a header; a wrong one is a 404, an expired one a 410.
 const manage = (bookingId: string) => `/api/v1/bookings/${encodeURIComponent(bookingId)}/manage`;
 
 export function getManagedBooking(bookingId: string, token: string): Promise<ManagedBooking> {
   return request(manage(bookingId), { headers: { "X-Booking-Token": token } });
+}
+
+export function getManagedAvailability(bookingId: string, token: string, from: string, to: string, signal?: AbortSignal): Promise<ManagedAvailability> {
+  const q = new URLSearchParams({ from, to });
+  return request(`${manage(bookingId)}/availability?${q}`, { headers: { "X-Booking-Token": token }, signal });
 }
 
 export function cancelManagedBooking(bookingId: string, token: string, reason: string | null): Promise<ManagedBooking> {

@@ -1,14 +1,14 @@
 // The "manage your booking" view, opened from the link in confirmation, reschedule and reminder
 // emails: shows the booking and lets the customer cancel it or move it to another time.
 import { refetchDelayMs } from "./refetch";
-import { ApiError, cancelManagedBooking, getAvailability, getManagedBooking, rescheduleManagedBooking, type ManagedBooking } from "./api";
+import { ApiError, cancelManagedBooking, getManagedAvailability, getManagedBooking, rescheduleManagedBooking, type ManagedBooking } from "./api";
 import { $, el, slotButton, weekColumns } from "./dom";
 import {
   formatDayLabel, formatLocalDateTime, formatMoney, pushOverlapsRange, shiftWeek, todayIn, weekFrom,
   type DateRange, type LocalDate, type Slot,
 } from "./format";
 import { startLive, type LiveStatus } from "./live";
-import { allowedActions, describeDeadline, sameInstant, statusInWords, type ManageLink } from "./manage";
+import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, sameInstant, statusInWords, type ManageLink } from "./manage";
 
 export interface ManageViewOptions {
   link: ManageLink;
@@ -16,7 +16,6 @@ export interface ManageViewOptions {
   setLiveStatus: (status: LiveStatus) => void;
 }
 
-const NOT_VALID = "This link is not valid or the booking no longer exists";
 const CANCELLED = "Your booking is cancelled. A confirmation email is on its way.";
 
 const errorText = (err: unknown, fallback: string) => (err instanceof Error ? err.message : fallback);
@@ -29,14 +28,14 @@ export async function startManageView({ link, setLiveStatus }: ManageViewOptions
     $("business-name").textContent = "Your booking";
     setLiveStatus("offline");
     const box = $("page-error");
-    box.textContent = err instanceof ApiError && err.problem.status === 404 ? NOT_VALID : errorText(err, "Something went wrong.");
+    box.textContent = (err instanceof ApiError ? linkRefusal(err.problem.status) : undefined) ?? errorText(err, "Something went wrong.");
     box.hidden = false;
     return;
   }
 
   // The booking's own business, never the URL's (which nobody signed).
   const slug = data.businessSlug;
-  const view = new ManageView(link, slug, data);
+  const view = new ManageView(link, data);
   document.title = `Your booking — ${data.businessName}`;
   $("business-name").textContent = data.businessName;
   const section = $("manage-section");
@@ -84,10 +83,11 @@ class ManageView {
   private readonly confirmCancel = el("button", { type: "button", class: "primary danger" }, "Yes, cancel");
   private readonly keepBooking = el("button", { type: "button", class: "secondary" }, "Keep my booking");
 
-  constructor(private readonly link: ManageLink, private readonly slug: string, private data: ManagedBooking) {
+  constructor(private readonly link: ManageLink, private data: ManagedBooking) {
     this.root = el(
       "div",
-      { class: "result manage", "data-testid": "manage-booking", "data-booking-id": data.booking.id, "aria-labelledby": "manage-title" },
+      // The booking id comes from the link's own URL: the API's answer carries no internal ids.
+      { class: "result manage", "data-testid": "manage-booking", "data-booking-id": link.bookingId, "aria-labelledby": "manage-title" },
       this.title, this.message, this.details, this.alert, this.actions, this.panel,
     );
     this.prevWeek.addEventListener("click", () => this.moveWeek(-1));
@@ -126,8 +126,10 @@ class ManageView {
         ...row("Seats", seats),
         ...row("Amount", formatMoney(booking.amountMinor, booking.currency)),
         ...row("Status", statusInWords(booking.status), "manage-status"),
+        ...row("Reference", booking.reference, "manage-reference"),
       ),
       ...deadlines.map((text) => el("p", { class: "deadline" }, text)),
+      ...[describeLinkExpiry(this.data.linkExpiresAt, booking.timeZone)].filter((t) => t !== undefined).map((text) => el("p", { class: "muted", "data-testid": "manage-link-expiry" }, text)),
     );
 
     const buttons: HTMLElement[] = [];
@@ -302,8 +304,7 @@ class ManageView {
     }
     this.days.setAttribute("aria-busy", "true");
     try {
-      const { booking } = this.data;
-      const result = await getAvailability(this.slug, booking.packageId, this.range.from, this.range.to, controller.signal);
+      const result = await getManagedAvailability(this.link.bookingId, this.link.token, this.range.from, this.range.to, controller.signal);
       if (controller.signal.aborted) return;
       this.availabilityStatus.textContent = "";
       // Skip redrawing identical data so live refetches do not disturb the page.

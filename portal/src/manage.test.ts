@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedActions, describeDeadline, manageLinkFrom, sameInstant, statusInWords } from "./manage";
+import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, manageLinkFrom, sameInstant, statusInWords } from "./manage";
 
 // ICU versions differ in spaces (NBSP vs space) and commas; compare what matters.
 const plain = (s: string) => s.replace(/\s+/g, " ");
@@ -76,5 +76,28 @@ describe("statusInWords and sameInstant", () => {
     expect(sameInstant("2026-03-02T18:00:00+09:00", "2026-03-02T09:00:00.000Z")).toBe(true);
     expect(sameInstant("2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z")).toBe(false);
     expect(sameInstant("nonsense", "nonsense")).toBe(false);
+  });
+});
+
+describe("linkRefusal", () => {
+  it("tells a link that is not genuine from one that has expired", () => {
+    expect(linkRefusal(404)).toMatch(/^This link is not valid/);
+    expect(linkRefusal(410)).toMatch(/^This link has expired/);
+  });
+
+  it("leaves other problems to their own message", () => {
+    expect(linkRefusal(500)).toBeUndefined();
+    expect(linkRefusal(429)).toBeUndefined();
+  });
+});
+
+describe("describeLinkExpiry", () => {
+  it("says until when the link works, in the business's zone", () => {
+    expect(plain(describeLinkExpiry("2027-01-01T01:30:00Z", "Asia/Tokyo", "en-GB")!)).toMatch(/^This link works until Friday,? 1 January 2027(,| at) 10:30\.$/);
+  });
+
+  it("says nothing when the API gave no readable expiry", () => {
+    expect(describeLinkExpiry(undefined, "UTC")).toBeUndefined();
+    expect(describeLinkExpiry("nonsense", "UTC")).toBeUndefined();
   });
 });

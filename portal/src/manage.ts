@@ -19,6 +19,19 @@ export function manageLinkFrom(params: URLSearchParams, hash: string): ManageLin
   return bookingId && token ? { bookingId, token } : undefined;
 }
 
+/** What the page says when the link itself is refused: 404 (not genuine, or no such booking) or 410 (expired). */
+export function linkRefusal(status: number): string | undefined {
+  if (status === 404) return "This link is not valid or the booking no longer exists.";
+  if (status === 410) return "This link has expired: the booking ended some time ago. Contact the business for anything about it.";
+  return undefined;
+}
+
+/** Until when the emailed link opens this page, in the business's zone; nothing if the API gave no readable instant. */
+export function describeLinkExpiry(linkExpiresAt: string | undefined, timeZone: string, locale?: string): string | undefined {
+  if (!linkExpiresAt || Number.isNaN(Date.parse(linkExpiresAt))) return undefined;
+  return `This link works until ${formatInZone(linkExpiresAt, timeZone, locale)}.`;
+}
+
 export interface ManageActions {
   cancel: boolean;
   reschedule: boolean;

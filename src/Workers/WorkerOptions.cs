@@ -1,5 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using BookingAws.Shared.Data.Retention;
 using BookingAws.Shared.Messaging;
+using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace BookingAws.Workers;
 
@@ -15,6 +18,8 @@ public sealed class WorkerOptions
     public ReminderOptions Reminders { get; set; } = new();
 
     public ReceiptOptions Receipts { get; set; } = new();
+
+    public RetentionOptions Retention { get; set; } = new();
 }
 
 public sealed class RelayOptions
@@ -88,4 +93,71 @@ public sealed class ReceiptOptions
     public decimal TaxRatePercent { get; set; }
 
     public string TaxLabel { get; set; } = "VAT";
+}
+
+/// <summary>How long bookkeeping rows are kept ("Workers:Retention"); the purge runs on the retention schedule.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Stored answers to <c>Idempotency-Key</c> requests; a retry after this is a new request.</summary>
+    public TimeSpan IdempotencyKeys { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Handled-message marks; must outlive any redelivery, so never shorter than the queues keep messages.</summary>
+    public TimeSpan Inbox { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Outbox rows already sent (unsent rows are never purged).</summary>
+    public TimeSpan Outbox { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Stripe webhook event ids (duplicates are recognised while kept; Stripe retries for 3 days).</summary>
+    public TimeSpan StripeEvents { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Email delivery records (what was sent to whom, suppressions applied).</summary>
+    public TimeSpan EmailDeliveries { get; set; } = TimeSpan.FromDays(90);
+
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Locally a timer stands in for the EventBridge schedule; unset means on in Development only.</summary>
+    public bool? LocalTimerEnabled { get; set; }
+
+    public TimeSpan LocalTimerInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public RetentionPeriods Periods() => new(
+        Duration.FromTimeSpan(IdempotencyKeys),
+        Duration.FromTimeSpan(Inbox),
+        Duration.FromTimeSpan(Outbox),
+        Duration.FromTimeSpan(StripeEvents),
+        Duration.FromTimeSpan(EmailDeliveries));
+
+    /// <summary>Settings that would purge rows still needed; empty when the settings are sound.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var longestQueue = MessageTopology.Queues.Max(q => q.Retention);
+        if (Inbox < longestQueue)
+        {
+            yield return $"Workers:Retention:Inbox must be at least {longestQueue.TotalDays} days, the longest a queue keeps a message.";
+        }
+
+        foreach (var (name, period) in new[] { (nameof(IdempotencyKeys), IdempotencyKeys), (nameof(Outbox), Outbox), (nameof(StripeEvents), StripeEvents), (nameof(EmailDeliveries), EmailDeliveries) })
+        {
+            if (period < TimeSpan.FromDays(1))
+            {
+                yield return $"Workers:Retention:{name} must be at least one day.";
+            }
+        }
+
+        if (BatchSize is < 1 or > 100_000)
+        {
+            yield return "Workers:Retention:BatchSize must be between 1 and 100000.";
+        }
+    }
+}
+
+/// <summary>Data annotations do not reach nested settings, so the retention ones are checked here at start.</summary>
+public sealed class RetentionOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Retention.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

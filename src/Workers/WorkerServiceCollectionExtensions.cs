@@ -1,5 +1,6 @@
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Retention;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Realtime;
@@ -18,7 +19,7 @@ namespace BookingAws.Workers;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>Everything the workers host runs: the outbox relay, one consumer per configured queue with its
-    /// handlers (mapped explicitly by wire name), the local reminder timer, and their dependencies.</summary>
+    /// handlers (mapped explicitly by wire name), the local reminder and retention timers, and their dependencies.</summary>
     public static TBuilder AddWorkerServices<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -38,6 +39,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<BookingAnalyticsProjection>();
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<ReminderScheduler>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, RetentionOptionsValidator>();
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
         services.AddBookingCore();
@@ -79,6 +82,11 @@ public static class WorkerServiceCollectionExtensions
             services.AddHostedService<LocalReminderTimer>();
         }
 
+        if (settings.Retention.LocalTimerEnabled ?? builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<LocalRetentionTimer>();
+        }
+
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Consumers.ShutdownGrace + TimeSpan.FromSeconds(10));
         return builder;
     }
@@ -94,6 +102,7 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<PaymentRefundedHandler, PaymentRefunded>(MessageTopology.Notifications)
         .AddMessageHandler<RemindersDueHandler, RemindersDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentReconciliationDueHandler, PaymentReconciliationDue>(MessageTopology.Payments)
+        .AddMessageHandler<RetentionPurgeDueHandler, RetentionPurgeDue>(MessageTopology.Analytics)
         .AddMessageHandler<BookingAnalyticsHandler, BookingConfirmed>(MessageTopology.Analytics)
         .AddMessageHandler<BookingAnalyticsHandler, BookingCancelled>(MessageTopology.Analytics)
         .AddMessageHandler<BookingAnalyticsHandler, BookingRescheduled>(MessageTopology.Analytics)

@@ -78,4 +78,17 @@ public sealed class MessagingStackTests(ProdPlatform prod) : IClassFixture<ProdP
             ["Target"] = Match.ObjectLike(new Dictionary<string, object> { ["Input"] = Match.StringLikeRegexp("payment-reconciliation") }),
         });
     }
+
+    [Fact]
+    public void Retention_purge_ticks_every_hour()
+    {
+        prod.Messaging.HasResourceProperties("AWS::Scheduler::Schedule", new Dictionary<string, object>
+        {
+            ["ScheduleExpression"] = "rate(1 hour)",
+            ["Target"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Input"] = "{\"type\":\"schedule.retention-purge.v1\",\"at\":\"<aws.scheduler.scheduled-time>\"}",
+            }),
+        });
+    }
 }

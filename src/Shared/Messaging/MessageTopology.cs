@@ -44,7 +44,7 @@ public static class MessageTopology
         Route<PaymentRefunded>(Notifications),
     ];
 
-    /// <summary>EventBridge Scheduler schedules in AWS (a local timer stands in for the reminders one).</summary>
+    /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>
     public static IReadOnlyList<ScheduleDeclaration> Schedules { get; } =
     [
         // Hourly, so every tenant's local reminder hour is met; workers claim each reminder once.
@@ -52,6 +52,9 @@ public static class MessageTopology
 
         // Holds that outlived their expiry are settled against Stripe.
         Schedule<PaymentReconciliationDue>("PaymentReconciliation", "rate(15 minutes)", Payments),
+
+        // Old bookkeeping rows are purged in batches; the least urgent queue carries the tick.
+        Schedule<RetentionPurgeDue>("RetentionPurge", "rate(1 hour)", Analytics),
     ];
 
     /// <summary>Every (message type, queue) pair some producer sends: outbox routes and schedules.</summary>

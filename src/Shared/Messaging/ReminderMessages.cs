@@ -22,3 +22,10 @@ public sealed record BookingReminderDue(Guid TenantId, Guid BookingId, string Lo
 {
     public static string WireName => "booking.reminder_due.v1";
 }
+
+/// <summary>The retention tick: an EventBridge Scheduler schedule in AWS, a local timer in the workers elsewhere. Old
+/// idempotency keys, inbox and sent outbox rows, Stripe event records and email deliveries are purged.</summary>
+public sealed record RetentionPurgeDue(DateTimeOffset? At) : IMessage
+{
+    public static string WireName => "schedule.retention-purge.v1";
+}

@@ -48,7 +48,7 @@ public sealed record BookingEmailFacts(Booking Booking, Tenant Tenant, Package P
         ["startsAt"] = Local(Booking.StartsAt),
         ["endsAt"] = Time.Format(Booking.EndsAt.InZone(Zone).TimeOfDay),
         ["amount"] = Money.Format(Booking.AmountMinor, Booking.Currency),
-        ["bookingReference"] = Booking.Id.ToString("N")[..12].ToUpperInvariant(),
+        ["bookingReference"] = BookingReference.For(Booking.Id),
         ["timeZone"] = Zone.Id,
         ["manageUrl"] = ManageUrl,
     };

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Bookings;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BookingAws.Api.Tests.Bookings;
 
 [Collection(ApiCollection.Name)]
-public sealed class ManageLinkTests(ApiFactory api)
+public sealed partial class ManageLinkTests(ApiFactory api)
 {
     [Fact]
     public async Task A_guest_with_the_emailed_link_sees_reschedules_and_cancels_that_booking_and_no_other()
@@ -21,7 +23,7 @@ public sealed class ManageLinkTests(ApiFactory api)
         var token = links.TokenFor(mine.Id);
 
         var seen = await (await Send(HttpMethod.Get, mine.Id, token)).ReadAsync<ManagedBookingDto>(HttpStatusCode.OK);
-        Assert.Equal((mine.Id, "confirmed", s.Tenant.Slug, "Paddle"), (seen.Booking.Id, seen.Booking.Status, seen.BusinessSlug, seen.PackageName));
+        Assert.Equal((BookingReference.For(mine.Id), "confirmed", s.Tenant.Slug, "Paddle"), (seen.Booking.Reference, seen.Booking.Status, seen.BusinessSlug, seen.PackageName));
         Assert.Equal(mine.StartsAt.AddHours(-24), seen.CancelUntil);
         Assert.Equal((mine.StartsAt.AddHours(-24), mine.StartsAt.AddHours(-24)), (seen.Booking.CancellableUntil, seen.Booking.ReschedulableUntil));
 
@@ -57,6 +59,40 @@ public sealed class ManageLinkTests(ApiFactory api)
         await (await Send(HttpMethod.Post, soon.Id, token, "/reschedule", new RescheduleRequest(BookingScenario.SlotOnDay(5, 10))))
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
     }
+
+    [Fact]
+    public async Task The_page_the_link_opens_carries_no_internal_ids_and_offers_times_of_the_booked_service()
+    {
+        var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 1500);
+        var held = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(4, 10)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var token = api.Services.GetRequiredService<BookingLinks>().TokenFor(held.Id);
+
+        var response = await Send(HttpMethod.Get, held.Id, token);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var id in new[] { held.Id, held.CustomerId, s.PackageId, s.Tenant.Id, s.ItemId })
+        {
+            Assert.DoesNotContain(id.ToString("D"), json, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(id.ToString("N"), json, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotMatch(GuidPattern(), json);
+        Assert.DoesNotContain("pi_", json, StringComparison.Ordinal);
+        var seen = JsonSerializer.Deserialize<ManagedBookingDto>(json, ApiFactory.Json)!;
+        Assert.Equal((BookingReference.For(held.Id), "held", 1500L), (seen.Booking.Reference, seen.Booking.Status, seen.Booking.AmountMinor));
+        Assert.Equal(held.EndsAt.AddDays(30), seen.LinkExpiresAt);
+
+        // The new time is chosen from the booked service's slots, asked for through the link (no package id needed).
+        var day = DateOnly.FromDateTime(BookingScenario.SlotOnDay(5, 0).UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var slots = await (await Send(HttpMethod.Get, held.Id, token, $"/availability?from={day}&to={day}")).Content.ReadAsStringAsync();
+        Assert.DoesNotMatch(GuidPattern(), slots);
+        var availability = JsonSerializer.Deserialize<ManagedAvailabilityDto>(slots, ApiFactory.Json)!;
+        Assert.Contains(availability.Slots, x => x.StartsAt == BookingScenario.SlotOnDay(5, 10) && x.RemainingSeats == 1);
+        await (await Send(HttpMethod.Get, held.Id, token[..^2] + "xx", $"/availability?from={day}&to={day}")).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")]
+    private static partial Regex GuidPattern();
 
     private Task<HttpResponseMessage> Send(HttpMethod method, Guid bookingId, string? token, string path = "", object? body = null)
     {
