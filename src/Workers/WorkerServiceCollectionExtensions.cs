@@ -10,6 +10,7 @@ using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Payments;
+using Microsoft.Extensions.Options;
 using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
