@@ -151,6 +151,13 @@ public sealed class PaymentService(
             return Settlement.AlreadySettled;
         }
 
+        if (!PaidBy(booking, intent))
+        {
+            // Paid in person, then online too: the online payment is a duplicate, refunded whole as such; the
+            // business settles the in-person money with its customer.
+            return await this.SettlePaidAsync(booking, intent, ct);
+        }
+
         var amount = booking.RefundOwed();
         if (amount > 0)
         {
@@ -197,7 +204,7 @@ public sealed class PaymentService(
             return Settlement.Refunded;
         }
 
-        if (booking.ConfirmedAt is not null && booking.PaymentIntentId != intent.Id)
+        if (booking.ConfirmedAt is not null && !PaidBy(booking, intent))
         {
             // One booking, one payment: it was settled without this one (in person, or by another payment).
             await anomalies.RecordAsync(
@@ -294,6 +301,12 @@ public sealed class PaymentService(
         && (intent.AmountReceived == 0 || intent.AmountReceived == booking.AmountMinor)
         && string.Equals(intent.Currency, booking.Currency.Trim(), StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether this payment is the one that confirmed the booking. Confirming in person keeps the hold's
+    /// PaymentIntent id on the booking but gives no receipt number; a payment always earns one.
+    /// </summary>
+    private static bool PaidBy(Booking booking, PaymentIntent intent) => booking.PaymentIntentId == intent.Id && booking.ReceiptNumber is not null;
+
     /// <summary>What Stripe actually took (the booking's amount if Stripe does not say).</summary>
     private static long Received(Booking booking, PaymentIntent intent) => intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor;
 
@@ -304,7 +317,7 @@ public sealed class PaymentService(
     /// </summary>
     private async Task<Settlement> RefundMismatchAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
     {
-        if (booking.ConfirmedAt is not null && booking.PaymentIntentId == intent.Id)
+        if (PaidBy(booking, intent))
         {
             await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
             return Settlement.AlreadySettled;
