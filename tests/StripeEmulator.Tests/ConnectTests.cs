@@ -24,7 +24,10 @@ public sealed class ConnectTests(EmulatorFixture fixture) : EmulatorTest(fixture
 
         var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions
         {
-            PaymentIntent = pi.Id, Amount = 4000, ReverseTransfer = true, RefundApplicationFee = true,
+            PaymentIntent = pi.Id,
+            Amount = 4000,
+            ReverseTransfer = true,
+            RefundApplicationFee = true,
         });
 
         Assert.StartsWith("trr_", refund.TransferReversalId, StringComparison.Ordinal);
