@@ -20,8 +20,9 @@ public sealed class PaymentStartErrorTests(PaymentsFixture fixture) : PaymentTes
 
         Assert.Equal("Payment refused", refused.GetProperty("title").GetString());
         Assert.DoesNotContain("not_an_account", refused.GetRawText(), StringComparison.Ordinal);
-        var released = Assert.Single((await s.DashboardListAsync()).Items);
-        Assert.Equal(BookingStatus.Cancelled, released.Status);
+        // The dashboard reads the replica: wait for the release to show.
+        var listed = await Eventually.Until(() => s.DashboardListAsync(), l => l.Items.Count == 1 && l.Items[0].Status == BookingStatus.Cancelled);
+        Assert.Equal(BookingStatus.Cancelled, Assert.Single(listed.Items).Status);
         await FixAccountAsync(s);
         Assert.Equal(BookingStatus.Held, (await s.HoldAsync(start)).Status);
     }
