@@ -10,9 +10,9 @@ using BookingAws.Workers.Handlers;
 using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Payments;
-using Microsoft.Extensions.Options;
 using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace BookingAws.Workers;

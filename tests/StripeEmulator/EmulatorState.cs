@@ -29,7 +29,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
         ["amount", "currency", "metadata", "description", "receipt_email", "transfer_group", "expand", "application_fee_amount"];
 
     private static readonly HashSet<string> RefundCreateParams =
-        ["payment_intent", "charge", "amount", "reason", "metadata", "expand", "instructions_email"];
+        ["payment_intent", "charge", "amount", "reason", "metadata", "expand", "instructions_email", "reverse_transfer", "refund_application_fee"];
 
     private static readonly HashSet<string> BookingRefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
 
@@ -56,6 +56,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
             this.paymentIntents.Clear();
             this.charges.Clear();
             this.refunds.Clear();
+            this.applicationFees.Clear();
             this.events.Clear();
             this.idempotency.Clear();
             this.requestLog.Clear();
@@ -283,7 +284,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
         {
             var pi = this.FindPaymentIntent(id);
             var status = (string)pi["status"]!;
-            if (status is not ("requires_payment_method" or "requires_confirmation" or "requires_action"))
+            if (status is not ("requires_payment_method" or "requires_confirmation" or "requires_action" or "processing"))
             {
                 throw UnexpectedState($"This PaymentIntent's status is {status}, but it must be requires_payment_method or requires_confirmation to be confirmed.");
             }
@@ -331,6 +332,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
 
             if (succeed)
             {
+                this.SettleConnectedAccount(charge, pi);
                 pi["status"] = "succeeded";
                 pi["amount_received"] = amount;
                 pi["payment_method"] = paymentMethod;
@@ -475,6 +477,7 @@ public sealed partial class EmulatorState(TimeProvider time, WebhookQueue webhoo
                 ["transfer_reversal"] = null,
             };
             this.refunds[(string)refund["id"]!] = refund;
+            this.RefundConnectedAccount(p, refund, charge, amount);
 
             var previous = new JsonObject { ["amount_refunded"] = alreadyRefunded, ["refunded"] = charge["refunded"]?.DeepClone() };
             charge["amount_refunded"] = alreadyRefunded + amount;

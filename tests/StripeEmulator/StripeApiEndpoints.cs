@@ -18,6 +18,7 @@ public static class StripeApiEndpoints
         v1.MapPost("/refunds", (HttpContext c, EmulatorState s) => Ok(s.CreateRefund(Params(c), Info(c))));
         v1.MapGet("/refunds", (HttpContext c, EmulatorState s) => Ok(s.ListRefunds(Params(c))));
         v1.MapGet("/refunds/{id}", (string id, HttpContext c, EmulatorState s) => Ok(s.GetRefund(id, Params(c))));
+        v1.MapGet("/application_fees/{id}", (string id, HttpContext c, EmulatorState s) => Ok(s.GetApplicationFee(id, Params(c))));
         v1.MapGet("/events", (HttpContext c, EmulatorState s) => Ok(s.ListEvents(Params(c))));
         v1.MapGet("/events/{id}", (string id, EmulatorState s) => Ok(s.GetEvent(id)));
         return app;

@@ -63,11 +63,16 @@ public static class TestControlEndpoints
             outcome = form["outcome"];
         }
 
+        if (outcome is "processing")
+        {
+            return Results.Content(state.StartProcessing(id).ToJsonString(), "application/json");
+        }
+
         var succeed = outcome switch
         {
             null or "" or "succeeded" => true,
             "failed" => false,
-            _ => throw StripeApiException.InvalidRequest("parameter_invalid_string", "outcome must be succeeded or failed.", "outcome"),
+            _ => throw StripeApiException.InvalidRequest("parameter_invalid_string", "outcome must be succeeded, failed or processing.", "outcome"),
         };
         return Results.Content(state.ConfirmAsCustomer(id, succeed).ToJsonString(), "application/json");
     }

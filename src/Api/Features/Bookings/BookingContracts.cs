@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using BookingAws.Shared.Domain.Bookings;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Tenants;
 using NodaTime;
 
@@ -21,7 +22,7 @@ public sealed record RescheduleRequest(DateTimeOffset StartsAt);
 /// when it was made: until when its customer may cancel (a hold: until it lapses) or move it, null when
 /// its state allows neither; a past deadline means the window has closed. <c>RefundIfCancelledMinor</c>
 /// is what a cancellation by the customer would give back at the time of the response (null when the
-/// customer can no longer cancel).
+/// customer can no longer cancel). <c>Refunds</c> are the money given back so far (empty when none).
 /// </summary>
 public sealed record BookingDto(
     Guid Id,
@@ -42,10 +43,11 @@ public sealed record BookingDto(
     int? ReceiptNumber,
     DateTimeOffset? CancellableUntil = null,
     DateTimeOffset? ReschedulableUntil = null,
-    long? RefundIfCancelledMinor = null)
+    long? RefundIfCancelledMinor = null,
+    IReadOnlyList<RefundDto>? Refunds = null)
 {
     /// <summary><paramref name="currentPolicy"/> stands in for a booking written before snapshots existed.</summary>
-    public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now)
+    public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now, IReadOnlyList<RefundDto>? refunds = null)
     {
         var b = booking.WithPolicyOr(currentPolicy);
         var deadlines = b.DeadlinesFor(now);
@@ -68,6 +70,18 @@ public sealed record BookingDto(
             b.ReceiptNumber,
             deadlines.CancellableUntil?.ToDateTimeOffset(),
             deadlines.ReschedulableUntil?.ToDateTimeOffset(),
-            deadlines.RefundIfCancelledMinor);
+            deadlines.RefundIfCancelledMinor,
+            refunds ?? []);
     }
+}
+
+/// <summary>
+/// One refund of a booking: how much, why (<c>Reason</c> a stable code, <c>Description</c> what the
+/// customer is told), where it stands with Stripe (<c>pending</c> until Stripe accepts it, then Stripe's
+/// status), and the version of the booking's policy snapshot it was decided under.
+/// </summary>
+public sealed record RefundDto(long AmountMinor, string Currency, string Reason, string Description, string Status, string? PolicyVersion, DateTimeOffset CreatedAt)
+{
+    public static RefundDto From(PaymentRefund r) =>
+        new(r.AmountMinor, r.Currency.Trim(), r.Reason, BookingRefundReasons.Describe(r.Reason), r.Status, r.PolicyVersion, r.CreatedAt.ToDateTimeOffset());
 }

@@ -79,12 +79,22 @@ public static partial class BookingEndpoints
         return await ToResultAsync(outcome, db, tenantId, reads, clock, ct);
     }
 
-    /// <summary>The business took payment in person (or waives it): held → confirmed.</summary>
+    /// <summary>
+    /// The business took payment in person (or waives it): held → confirmed, and the hold's PaymentIntent
+    /// cancelled. Refused while the customer's online payment is processing or has succeeded (that payment
+    /// confirms the booking instead), and while Stripe cannot be asked.
+    /// </summary>
     public static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ConfirmInPerson(
-        Guid id, TenantContext scope, BookingDbContext db, ConfirmBooking confirm, ReadSession reads, IClock clock, CancellationToken ct)
+        Guid id, TenantContext scope, BookingDbContext db, ConfirmPaidInPerson confirm, ReadSession reads, IClock clock, CancellationToken ct)
     {
-        var outcome = await confirm.RunAsync(scope.Tenant.Id, id, null, ct);
-        return await ToResultAsync(outcome, db, scope.Tenant.Id, reads, clock, ct);
+        return await confirm.RunAsync(scope.Tenant.Id, id, ct) switch
+        {
+            InPersonOutcome.Changed changed => await ToResultAsync(changed.Outcome, db, scope.Tenant.Id, reads, clock, ct),
+            InPersonOutcome.PaymentProcessing => Problem(
+                StatusCodes.Status409Conflict, "The customer's online payment is being processed; it will confirm the booking, or fail and release it."),
+            InPersonOutcome.PaidOnline => Problem(StatusCodes.Status409Conflict, "The customer has already paid online; the booking is confirmed by that payment."),
+            _ => Problem(StatusCodes.Status503ServiceUnavailable, "The payment provider did not answer, so the online payment could not be closed; try again shortly."),
+        };
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ public static partial class BookingEndpoints
     {
         var db = await reads.ReaderAsync(ct);
         var found = await FindForAsync(db, caller, id, clock.GetCurrentInstant(), ct);
-        return found is null ? TypedResults.NotFound() : TypedResults.Ok(found);
+        return found is null ? TypedResults.NotFound() : TypedResults.Ok((await BookingRefundViews.WithRefundsAsync(db, [found], ct))[0]);
     }
 
     /// <summary>The signed-in person's bookings as a customer, at every business they booked with.</summary>
@@ -135,7 +135,8 @@ public static partial class BookingEndpoints
             .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone, t.Policy })
             .ToListAsync(ct);
         var now = clock.GetCurrentInstant();
-        return TypedResults.Ok(new PagedResult<BookingDto>(rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone, r.Policy, now)), page, pageSize, total));
+        var items = await BookingRefundViews.WithRefundsAsync(db, rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone, r.Policy, now)), ct);
+        return TypedResults.Ok(new PagedResult<BookingDto>(items, page, pageSize, total));
     }
 
     /// <summary>The business's bookings by local date range, status and package, newest start last.</summary>
@@ -188,7 +189,8 @@ public static partial class BookingEndpoints
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(b => b.StartsAt).ThenBy(b => b.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var now = clock.GetCurrentInstant();
-        return TypedResults.Ok(new PagedResult<BookingDto>(items.ConvertAll(b => BookingDto.From(b, tenant.TimeZone, tenant.Policy, now)), page, pageSize, total));
+        var dtos = await BookingRefundViews.WithRefundsAsync(db, items.ConvertAll(b => BookingDto.From(b, tenant.TimeZone, tenant.Policy, now)), ct);
+        return TypedResults.Ok(new PagedResult<BookingDto>(dtos, page, pageSize, total));
     }
 
     private static async Task<BookingDto?> FindForAsync(BookingDataContext db, Caller caller, Guid id, Instant now, CancellationToken ct)

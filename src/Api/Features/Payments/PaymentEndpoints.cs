@@ -46,14 +46,43 @@ public static class PaymentEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The payment provider did not answer; try again shortly.");
         }
+        catch (PaymentRefusedException e)
+        {
+            return Refused(e);
+        }
     }
+
+    /// <summary>
+    /// Stripe refused the payment (a 4xx): the hold is already released, so the customer is told plainly
+    /// and may book again. Stripe's code says why; its message, which may name the business's account, does not leave.
+    /// </summary>
+    public static ProblemHttpResult Refused(PaymentRefusedException e) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: RefusedTitle,
+            detail: RefusedDetail,
+            extensions: new Dictionary<string, object?> { ["code"] = e.Code ?? "payment_refused" });
+
+    private const string RefusedTitle = "Payment refused";
+
+    private const string RefusedDetail = "The payment provider refused this payment, so the time was released. Try again, or contact the business.";
 
     /// <summary>Reads the raw body: the signature covers the exact bytes Stripe sent.</summary>
     public static async Task<Results<Ok, ProblemHttpResult>> ReceiveWebhook(HttpRequest request, PaymentWebhookHandler handler, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var payload = await reader.ReadToEndAsync(ct);
-        var result = await handler.HandleAsync(payload, request.Headers["Stripe-Signature"].ToString(), ct);
+        WebhookResult result;
+        try
+        {
+            result = await handler.HandleAsync(payload, request.Headers["Stripe-Signature"].ToString(), ct);
+        }
+        catch (PaymentProviderUnavailableException)
+        {
+            // Stripe redelivers on anything but 2xx; the event is handled again then.
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "Stripe could not be reached to settle this event; deliver it again.");
+        }
+
         return result == WebhookResult.InvalidSignature
             ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid signature", detail: "The Stripe-Signature header is missing, wrong or too old.")
             : TypedResults.Ok();
@@ -84,6 +113,12 @@ public static class PaymentEndpoints
             // The capacity is taken and stays taken until the hold expires; the client can retry payment.
             logger.LogWarning(e, "No PaymentIntent for booking {BookingId}; the client is told to retry", bookingId);
             payment = HoldPaymentDto.Retry(bookingId);
+        }
+        catch (PaymentRefusedException e)
+        {
+            // The hold is released already; the request as a whole failed, so it answers a problem, not the hold.
+            logger.LogWarning("Stripe refused the PaymentIntent of booking {BookingId} ({Code}); the hold was released", bookingId, e.Code);
+            throw new DomainException(StatusCodes.Status422UnprocessableEntity, RefusedTitle, RefusedDetail);
         }
 
         body["payment"] = JsonSerializer.SerializeToNode(payment, ApiJson.Options);

@@ -39,12 +39,24 @@ public enum Settlement
 /// outcome, and each step is safe to repeat.
 /// </summary>
 public sealed class PaymentService(
-    BookingReads bookings, ConfirmBooking confirm, CancelBooking cancel, PaymentStore payments, StripeGateway stripe, IClock clock, ILogger<PaymentService> logger)
+    BookingReads bookings,
+    ConfirmBooking confirm,
+    CancelBooking cancel,
+    PaymentStore payments,
+    StripeGateway stripe,
+    PaymentAnomalies anomalies,
+    IClock clock,
+    ILogger<PaymentService> logger)
 {
+    /// <summary>Why a hold is released when Stripe refuses to create its PaymentIntent.</summary>
+    public const string PaymentRefusedReason = "payment_refused";
+
     /// <summary>
     /// Creates (or finds again, with the same idempotency key) the PaymentIntent for a held booking and
     /// stores its id. Null when the booking needs no payment now (not held, or free). Throws
-    /// <see cref="PaymentProviderUnavailableException"/> when Stripe does not answer in time.
+    /// <see cref="PaymentProviderUnavailableException"/> when Stripe does not answer in time (the hold
+    /// stays until its expiry, and the customer may try again), and <see cref="PaymentRefusedException"/>
+    /// when Stripe refuses it (a 4xx: asking again would not help, so the hold is released first).
     /// </summary>
     public async Task<PaymentStart?> StartAsync(Guid bookingId, CancellationToken ct)
     {
@@ -54,7 +66,18 @@ public sealed class PaymentService(
             return null;
         }
 
-        var intent = await stripe.CreatePaymentIntentAsync(booking, ct);
+        PaymentIntent intent;
+        try
+        {
+            intent = await stripe.CreatePaymentIntentAsync(booking, ct);
+        }
+        catch (PaymentRefusedException)
+        {
+            await cancel.ReleaseHoldAsync(booking.TenantId, booking.Id, PaymentRefusedReason, ct);
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+            throw;
+        }
+
         await payments.RecordIntentAsync(booking.TenantId, booking.Id, intent.Id, intent.Status, null, ct);
         return new PaymentStart(intent.Id, intent.ClientSecret);
     }
@@ -128,10 +151,17 @@ public sealed class PaymentService(
             return Settlement.AlreadySettled;
         }
 
+        if (!PaidBy(booking, intent))
+        {
+            // Paid in person, then online too: the online payment is a duplicate, refunded whole as such; the
+            // business settles the in-person money with its customer.
+            return await this.SettlePaidAsync(booking, intent, ct);
+        }
+
         var amount = booking.RefundOwed();
         if (amount > 0)
         {
-            await this.RefundAsync(booking, intentId, BookingRefundReasons.Cancellation, amount, ct);
+            await this.RefundAsync(booking, intent, BookingRefundReasons.Cancellation, amount, ct);
         }
 
         await payments.MarkSettledAsync(tenantId, bookingId, ct);
@@ -154,6 +184,7 @@ public sealed class PaymentService(
         await payments.RecordIntentAsync(tenantId, bookingId, intent.Id, intent.Status, paid ? intent.LatestChargeId : null, ct);
         return intent.Status switch
         {
+            "succeeded" when !MatchesBooking(booking, intent) => await this.RefundMismatchAsync(booking, intent, ct),
             "succeeded" => await this.SettlePaidAsync(booking, intent, ct),
             "canceled" => await this.ReleaseAsync(booking, "payment_canceled", ct),
             "requires_payment_method" or "requires_confirmation" or "requires_action" when releaseUnpaid => await this.AbandonAsync(booking, intent, ct),
@@ -163,12 +194,27 @@ public sealed class PaymentService(
 
     private async Task<Settlement> SettlePaidAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
     {
-        // Once a late payment was judged refundable the decision stands, even if the slot freed up since;
+        // Once a payment was judged refundable the decision stands, even if the slot freed up since;
         // only the refund itself may still need asking for.
-        var decided = (await payments.RefundReasonsAsync(booking.Id, ct)).FirstOrDefault(r => r is BookingRefundReasons.HoldLapsed or BookingRefundReasons.HoldCancelled);
+        var decided = (await payments.RefundReasonsAsync(booking.Id, ct)).FirstOrDefault(BookingRefundReasons.DecidedByPayment.Contains);
         if (decided is not null)
         {
-            await this.RefundAsync(booking, intent.Id, decided, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+            await this.RefundAsync(booking, intent, decided, Received(booking, intent), ct);
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+            return Settlement.Refunded;
+        }
+
+        if (booking.ConfirmedAt is not null && !PaidBy(booking, intent))
+        {
+            // One booking, one payment: it was settled without this one (in person, or by another payment).
+            await anomalies.RecordAsync(
+                PaymentAnomalyKinds.DuplicatePayment,
+                $"PaymentIntent {intent.Id} succeeded for booking {booking.Id}, already {booking.Status} without it; refunding",
+                booking.TenantId,
+                booking.Id,
+                intent.Id,
+                ct: ct);
+            await this.RefundAsync(booking, intent, BookingRefundReasons.DuplicatePayment, Received(booking, intent), ct);
             await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
             return Settlement.Refunded;
         }
@@ -192,12 +238,12 @@ public sealed class PaymentService(
 
                 var reason = outcome is ChangeOutcome.WrongState { Status: BookingStatus.Cancelled } ? BookingRefundReasons.HoldCancelled : BookingRefundReasons.HoldLapsed;
                 logger.LogInformation("Payment for booking {BookingId} arrived after its hold ended ({Outcome}); refunding", booking.Id, outcome.GetType().Name);
-                await this.RefundAsync(booking, intent.Id, reason, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+                await this.RefundAsync(booking, intent, reason, Received(booking, intent), ct);
                 await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
                 return Settlement.Refunded;
 
             case BookingStatus.Cancelled when booking.ConfirmedAt is null:
-                await this.RefundAsync(booking, intent.Id, BookingRefundReasons.HoldCancelled, intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor, ct);
+                await this.RefundAsync(booking, intent, BookingRefundReasons.HoldCancelled, Received(booking, intent), ct);
                 await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
                 return Settlement.Refunded;
 
@@ -218,7 +264,8 @@ public sealed class PaymentService(
             await cancel.ReleaseHoldAsync(booking.TenantId, booking.Id, reason, ct);
         }
 
-        if (booking.Status is BookingStatus.Held or BookingStatus.Expired or BookingStatus.Cancelled)
+        // A confirmed booking whose PaymentIntent was cancelled was settled in person: nothing more to ask Stripe.
+        if (booking.Status is BookingStatus.Held or BookingStatus.Expired or BookingStatus.Cancelled or BookingStatus.Confirmed or BookingStatus.Completed)
         {
             await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
         }
@@ -248,15 +295,60 @@ public sealed class PaymentService(
         return await this.ReleaseAsync(booking, "payment_failed", ct);
     }
 
-    private async Task RefundAsync(Booking booking, string paymentIntentId, string reason, long amount, CancellationToken ct)
+    /// <summary>Amount and currency paid are the booking's: checked on every success, before anything is confirmed.</summary>
+    private static bool MatchesBooking(Booking booking, PaymentIntent intent) =>
+        intent.Amount == booking.AmountMinor
+        && (intent.AmountReceived == 0 || intent.AmountReceived == booking.AmountMinor)
+        && string.Equals(intent.Currency, booking.Currency.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether this payment is the one that confirmed the booking. Confirming in person keeps the hold's
+    /// PaymentIntent id on the booking but gives no receipt number; a payment always earns one.
+    /// </summary>
+    private static bool PaidBy(Booking booking, PaymentIntent intent) => booking.PaymentIntentId == intent.Id && booking.ReceiptNumber is not null;
+
+    /// <summary>What Stripe actually took (the booking's amount if Stripe does not say).</summary>
+    private static long Received(Booking booking, PaymentIntent intent) => intent.AmountReceived > 0 ? intent.AmountReceived : booking.AmountMinor;
+
+    /// <summary>
+    /// A payment that is not the booking's price never confirms it: recorded as an anomaly and given back
+    /// whole. A hold keeps running until it expires (the customer may book again); a booking already paid
+    /// by its own PaymentIntent is left alone, since the mismatch can only be a later change on our side.
+    /// </summary>
+    private async Task<Settlement> RefundMismatchAsync(Booking booking, PaymentIntent intent, CancellationToken ct)
     {
-        var refund = await payments.EnsureRefundAsync(booking.TenantId, booking.Id, reason, paymentIntentId, amount, booking.Currency.Trim(), ct);
+        if (PaidBy(booking, intent))
+        {
+            await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+            return Settlement.AlreadySettled;
+        }
+
+        if (!(await payments.RefundReasonsAsync(booking.Id, ct)).Contains(BookingRefundReasons.AmountMismatch))
+        {
+            await anomalies.RecordAsync(
+                PaymentAnomalyKinds.AmountMismatch,
+                $"PaymentIntent {intent.Id} took {intent.AmountReceived} of {intent.Amount} {intent.Currency}; booking {booking.Id} costs {booking.AmountMinor} {booking.Currency.Trim()}",
+                booking.TenantId,
+                booking.Id,
+                intent.Id,
+                ct: ct);
+        }
+
+        await this.RefundAsync(booking, intent, BookingRefundReasons.AmountMismatch, Received(booking, intent), ct);
+        await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);
+        return Settlement.Refunded;
+    }
+
+    private async Task RefundAsync(Booking booking, PaymentIntent intent, string reason, long amount, CancellationToken ct)
+    {
+        var refund = await payments.EnsureRefundAsync(
+            booking.TenantId, booking.Id, reason, intent.Id, amount, intent.Currency?.ToUpperInvariant() ?? booking.Currency.Trim(), RefundPolicyVersion.Of(booking.Policy), ct);
         if (refund.StripeRefundId is not null)
         {
             return;
         }
 
-        var created = await stripe.CreateRefundAsync(refund, ct);
+        var created = await stripe.CreateRefundAsync(refund, StripeGateway.IsDestinationCharge(intent), intent.ApplicationFeeAmount > 0, ct);
         await payments.CompleteRefundAsync(refund, created.Id, created.Status, ct);
     }
 }

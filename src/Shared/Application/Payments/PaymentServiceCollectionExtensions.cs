@@ -20,7 +20,10 @@ public static class PaymentServiceCollectionExtensions
         services.AddOptions<PaymentReconciliationOptions>().BindConfiguration(PaymentReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<StripeGateway>();
         services.TryAddSingleton<PaymentStore>();
+        services.TryAddSingleton<PaymentAnomalyStore>();
+        services.TryAddSingleton<PaymentAnomalies>();
         services.TryAddSingleton<PaymentService>();
+        services.TryAddSingleton<ConfirmPaidInPerson>();
         services.TryAddSingleton<PaymentWebhookHandler>();
         services.TryAddSingleton<PaymentReconciler>();
         return services;

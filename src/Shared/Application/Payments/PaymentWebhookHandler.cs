@@ -1,7 +1,9 @@
 using BookingAws.Shared.Data.Payments;
+using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Integrations.Stripe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NodaTime;
 using Stripe;
 
 namespace BookingAws.Shared.Application.Payments;
@@ -20,11 +22,13 @@ public enum WebhookResult
 /// <summary>
 /// Verifies a Stripe webhook against the endpoint secret, records its id once, and settles what it is
 /// about. Handling is state-based (see <see cref="PaymentService"/>), so the order events arrive in
-/// does not matter. A failure while settling propagates: the endpoint answers 500, Stripe redelivers,
-/// and the event, recorded but not marked processed, is handled again.
+/// does not matter; a replayed, out-of-order or unknown one is still recorded as an anomaly for on-call.
+/// Only Stripe being unreachable while settling propagates (<see cref="PaymentProviderUnavailableException"/>):
+/// the endpoint answers 503, Stripe redelivers, and the event, recorded but not marked processed, is
+/// handled again.
 /// </summary>
 public sealed class PaymentWebhookHandler(
-    IOptions<StripeOptions> options, PaymentStore payments, PaymentService service, ILogger<PaymentWebhookHandler> logger)
+    IOptions<StripeOptions> options, PaymentStore payments, PaymentService service, PaymentAnomalies anomalies, ILogger<PaymentWebhookHandler> logger)
 {
     public async Task<WebhookResult> HandleAsync(string payload, string? signature, CancellationToken ct)
     {
@@ -47,16 +51,56 @@ public sealed class PaymentWebhookHandler(
             Charge c => c.PaymentIntentId,
             _ => null,
         };
-        if (!await payments.BeginEventAsync(stripeEvent.Id, stripeEvent.Type, intentId, ct))
+        var (tenantId, bookingId) = Owner(stripeEvent.Data.Object);
+        var created = Instant.FromDateTimeUtc(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        if (!await payments.BeginEventAsync(stripeEvent.Id, stripeEvent.Type, intentId, created, ct))
         {
+            await anomalies.RecordAsync(
+                PaymentAnomalyKinds.ReplayedEvent, $"{stripeEvent.Type} delivered again after it was processed", tenantId, bookingId, intentId, stripeEvent.Id, ct);
             return WebhookResult.Duplicate;
         }
 
+        if (intentId is not null && await payments.NewerEventSeenAsync(stripeEvent.Id, intentId, created, ct))
+        {
+            // Harmless to handle (decisions read the current state from Stripe), but worth knowing about.
+            await anomalies.RecordAsync(
+                PaymentAnomalyKinds.OutOfOrderEvent, $"{stripeEvent.Type} arrived after a newer event of its PaymentIntent", tenantId, bookingId, intentId, stripeEvent.Id, ct);
+        }
+
+        try
+        {
+            await this.DispatchAsync(stripeEvent, intentId, tenantId, bookingId, ct);
+        }
+        catch (StripeException e) when ((int)e.HttpStatusCode is >= 400 and < 500)
+        {
+            // Stripe does not know the object (or refuses to act on it): nothing will change on a redelivery.
+            await anomalies.RecordAsync(
+                PaymentAnomalyKinds.UnknownPaymentIntent,
+                $"{stripeEvent.Type}: Stripe answered {(int)e.HttpStatusCode} {e.StripeError?.Code} while settling",
+                tenantId,
+                bookingId,
+                intentId,
+                stripeEvent.Id,
+                ct);
+        }
+
+        await payments.EndEventAsync(stripeEvent.Id, ct);
+        return WebhookResult.Processed;
+    }
+
+    private async Task DispatchAsync(Event stripeEvent, string? intentId, Guid? tenantId, Guid? bookingId, CancellationToken ct)
+    {
         switch (stripeEvent.Type)
         {
             case EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentCanceled or EventTypes.PaymentIntentPaymentFailed
                 or EventTypes.PaymentIntentProcessing or EventTypes.PaymentIntentCreated:
-                await service.SettleIntentAsync(intentId!, releaseUnpaid: stripeEvent.Type == EventTypes.PaymentIntentPaymentFailed, ct);
+                var settlement = await service.SettleIntentAsync(intentId!, releaseUnpaid: stripeEvent.Type == EventTypes.PaymentIntentPaymentFailed, ct);
+                if (settlement == Settlement.Unknown)
+                {
+                    await anomalies.RecordAsync(
+                        PaymentAnomalyKinds.UnknownPaymentIntent, $"{stripeEvent.Type} for a PaymentIntent of no booking", tenantId, bookingId, intentId, stripeEvent.Id, ct);
+                }
+
                 break;
             case EventTypes.RefundCreated or EventTypes.RefundUpdated or EventTypes.RefundFailed when stripeEvent.Data.Object is Refund refund:
                 await payments.UpdateRefundStatusAsync(refund.Id, refund.Status, ct);
@@ -69,8 +113,19 @@ public sealed class PaymentWebhookHandler(
                 logger.LogDebug("Ignoring Stripe event type {Type}", stripeEvent.Type);
                 break;
         }
+    }
 
-        await payments.EndEventAsync(stripeEvent.Id, ct);
-        return WebhookResult.Processed;
+    /// <summary>The business and booking the event's object names in its metadata, when it does.</summary>
+    private static (Guid? TenantId, Guid? BookingId) Owner(IHasObject? data)
+    {
+        var metadata = data switch
+        {
+            PaymentIntent pi => pi.Metadata,
+            Charge c => c.Metadata,
+            Refund r => r.Metadata,
+            _ => null,
+        };
+        Guid? Read(string key) => metadata is not null && metadata.TryGetValue(key, out var v) && Guid.TryParse(v, out var g) ? g : null;
+        return (Read("tenant_id"), Read("booking_id"));
     }
 }

@@ -675,6 +675,60 @@ namespace BookingAws.Shared.Data.Migrations
                     b.ToTable("booking_payments", (string)null);
                 });
 
+            modelBuilder.Entity("BookingAws.Shared.Domain.Payments.PaymentAnomaly", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kind");
+
+                    b.Property<Instant>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("payment_intent_id");
+
+                    b.Property<string>("StripeEventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_event_id");
+
+                    b.Property<Guid?>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_anomalies");
+
+                    b.HasIndex("BookingId")
+                        .HasDatabaseName("ix_payment_anomalies_booking_id")
+                        .HasFilter("booking_id IS NOT NULL");
+
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_payment_anomalies_occurred_at");
+
+                    b.ToTable("payment_anomalies", (string)null);
+                });
+
             modelBuilder.Entity("BookingAws.Shared.Domain.Payments.PaymentRefund", b =>
                 {
                     b.Property<Guid>("BookingId")
@@ -706,6 +760,10 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("payment_intent_id");
+
+                    b.Property<string>("PolicyVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("policy_version");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -753,6 +811,10 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("id");
+
+                    b.Property<Instant?>("EventCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_created_at");
 
                     b.Property<string>("PaymentIntentId")
                         .HasMaxLength(255)

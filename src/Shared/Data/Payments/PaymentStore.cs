@@ -63,8 +63,12 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             status,
             (object?)chargeId ?? DBNull.Value,
             now));
+        // Only a hold takes its PaymentIntent: a booking settled otherwise (in person) must not look paid online.
         batch.BatchCommands.Add(Command(
-            "UPDATE bookings SET payment_intent_id = $3 WHERE tenant_id = $1 AND id = $2 AND payment_intent_id IS NULL", tenantId, bookingId, paymentIntentId));
+            "UPDATE bookings SET payment_intent_id = $3 WHERE tenant_id = $1 AND id = $2 AND payment_intent_id IS NULL AND status = 'held'",
+            tenantId,
+            bookingId,
+            paymentIntentId));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -131,7 +135,8 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
                   AND ((p.settled_at IS NULL
                         AND ((b.status = 'held' AND b.expires_at < $1)
                           OR b.status IN ('expired', 'cancelled')
-                          OR (b.status IN ('confirmed', 'completed') AND b.payment_intent_id IS NOT NULL AND p.charge_id IS NULL)))
+                          -- Confirmed with an open PaymentIntent (online, or in person while Stripe was down): close it.
+                          OR (b.status IN ('confirmed', 'completed') AND coalesce(b.payment_intent_id, p.payment_intent_id) IS NOT NULL AND p.charge_id IS NULL)))
                     -- Cancelled after its payment was settled: the cancellation refund may still be owed.
                     OR (b.status = 'cancelled' AND b.confirmed_at IS NOT NULL AND p.settled_at < b.cancelled_at)
                     OR EXISTS (SELECT 1 FROM payment_refunds r WHERE r.booking_id = b.id AND r.stripe_refund_id IS NULL))
@@ -162,12 +167,12 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
     /// <summary>The refund for this booking and reason, created as pending the first time it is asked for.</summary>
     public async Task<PaymentRefund> EnsureRefundAsync(
-        Guid tenantId, Guid bookingId, string reason, string paymentIntentId, long amountMinor, string currency, CancellationToken ct)
+        Guid tenantId, Guid bookingId, string reason, string paymentIntentId, long amountMinor, string currency, string policyVersion, CancellationToken ct)
     {
         // A concurrent first insert is invisible to this statement's snapshot until it commits: ask again.
         for (var attempt = 0; ; attempt++)
         {
-            if (await TryEnsureRefundAsync(tenantId, bookingId, reason, paymentIntentId, amountMinor, currency, ct) is { } refund)
+            if (await TryEnsureRefundAsync(tenantId, bookingId, reason, paymentIntentId, amountMinor, currency, policyVersion, ct) is { } refund)
             {
                 return refund;
             }
@@ -180,7 +185,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
     }
 
     private async Task<PaymentRefund?> TryEnsureRefundAsync(
-        Guid tenantId, Guid bookingId, string reason, string paymentIntentId, long amountMinor, string currency, CancellationToken ct)
+        Guid tenantId, Guid bookingId, string reason, string paymentIntentId, long amountMinor, string currency, string policyVersion, CancellationToken ct)
     {
         var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -188,13 +193,13 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             connection,
             """
             WITH ins AS (
-                INSERT INTO payment_refunds (booking_id, reason, tenant_id, payment_intent_id, amount_minor, currency, status, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)
+                INSERT INTO payment_refunds (booking_id, reason, tenant_id, payment_intent_id, amount_minor, currency, status, policy_version, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, 'pending', $8, $7, $7)
                 ON CONFLICT (booking_id, reason) DO NOTHING
-                RETURNING payment_intent_id, amount_minor, currency, status, stripe_refund_id)
+                RETURNING payment_intent_id, amount_minor, currency, status, stripe_refund_id, policy_version)
             SELECT * FROM ins
             UNION ALL
-            SELECT payment_intent_id, amount_minor, currency, status, stripe_refund_id FROM payment_refunds WHERE booking_id = $1 AND reason = $2
+            SELECT payment_intent_id, amount_minor, currency, status, stripe_refund_id, policy_version FROM payment_refunds WHERE booking_id = $1 AND reason = $2
             LIMIT 1
             """,
             bookingId,
@@ -203,7 +208,8 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             paymentIntentId,
             amountMinor,
             currency,
-            now);
+            now,
+            policyVersion);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -220,6 +226,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             Currency = reader.GetString(2),
             Status = reader.GetString(3),
             StripeRefundId = reader.IsDBNull(4) ? null : reader.GetString(4),
+            PolicyVersion = reader.IsDBNull(5) ? null : reader.GetString(5),
         };
     }
 
@@ -282,14 +289,14 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
     /// Notes a webhook event. Returns false when the same event was already processed (a redelivery);
     /// an event seen but not finished is processed again, which the state-based handlers allow.
     /// </summary>
-    public async Task<bool> BeginEventAsync(string eventId, string type, string? paymentIntentId, CancellationToken ct)
+    public async Task<bool> BeginEventAsync(string eventId, string type, string? paymentIntentId, Instant created, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var cmd = Command(
             connection,
             """
             WITH ins AS (
-                INSERT INTO stripe_events (id, type, payment_intent_id, received_at) VALUES ($1, $2, $3, $4)
+                INSERT INTO stripe_events (id, type, payment_intent_id, event_created_at, received_at) VALUES ($1, $2, $3, $5, $4)
                 ON CONFLICT (id) DO NOTHING RETURNING processed_at)
             SELECT processed_at FROM ins
             UNION ALL
@@ -299,8 +306,25 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             eventId,
             type,
             (object?)paymentIntentId ?? DBNull.Value,
-            Now());
+            Now(),
+            created);
         return await cmd.ExecuteScalarAsync(ct) is not Instant;
+    }
+
+    /// <summary>
+    /// Whether an event created later than this one was already received for the same PaymentIntent
+    /// (Stripe's <c>created</c> has whole seconds, so events of the same second are never out of order).
+    /// </summary>
+    public async Task<bool> NewerEventSeenAsync(string eventId, string paymentIntentId, Instant created, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(
+            connection,
+            "SELECT EXISTS (SELECT 1 FROM stripe_events WHERE payment_intent_id = $1 AND id <> $2 AND event_created_at > $3)",
+            paymentIntentId,
+            eventId,
+            created);
+        return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     public async Task EndEventAsync(string eventId, CancellationToken ct)

@@ -45,6 +45,13 @@ public sealed class PaymentRefund : ITenantOwned
     public required string Status { get; init; }
 
     public string? StripeRefundId { get; init; }
+
+    /// <summary>
+    /// The booking's policy snapshot the refund was decided under (<see cref="RefundPolicyVersion"/>), so a
+    /// refund can be explained later whatever the business's policy has become since.
+    /// </summary>
+    public string? PolicyVersion { get; init; }
+
     public Instant CreatedAt { get; init; }
     public Instant UpdatedAt { get; init; }
 }
@@ -55,6 +62,10 @@ public sealed class StripeEventRecord
     public required string Id { get; init; }
     public required string Type { get; init; }
     public string? PaymentIntentId { get; init; }
+
+    /// <summary>When Stripe created the event (its <c>created</c>): tells an event that arrives after a newer one.</summary>
+    public Instant? EventCreatedAt { get; init; }
+
     public Instant ReceivedAt { get; init; }
     public Instant? ProcessedAt { get; init; }
 }
@@ -70,12 +81,23 @@ public static class BookingRefundReasons
     /// <summary>A confirmed booking was cancelled; the amount follows the tenant's refund rule.</summary>
     public const string Cancellation = "cancellation";
 
+    /// <summary>Paid online for a booking that was already settled otherwise (paid in person, or by another payment).</summary>
+    public const string DuplicatePayment = "duplicate_payment";
+
+    /// <summary>The amount or currency paid is not the booking's: the payment never confirms and is given back.</summary>
+    public const string AmountMismatch = "amount_mismatch";
+
+    /// <summary>Refunds decided by the payment flow, not by the booking model: once decided, they stand.</summary>
+    public static readonly IReadOnlySet<string> DecidedByPayment = new HashSet<string>([HoldLapsed, HoldCancelled, DuplicatePayment, AmountMismatch]);
+
     /// <summary>What the customer is told (the refund email shows it as the reason).</summary>
     public static string Describe(string reason) => reason switch
     {
         HoldLapsed => "Your payment arrived after your reservation had expired and the time was no longer available, so we refunded it in full.",
         HoldCancelled => "Your payment arrived after the booking had been cancelled, so we refunded it in full.",
         Cancellation => "Your booking was cancelled; the refund follows the business's cancellation policy.",
+        DuplicatePayment => "Your booking had already been paid, so we refunded this second payment in full.",
+        AmountMismatch => "Your payment did not match the price of the booking, so we refunded it in full and did not confirm the booking.",
         _ => "Your payment was refunded.",
     };
 }

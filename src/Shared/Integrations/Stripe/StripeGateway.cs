@@ -11,6 +11,15 @@ namespace BookingAws.Shared.Integrations.Stripe;
 public sealed class PaymentProviderUnavailableException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>
+/// Stripe answered a PaymentIntent create with a 4xx: the request (the business's account, the amount, the
+/// customer's card) is refused, and asking again will not change that. <see cref="Code"/> is Stripe's error code.
+/// </summary>
+public sealed class PaymentRefusedException(string? code, string message, Exception inner) : Exception(message, inner)
+{
+    public string? Code { get; } = code;
+}
+
+/// <summary>
 /// The calls the platform makes to Stripe, through Stripe.net. Every call gets a short per-attempt
 /// timeout and a bounded number of attempts with the same idempotency key, so a slow Stripe costs a
 /// caller at most <c>Attempts × AttemptTimeout</c> and a retried create never makes a second object.
@@ -61,8 +70,11 @@ public sealed class StripeGateway
 
         var service = new PaymentIntentService(this.client);
         var request = new RequestOptions { IdempotencyKey = PaymentKey(booking.Id) };
-        return this.CallAsync("create PaymentIntent", c => service.CreateAsync(create, request, c), ct);
+        return this.CreatePaymentIntentAsync(service, create, request, ct);
     }
+
+    /// <summary>Whether a refund of this PaymentIntent must also take the money back from the connected account.</summary>
+    public static bool IsDestinationCharge(PaymentIntent intent) => intent.TransferData?.DestinationId is not null;
 
     public Task<PaymentIntent> GetPaymentIntentAsync(string id, CancellationToken ct)
     {
@@ -96,7 +108,12 @@ public sealed class StripeGateway
         }
     }
 
-    public Task<Refund> CreateRefundAsync(PaymentRefund refund, CancellationToken ct)
+    /// <summary>
+    /// Refunds (part of) a payment. For a destination charge the transfer to the business is reversed in
+    /// proportion, and the platform's fee given back in proportion too, so the business bears the refund of
+    /// what it received and the platform of what it kept: neither pays for the other.
+    /// </summary>
+    public Task<Refund> CreateRefundAsync(PaymentRefund refund, bool destinationCharge, bool hasApplicationFee, CancellationToken ct)
     {
         var service = new RefundService(this.client);
         var create = new RefundCreateOptions
@@ -104,6 +121,8 @@ public sealed class StripeGateway
             PaymentIntent = refund.PaymentIntentId,
             Amount = refund.AmountMinor,
             Reason = "requested_by_customer",
+            ReverseTransfer = destinationCharge ? true : null,
+            RefundApplicationFee = destinationCharge && hasApplicationFee ? true : null,
             Metadata = new Dictionary<string, string>
             {
                 ["booking_id"] = refund.BookingId.ToString(),
@@ -112,6 +131,19 @@ public sealed class StripeGateway
         };
         var request = new RequestOptions { IdempotencyKey = RefundKey(refund.BookingId, refund.Reason) };
         return this.CallAsync("create refund", c => service.CreateAsync(create, request, c), ct);
+    }
+
+    private async Task<PaymentIntent> CreatePaymentIntentAsync(PaymentIntentService service, PaymentIntentCreateOptions create, RequestOptions request, CancellationToken ct)
+    {
+        try
+        {
+            return await this.CallAsync("create PaymentIntent", c => service.CreateAsync(create, request, c), ct);
+        }
+        catch (StripeException e) when (!IsTransient(e) && (int)e.HttpStatusCode is >= 400 and < 500)
+        {
+            this.logger.LogWarning("Stripe refused a PaymentIntent ({Status} {Code}): {Message}", (int)e.HttpStatusCode, e.StripeError?.Code, e.StripeError?.Message);
+            throw new PaymentRefusedException(e.StripeError?.Code, e.StripeError?.Message ?? e.Message, e);
+        }
     }
 
     private async Task<T> CallAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken ct)
