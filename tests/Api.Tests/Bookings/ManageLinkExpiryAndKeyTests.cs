@@ -6,7 +6,6 @@ using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
