@@ -40,6 +40,13 @@ public class ApiFactory : WebApplicationFactory<Program>
 
         // cognito-local sends no invitation: tests set owners' passwords at sign-up, as the local platform does.
         builder.UseSetting("Auth:PasswordSignUp", "true");
+
+        // Every test signs up and books from 127.0.0.1: the abuse limits stay on (so every hold passes
+        // through them) but far above what the suite sends. tests/Api.Tests/Abuse sets them low.
+        foreach (var limit in new[] { "Holds:PerIp", "Holds:PerEmail", "Holds:PerBusiness", "SignUps:PerIp", "SignUps:PerEmail", "BookingLinks:PerIp" })
+        {
+            builder.UseSetting($"RateLimits:{limit}:PermitLimit", "1000000");
+        }
     }
 
     public HttpClient ClientWithToken(string? token)
@@ -57,9 +64,9 @@ public class ApiFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> SignedInAsync(string email) => ClientWithToken(await Identity.TokenAsync(email));
 
     /// <summary>Signs up a fresh business through the API (its owner lands in the pool) and returns the owner's signed-in client.</summary>
-    public async Task<TestTenant> CreateTenantAsync(string timeZone = "Europe/London", string currency = "GBP")
+    public async Task<TestTenant> CreateTenantAsync(string timeZone = "Europe/London", string currency = "GBP", string? slug = null)
     {
-        var slug = "t-" + Guid.NewGuid().ToString("N")[..12];
+        slug ??= "t-" + Guid.NewGuid().ToString("N")[..12];
         var email = $"owner-{slug}@example.test";
         var response = await CreateClient().PostAsJsonAsync(
             "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", timeZone, currency, email, "Owner", TestIdentity.Password), Json);
