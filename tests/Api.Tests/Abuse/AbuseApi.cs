@@ -2,6 +2,7 @@ using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace BookingAws.Api.Tests.Abuse;
 
@@ -26,20 +27,27 @@ public class AbuseApi : ApiFactory
 
     protected string KeyPrefix { get; } = "test" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The network of the "load balancer": loopback, where the tests connect from.</summary>
+    protected virtual string TrustedNetwork => "127.0.0.0/8";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("RateLimits:KeyPrefix", KeyPrefix);
-        builder.UseSetting("RateLimits:Holds:PerIp:PermitLimit", $"{HoldsPerIp}");
-        builder.UseSetting("RateLimits:Holds:PerEmail:PermitLimit", $"{HoldsPerEmail}");
-        builder.UseSetting("RateLimits:Holds:PerBusiness:PermitLimit", $"{HoldsPerBusiness}");
-        builder.UseSetting("RateLimits:MaxActiveHoldsPerEmail", $"{ActiveHoldsPerEmail}");
-        builder.UseSetting("RateLimits:SignUps:PerEmail:PermitLimit", $"{SignUpsPerEmail}");
-        builder.UseSetting("RateLimits:BookingLinks:PerIp:PermitLimit", $"{LinkWritesPerIp}");
-        builder.UseSetting($"RateLimits:Businesses:{GenerousSlug}:Holds:PerBusiness:PermitLimit", "100");
-        builder.UseSetting($"RateLimits:Businesses:{GenerousSlug}:MaxActiveHoldsPerEmail", "1");
-        builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
-        builder.UseSetting("ReverseProxy:ProxyHops", "2");
+        // Added last, so these win over the suite-wide settings of SuiteLimits (environment variables).
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RateLimits:KeyPrefix"] = KeyPrefix,
+            ["RateLimits:Holds:PerIp:PermitLimit"] = $"{HoldsPerIp}",
+            ["RateLimits:Holds:PerEmail:PermitLimit"] = $"{HoldsPerEmail}",
+            ["RateLimits:Holds:PerBusiness:PermitLimit"] = $"{HoldsPerBusiness}",
+            ["RateLimits:MaxActiveHoldsPerEmail"] = $"{ActiveHoldsPerEmail}",
+            ["RateLimits:SignUps:PerEmail:PermitLimit"] = $"{SignUpsPerEmail}",
+            ["RateLimits:BookingLinks:PerIp:PermitLimit"] = $"{LinkWritesPerIp}",
+            [$"RateLimits:Businesses:{GenerousSlug}:Holds:PerBusiness:PermitLimit"] = "100",
+            [$"RateLimits:Businesses:{GenerousSlug}:MaxActiveHoldsPerEmail"] = "1",
+            ["ReverseProxy:KnownNetworks:0"] = TrustedNetwork,
+            ["ReverseProxy:ProxyHops"] = "2",
+        }));
     }
 
     /// <summary>A client address no other test uses (TEST-NET and benchmarking ranges).</summary>

@@ -1,18 +1,13 @@
 using System.Net;
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace BookingAws.Api.Tests.Abuse;
 
 /// <summary>The API as deployed: only the load balancer's network may say who the client is, and loopback is not it.</summary>
 public sealed class AbuseApiWithoutTrustedProxy : AbuseApi
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("ReverseProxy:KnownNetworks:0", "10.40.0.0/16");
-    }
+    protected override string TrustedNetwork => "10.40.0.0/16";
 }
 
 public sealed class UntrustedProxyTests(AbuseApiWithoutTrustedProxy api) : IClassFixture<AbuseApiWithoutTrustedProxy>

@@ -40,13 +40,6 @@ public class ApiFactory : WebApplicationFactory<Program>
 
         // cognito-local sends no invitation: tests set owners' passwords at sign-up, as the local platform does.
         builder.UseSetting("Auth:PasswordSignUp", "true");
-
-        // Every test signs up and books from 127.0.0.1: the abuse limits stay on (so every hold passes
-        // through them) but far above what the suite sends. tests/Api.Tests/Abuse sets them low.
-        foreach (var limit in new[] { "Holds:PerIp", "Holds:PerEmail", "Holds:PerBusiness", "SignUps:PerIp", "SignUps:PerEmail", "BookingLinks:PerIp" })
-        {
-            builder.UseSetting($"RateLimits:{limit}:PermitLimit", "1000000");
-        }
     }
 
     public HttpClient ClientWithToken(string? token)
