@@ -10,6 +10,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
@@ -46,6 +47,7 @@ public static class ApiServiceCollectionExtensions
         builder.AddReadSession();
         services.AddBookingLinks();
         services.AddBookingCore(receivesWebhooks: true);
+        services.AddAbuseLimits();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -144,6 +146,8 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        // First, so logs and rate limits see the client, not the load balancer.
+        app.UseMiddleware<TrustedProxyMiddleware>();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
 
@@ -179,7 +183,7 @@ public static class ApiServiceCollectionExtensions
             app.MapScalarApiReference();
         }
 
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").WithAbuseLimits();
         var publicTenant = api.MapGroup("/tenants/{slug}").AddEndpointFilter(new TenantScopeFilter(requireMembership: false));
         var dashboard = api.MapGroup("/tenants/{slug}")
             .RequireAuthorization(Policies.Staff)

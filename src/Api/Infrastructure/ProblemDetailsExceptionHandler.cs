@@ -28,8 +28,8 @@ public sealed class DomainException(int status, string title, string detail, str
 
 /// <summary>
 /// Turns failures a client caused into RFC 7807 responses: malformed JSON and bad parameters become
-/// 400 naming the field, PostgreSQL unique violations and serialization failures 409. Anything else is
-/// a genuine 500 and is logged by the framework.
+/// 400 naming the field, PostgreSQL unique violations and serialization failures 409 (never naming a
+/// constraint or table). Anything else is a genuine 500 and is logged by the framework.
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -80,30 +80,34 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         _ => null,
     };
 
+    // Constraint names are schema details: a client learns at most which of its own fields clashed. The
+    // whole map is public knowledge (a slug is in every URL; a customer's email clashes only inside the
+    // caller's own business), so naming these fields reveals nothing about anyone else's data.
+    private static readonly Dictionary<string, string> FieldOfConstraint = new(StringComparer.Ordinal)
+    {
+        ["ix_tenants_slug"] = "slug",
+        ["ix_customers_tenant_id_email"] = "email",
+    };
+
     private static ProblemDetails? FromPostgres(PostgresException pg) => pg.SqlState switch
     {
-        PostgresErrorCodes.UniqueViolation => new ProblemDetails
-        {
-            Status = StatusCodes.Status409Conflict,
-            Title = "Conflict",
-            Detail = "A resource with the same unique value already exists.",
-            Extensions = { ["constraint"] = pg.ConstraintName },
-        },
-        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => new ProblemDetails
-        {
-            Status = StatusCodes.Status409Conflict,
-            Title = "Conflict",
-            Detail = "A concurrent change conflicted with this request; retry it.",
-        },
-        PostgresErrorCodes.ForeignKeyViolation => new ProblemDetails
-        {
-            Status = StatusCodes.Status409Conflict,
-            Title = "Conflict",
-            Detail = "The resource is still referenced by another resource.",
-            Extensions = { ["constraint"] = pg.ConstraintName },
-        },
+        PostgresErrorCodes.UniqueViolation => Conflict("A resource with the same unique value already exists.", pg.ConstraintName),
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected =>
+            Conflict("A concurrent change conflicted with this request; retry it.", null),
+        PostgresErrorCodes.ForeignKeyViolation => Conflict("The resource is still referenced by another resource.", null),
         _ => null,
     };
+
+    private static ProblemDetails Conflict(string detail, string? constraint)
+    {
+        var problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = detail };
+        if (constraint is not null && FieldOfConstraint.TryGetValue(constraint, out var field))
+        {
+            problem.Extensions["field"] = field;
+        }
+
+        return problem;
+    }
 
     private static HttpValidationProblemDetails Validation(string field, string message) =>
         new(new Dictionary<string, string[]> { [field] = [message] })

@@ -17,9 +17,9 @@ namespace BookingAws.Api.Tests.Bookings;
 public sealed record BookingScenario(TestTenant Tenant, Guid ItemId, Guid PackageId)
 {
     public static async Task<BookingScenario> CreateAsync(
-        ApiFactory api, int quantity, int durationMinutes = 30, long priceMinor = 1000, int maxSeats = 10, bool perSeat = true, BookingPolicyDto? policy = null)
+        ApiFactory api, int quantity, int durationMinutes = 30, long priceMinor = 1000, int maxSeats = 10, bool perSeat = true, BookingPolicyDto? policy = null, string? slug = null)
     {
-        var tenant = await api.CreateTenantAsync("Etc/UTC", "GBP");
+        var tenant = await api.CreateTenantAsync("Etc/UTC", "GBP", slug);
         var owner = tenant.Owner;
         var week = Enum.GetValues<DayOfWeek>().Select(d => new OpeningIntervalDto(d, new TimeOnly(0, 0), new TimeOnly(23, 30))).ToList();
         await (await owner.PutAsJsonAsync(tenant.Url("/hours"), new WeeklyHoursRequest(week), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);

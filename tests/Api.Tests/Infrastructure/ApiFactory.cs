@@ -57,9 +57,9 @@ public class ApiFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> SignedInAsync(string email) => ClientWithToken(await Identity.TokenAsync(email));
 
     /// <summary>Signs up a fresh business through the API (its owner lands in the pool) and returns the owner's signed-in client.</summary>
-    public async Task<TestTenant> CreateTenantAsync(string timeZone = "Europe/London", string currency = "GBP")
+    public async Task<TestTenant> CreateTenantAsync(string timeZone = "Europe/London", string currency = "GBP", string? slug = null)
     {
-        var slug = "t-" + Guid.NewGuid().ToString("N")[..12];
+        slug ??= "t-" + Guid.NewGuid().ToString("N")[..12];
         var email = $"owner-{slug}@example.test";
         var response = await CreateClient().PostAsJsonAsync(
             "/api/v1/tenants", new SignUpRequest(slug, $"Business {slug}", timeZone, currency, email, "Owner", TestIdentity.Password), Json);

@@ -104,6 +104,8 @@ public static partial class BookingEndpoints
                 return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
             case HoldOutcome.NoCapacity:
                 return Problem(StatusCodes.Status409Conflict, "Not enough left at that time for this many seats.");
+            case HoldOutcome.TooManyActiveHolds cap:
+                return Problem(StatusCodes.Status429TooManyRequests, $"This email already has {cap.Max} bookings waiting for payment here; pay or let one lapse first.", "customer.email");
             default:
                 throw new InvalidOperationException($"Unhandled outcome {outcome}.");
         }

@@ -15,7 +15,8 @@ namespace BookingAws.Shared.Data.Bookings;
 /// oversell. The booking itself (status, expiry, price, policy snapshot, first event) comes from
 /// <see cref="Booking.Hold"/>.
 /// </summary>
-public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock)
+public sealed class HoldTransaction(
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock, IActiveHoldCap? activeHoldCap = null)
 {
     public async Task<HoldOutcome> RunAsync(HoldCommand command, Func<Booking, Tenant, string> renderResponse, CancellationToken ct)
     {
@@ -45,6 +46,7 @@ public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] Npg
         }
 
         var window = PolicySnapshot.Of(tenant.Policy).Occupied(slot.Start, slot.End);
+        var cap = activeHoldCap?.For(tenant.Slug) ?? 0;
 
         // Two round trips hold the inventory lock: BEGIN + an earlier answer for this key, the customer, the
         // locks and the allocations they guard; then the inserts + COMMIT. COMMIT travels inside the second
@@ -53,7 +55,7 @@ public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] Npg
         // connection to the pool rolls the open transaction back (Npgsql does so even with NoResetOnClose;
         // raw BEGIN/COMMIT is why the data sources must never use Multiplexing).
         var uses = await BookingInventory.LockAndReadUsesAsync(
-            connection, tenant.Id, context.Items, window, null, now, ct, beginTransaction: true, KeyAndCustomer(tenant.Id, command));
+            connection, tenant.Id, context.Items, window, null, now, ct, beginTransaction: true, KeyAndCustomer(tenant.Id, command, now, cap));
         var found = uses.Leading[0]!;
         if (found[1] is int storedStatus)
         {
@@ -61,6 +63,13 @@ public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] Npg
             return (string)found[3] == command.RequestHash
                 ? new HoldOutcome.Replayed(storedStatus, (string)found[2])
                 : new HoldOutcome.KeyReusedWithDifferentRequest();
+        }
+
+        // A retry of an accepted hold replayed above; a new one past the cap is refused before it writes anything.
+        if (cap > 0 && (long)found[4]! >= cap)
+        {
+            await RollbackAsync(connection, ct);
+            return new HoldOutcome.TooManyActiveHolds(cap);
         }
 
         var customerId = found[0] as Guid?;
@@ -118,13 +127,22 @@ public sealed class HoldTransaction([FromKeyedServices(DataSources.Primary)] Npg
         return new HoldOutcome.Created(booking, body);
     }
 
-    /// <summary>One row: the customer's id (or null) and any earlier answer stored under the key (or nulls).</summary>
-    private static NpgsqlBatchCommand KeyAndCustomer(Guid tenantId, HoldCommand command)
+    /// <summary>
+    /// One row: the customer's id (or null), any earlier answer stored under the key (or nulls), and the
+    /// customer's active holds (counted only when <paramref name="cap"/> is on: the cap costs no round trip).
+    /// Concurrent holds for one email at different packages do not wait for each other, so a burst can pass
+    /// the cap by a few; the per-email rate limit bounds that.
+    /// </summary>
+    private static NpgsqlBatchCommand KeyAndCustomer(Guid tenantId, HoldCommand command, Instant now, int cap)
     {
         const string Key = "FROM (VALUES (1)) AS one (x) LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.key = $2";
-        return command.Customer.CustomerId is { } id
-            ? Command($"SELECT (SELECT id FROM customers WHERE id = $3 AND tenant_id = $1), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, id)
-            : Command($"SELECT (SELECT id FROM customers WHERE tenant_id = $1 AND email = $3), k.status_code, k.response_body, k.request_hash {Key}", tenantId, command.IdempotencyKey, Email(command.Customer));
+        var byId = command.Customer.CustomerId is not null;
+        var customer = byId ? "SELECT id FROM customers WHERE id = $3 AND tenant_id = $1" : "SELECT id FROM customers WHERE tenant_id = $1 AND email = $3";
+        var active = cap <= 0
+            ? "0::bigint"
+            : $"(SELECT count(*) FROM bookings b WHERE b.tenant_id = $1 AND b.customer_id = ({customer}) AND b.status = '{BookingStatus.Held}' AND b.expires_at > $4)";
+        object who = byId ? command.Customer.CustomerId!.Value : Email(command.Customer);
+        return Command($"SELECT ({customer}), k.status_code, k.response_body, k.request_hash, {active} {Key}", tenantId, command.IdempotencyKey, who, now);
     }
 
     /// <summary>

@@ -44,6 +44,18 @@ public abstract record HoldOutcome
     public sealed record SlotNotOffered : HoldOutcome;
 
     public sealed record NoCapacity : HoldOutcome;
+
+    /// <summary>The customer's email already has <paramref name="Max"/> holds waiting for payment at this business.</summary>
+    public sealed record TooManyActiveHolds(int Max) : HoldOutcome;
+}
+
+/// <summary>
+/// How many unpaid, unexpired holds one email may have at a business at once (0: no cap). The host supplies
+/// it from its abuse limits; without one registered, holds are not capped.
+/// </summary>
+public interface IActiveHoldCap
+{
+    int For(string tenantSlug);
 }
 
 /// <summary>Who asks for a change: the booking's customer (bound by policy windows) or the business.</summary>
