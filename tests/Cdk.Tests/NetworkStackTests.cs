@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
 
 namespace BookingAws.Cdk.Tests;
@@ -12,6 +13,17 @@ public sealed class NetworkStackTests(ProdPlatform prod, DevPlatform dev) : ICla
             .Select(s => s.Value["Properties"]!["AvailabilityZone"]!.ToString())
             .Distinct();
         Assert.Equal(3, zones.Count());
+    }
+
+    [Fact]
+    public void The_api_trusts_forwarded_client_addresses_only_from_inside_this_vpc()
+    {
+        // The rate limits key on the client address the load balancer forwards; if the API's trusted networks and
+        // the VPC drifted apart, every customer would share the balancer's address and one limit.
+        var vpc = PlatformFixture.Resources(prod.Network, "AWS::EC2::VPC").Single().Value["Properties"]!["CidrBlock"]!.ToString();
+        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Api", "appsettings.json")))!;
+        var trusted = settings["ReverseProxy"]!["KnownNetworks"]!.AsArray().Select(n => n!.ToString());
+        Assert.Equal([vpc], trusted);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class PortalFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Portal:Root", PortalDist);
         builder.UseSetting("Auth:PasswordSignUp", "true");
+        // Counters of its own: every run signs up and books from 127.0.0.1, and the shared Redis keeps earlier runs' counts.
+        builder.UseSetting("RateLimits:KeyPrefix", $"rl-e2e-{Guid.NewGuid():N}");
     }
 
     public async Task InitializeAsync()

@@ -311,7 +311,8 @@ check_api_starts_in_production_and_is_ready() {
     . "$work/api-1/etc/bookingaws/api.env"
     set +a
     cd "$api_dir"
-    exec env ASPNETCORE_ENVIRONMENT=Production ./BookingAws.Api
+    # Rate-limit counters of its own: the local Redis is shared with every earlier run, all from 127.0.0.1.
+    exec env ASPNETCORE_ENVIRONMENT=Production RateLimits__KeyPrefix="rl-rehearse-$(date +%s%N)" ./BookingAws.Api
   ) >"$work/api.log" 2>&1 &
   pids+=("$!")
   # Reaped by cleanup; disowned so bash does not report a crash as a job message.
