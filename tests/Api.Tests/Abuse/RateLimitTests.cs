@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Identity;
