@@ -27,6 +27,10 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         b.HasIndex(x => new { x.TenantId, x.StartsAt });
         b.HasIndex(x => new { x.CustomerId, x.StartsAt });
         b.HasIndex(x => x.ExpiresAt).HasFilter("status = 'held'");
+
+        // The hold counts a customer's running holds (the per-email cap) on the hot path; a regular customer may have
+        // thousands of bookings but only a few holds, so only holds are indexed.
+        b.HasIndex(x => x.CustomerId).HasFilter("status = 'held'").HasDatabaseName("ix_bookings_customer_id_held");
         b.HasIndex(x => x.EndsAt).HasFilter("status = 'confirmed'");
         b.HasIndex(x => x.PaymentIntentId).IsUnique().HasFilter("payment_intent_id IS NOT NULL");
         b.HasIndex(x => new { x.TenantId, x.ReceiptNumber }).IsUnique().HasFilter("receipt_number IS NOT NULL");

@@ -198,6 +198,10 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_bookings");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_bookings_customer_id_held")
+                        .HasFilter("status = 'held'");
+
                     b.HasIndex("EndsAt")
                         .HasDatabaseName("ix_bookings_ends_at")
                         .HasFilter("status = 'confirmed'");
