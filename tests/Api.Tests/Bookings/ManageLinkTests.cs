@@ -84,7 +84,9 @@ public sealed partial class ManageLinkTests(ApiFactory api)
 
         // The new time is chosen from the booked service's slots, asked for through the link (no package id needed).
         var day = DateOnly.FromDateTime(BookingScenario.SlotOnDay(5, 0).UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var slots = await (await Send(HttpMethod.Get, held.Id, token, $"/availability?from={day}&to={day}")).Content.ReadAsStringAsync();
+        // Availability is read from the replica, which may not have the package created a moment ago.
+        var answer = await Eventually.Until(() => Send(HttpMethod.Get, held.Id, token, $"/availability?from={day}&to={day}"), r => r.StatusCode == HttpStatusCode.OK);
+        var slots = await answer.Content.ReadAsStringAsync();
         Assert.DoesNotMatch(GuidPattern(), slots);
         var availability = JsonSerializer.Deserialize<ManagedAvailabilityDto>(slots, ApiFactory.Json)!;
         Assert.Contains(availability.Slots, x => x.StartsAt == BookingScenario.SlotOnDay(5, 10) && x.RemainingSeats == 1);
