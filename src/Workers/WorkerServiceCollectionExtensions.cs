@@ -78,14 +78,15 @@ public static class WorkerServiceCollectionExtensions
             }
         }
 
+        // Locally nothing runs EventBridge Scheduler: timers send the declared schedules' messages instead.
         if (settings.Reminders.LocalTimerEnabled)
         {
-            services.AddHostedService<LocalReminderTimer>();
+            LocalScheduleTimer.Add(services, RemindersDue.WireName, settings.Reminders.LocalTimerInterval);
         }
 
         if (settings.Retention.LocalTimerEnabled ?? builder.Environment.IsDevelopment())
         {
-            services.AddHostedService<LocalRetentionTimer>();
+            LocalScheduleTimer.Add(services, RetentionPurgeDue.WireName, settings.Retention.LocalTimerInterval);
         }
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Consumers.ShutdownGrace + TimeSpan.FromSeconds(10));
