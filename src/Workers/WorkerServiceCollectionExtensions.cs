@@ -26,7 +26,7 @@ public static class WorkerServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddBookingData(builder.Configuration);
+        services.AddBookingData(builder.Configuration, systemScope: true);
         services.AddPaymentWorkers(builder.Configuration);
         services.AddSqs();
         services.AddSesEmail();

@@ -119,6 +119,9 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
     public async Task<bool> IsCustomerOfAsync(string slug, CancellationToken ct)
     {
         var person = await PersonAsync(ct);
+
+        // Authorization runs before the request has a business scope: the person's customer rows, by slug.
+        using var rowScope = DatabaseScope.System("whether a signed-in person is a customer of a business");
         return person is not null && await db.Customers.IgnoreQueryFilters()
             .AnyAsync(c => c.PersonId == person.Id && db.Tenants.Any(t => t.Id == c.TenantId && t.Slug == slug), ct);
     }

@@ -15,7 +15,8 @@ public sealed class TenantContext
 }
 
 /// <summary>
-/// Resolves <c>{slug}</c> to a tenant and scopes both data contexts to it. For dashboard routes the
+/// Resolves <c>{slug}</c> to a tenant and scopes both data contexts (query filters) and the database
+/// (row-level security, <see cref="DatabaseScope"/>) to it. For dashboard routes the
 /// caller must be a member of that business (the authorization policy has checked the role; this is the
 /// last guard before data is touched); anyone else gets the same 404 as for a business that does not
 /// exist, so slugs of other tenants cannot be probed.
@@ -40,6 +41,7 @@ internal sealed class TenantScopeFilter(bool requireMembership) : IEndpointFilte
         primary.TenantId = tenant.Id;
         services.GetRequiredService<ReadDbContext>().TenantId = tenant.Id;
         System.Diagnostics.Activity.Current?.SetTag("tenant.id", tenant.Id);
+        using (DatabaseScope.Tenant(tenant.Id))
         using (Serilog.Context.LogContext.PushProperty("TenantId", tenant.Id))
         {
             return await next(context);

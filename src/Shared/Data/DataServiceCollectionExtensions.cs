@@ -18,12 +18,20 @@ public static class DataServiceCollectionExtensions
     /// <see cref="DataSources.Replica"/>), the write context on the primary and the read-only context
     /// on the replica. Without a replica connection string (a single-node dev database) reads fall
     /// back to the primary, so the shape of the code never changes.
+    /// With <paramref name="systemScope"/> (the workers, which serve every business by design) every
+    /// session starts in the system <see cref="DatabaseScope"/>; without it (the API) a transaction sees
+    /// no tenant rows until its request's scope is set.
     /// </summary>
-    public static IServiceCollection AddBookingData(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBookingData(this IServiceCollection services, IConfiguration configuration, bool systemScope = false)
     {
         var primary = configuration.GetConnectionString("Primary")
             ?? throw new InvalidOperationException("ConnectionStrings:Primary is required.");
         var replica = configuration.GetConnectionString("Replica") ?? primary;
+        if (systemScope)
+        {
+            primary = WithSystemScope(primary);
+            replica = WithSystemScope(replica);
+        }
 
         services.AddKeyedSingleton(DataSources.Primary, (_, _) => BuildDataSource(primary, "primary"));
         services.AddKeyedSingleton(DataSources.Replica, (_, _) => BuildDataSource(ReadsPreferringReplica(replica, primary), "replica"));
@@ -52,6 +60,14 @@ public static class DataServiceCollectionExtensions
         r.Host = $"{r.Host}:{r.Port},{p.Host}:{p.Port}";
         r.TargetSessionAttributes = "prefer-standby";
         return r.ConnectionString;
+    }
+
+    /// <summary>The connection string with the system scope as the session's default (a startup option: no round trip).</summary>
+    public static string WithSystemScope(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = string.IsNullOrEmpty(builder.Options) ? RowScope.SystemSessionOption : $"{builder.Options} {RowScope.SystemSessionOption}";
+        return builder.ConnectionString;
     }
 
     public static NpgsqlDataSource BuildDataSource(string connectionString, string name)
@@ -87,5 +103,6 @@ public static class DataServiceCollectionExtensions
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options
             .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime().MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(RowScopeInterceptor.Instance);
 }

@@ -18,7 +18,7 @@ public static class OpsCli
         }
 
         builder.Logging.ClearProviders();
-        builder.Services.AddBookingData(builder.Configuration);
+        builder.Services.AddBookingData(builder.Configuration, systemScope: true);
         builder.Services.AddSqs();
         builder.Services.AddSingleton<QueueResolver>();
         builder.Services.AddSingleton<DeadLetters>();

@@ -20,7 +20,7 @@ public static class PaymentWorkerServiceCollectionExtensions
     {
         if (!services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, DataSources.Primary)))
         {
-            services.AddBookingData(configuration);
+            services.AddBookingData(configuration, systemScope: true);
         }
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);

@@ -159,7 +159,11 @@ stop_pid() {
 # ---------------------------------------------------------------------------------------------
 write_env_file() {
   mkdir -p "$PLATFORM_DIR"
-  local cs="Host=127.0.0.1;Database=bookingaws;Username=bookingaws;Password=bookingaws"
+  # The API, workers and tests connect as the app's own role (created by `migrate`), held to row-level
+  # security as in AWS; `migrate` and test fixtures that set up or inspect data use the owner. Not named
+  # bookingaws_app: tools/rehearse drops and recreates that role with its own database.
+  local cs="Host=127.0.0.1;Database=bookingaws;Username=bookingaws_app_local;Password=bookingaws_app_local"
+  local owner="Host=127.0.0.1;Database=bookingaws;Username=bookingaws;Password=bookingaws"
   cat >"$ENV_FILE" <<EOF
 # Written by ./platform on every run; do not edit (set the BOOKINGAWS_* variables instead).
 export BOOKINGAWS_PG_PORT=$BOOKINGAWS_PG_PORT
@@ -177,6 +181,7 @@ export BOOKINGAWS_PORTAL_PORT=$BOOKINGAWS_PORTAL_PORT
 export BOOKINGAWS_SQS_MAX_RECEIVE_COUNT=$BOOKINGAWS_SQS_MAX_RECEIVE_COUNT
 export ConnectionStrings__Primary="${cs/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_PORT;}"
 export ConnectionStrings__Replica="${cs/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_REPLICA_PORT;}"
+export ConnectionStrings__Migrations="${owner/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_PORT;}"
 export ConnectionStrings__Redis="127.0.0.1:$BOOKINGAWS_REDIS_PORT"
 export Sqs__ServiceUrl="http://127.0.0.1:$BOOKINGAWS_SQS_PORT"
 export Ses__ServiceUrl="http://127.0.0.1:$BOOKINGAWS_SES_PORT"

@@ -27,7 +27,9 @@ public static partial class BookingEndpoints
         bookings.MapGet("/{id:guid}", Get).WithName("GetBooking");
         bookings.MapPost("/{id:guid}/cancel", Cancel).WithName("CancelBooking");
         bookings.MapPost("/{id:guid}/reschedule", Reschedule).WithName("RescheduleBooking");
-        api.MapGet("/me/bookings", Mine).WithName("ListMyBookings").WithTags("Bookings").RequireAuthorization(Policies.Customer);
+        api.MapGet("/me/bookings", Mine).WithName("ListMyBookings").WithTags("Bookings").RequireAuthorization(Policies.Customer)
+            .AddEndpointFilter(new SystemScopeFilter("a signed-in person's own bookings, across businesses"));
+        bookings.AddEndpointFilter<BookingScopeFilter>();
 
         dashboard.MapGet("/bookings", ListForBusiness).WithName("ListBookings").WithTags("Bookings");
         dashboard.MapPost("/bookings/{id:guid}/confirm", ConfirmInPerson).WithName("ConfirmBookingInPerson").WithTags("Bookings");

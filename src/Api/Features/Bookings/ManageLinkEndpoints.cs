@@ -23,6 +23,7 @@ public static class ManageLinkEndpoints
     public static void MapManageLinkEndpoints(this RouteGroupBuilder api)
     {
         var manage = api.MapGroup("/bookings/{id:guid}/manage").WithTags("Bookings").AllowAnonymous();
+        manage.AddEndpointFilter<BookingScopeFilter>();
         manage.MapGet("/", Get).WithName("GetBookingByLink");
         manage.MapGet("/availability", Availability).WithName("GetAvailabilityByLink");
         manage.MapPost("/cancel", Cancel).WithName("CancelBookingByLink");

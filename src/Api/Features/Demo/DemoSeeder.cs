@@ -23,6 +23,9 @@ public static class DemoSeeder
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
+
+        // An ops command run once per environment, writing one business's rows and linking people: not a request.
+        using var rowScope = DatabaseScope.System("seeding the demo business");
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var clock = scope.ServiceProvider.GetRequiredService<IClock>();
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<BookingDbContext>>();

@@ -1,5 +1,6 @@
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
@@ -60,11 +61,20 @@ public sealed class PaymentService(
     /// </summary>
     public async Task<PaymentStart?> StartAsync(Guid bookingId, CancellationToken ct)
     {
-        var booking = await payments.FindPayableAsync(bookingId, ct);
+        PayableBooking? booking;
+
+        // The booking id is the capability (guests pay too), so the business is learnt from the booking itself.
+        using (DatabaseScope.System("the booking a payment is started for, found by its id"))
+        {
+            booking = await payments.FindPayableAsync(bookingId, ct);
+        }
+
         if (booking is null || !IsPayable(booking))
         {
             return null;
         }
+
+        using var rowScope = DatabaseScope.Tenant(booking.TenantId);
 
         PaymentIntent intent;
         try

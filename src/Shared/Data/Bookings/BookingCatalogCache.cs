@@ -68,6 +68,12 @@ public sealed class BookingCatalogCache : IDisposable
     {
         const string TenantBySlug = "(SELECT id FROM tenants WHERE slug = $1)";
         await using var batch = new NpgsqlBatch(connection);
+
+        // Runs before any scope exists (the hold learns its business here): the batch scopes itself to the
+        // slug's business, for this batch's implicit transaction only. Its one row is skipped below.
+        batch.BatchCommands.Add(Command(
+            $"SELECT set_config('{RowScope.ScopeSetting}', 'tenant', true), set_config('{RowScope.TenantSetting}', coalesce({TenantBySlug}::text, ''), true)",
+            tenantSlug));
         batch.BatchCommands.Add(Command($"SELECT {TenantColumns} FROM tenants WHERE slug = $1", tenantSlug));
         batch.BatchCommands.Add(Command(
             $"SELECT id, duration_minutes, price_minor, currency, max_seats FROM packages WHERE id = $2 AND tenant_id = {TenantBySlug} AND NOT archived",
@@ -81,6 +87,7 @@ public sealed class BookingCatalogCache : IDisposable
 
         var context = new BookingCatalog();
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         if (await reader.ReadAsync(ct))
         {
             context.Tenant = ReadTenant(reader);
@@ -96,7 +103,7 @@ public sealed class BookingCatalogCache : IDisposable
     internal static async Task<BookingCatalog> LoadForChangeAsync(
         NpgsqlConnection connection, Guid tenantId, Guid packageId, Instant around, Tenant tenant, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = RowScope.Batch(connection);
         batch.BatchCommands.Add(Command("SELECT id, duration_minutes, price_minor, currency, max_seats FROM packages WHERE id = $1 AND tenant_id = $2", packageId, tenantId));
         batch.BatchCommands.Add(Command("SELECT inventory_item_id, units, per_seat FROM package_inventory WHERE package_id = $1", packageId));
         batch.BatchCommands.Add(Command("SELECT day, opens, closes FROM opening_hours WHERE tenant_id = $1", tenantId));

@@ -33,6 +33,12 @@ internal static class BookingInventory
             batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         }
 
+        // Inside the transaction BEGIN opened (or the caller's), so the scope lasts until its COMMIT.
+        if (RowScope.Command(DatabaseScope.Current) is { } scope)
+        {
+            batch.BatchCommands.Add(scope);
+        }
+
         foreach (var command in leading)
         {
             batch.BatchCommands.Add(command);

@@ -134,15 +134,12 @@ internal static class BookingSql
         return command;
     }
 
-    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] args)
+    /// <summary>One statement, led by the ambient <see cref="DatabaseScope"/> (<see cref="RowScope"/>) so it runs under it.</summary>
+    public static NpgsqlBatch Command(NpgsqlConnection connection, string sql, params object[] args)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(Parameter(arg));
-        }
-
-        return command;
+        var batch = RowScope.Batch(connection);
+        batch.BatchCommands.Add(Command(sql, args));
+        return batch;
     }
 
     /// <summary>A JSON text parameter sent as jsonb.</summary>

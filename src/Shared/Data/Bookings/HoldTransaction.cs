@@ -29,6 +29,9 @@ public sealed class HoldTransaction(
             return new HoldOutcome.TenantNotFound();
         }
 
+        // Row-level security: the statements below carry this business's scope (in their own batches, no extra round trip).
+        using var rowScope = DatabaseScope.Tenant(tenant.Id);
+
         if (context.Package is not { } package)
         {
             return await ReplayAsync(connection, tenant.Id, command, ct) ?? new HoldOutcome.PackageNotFound();

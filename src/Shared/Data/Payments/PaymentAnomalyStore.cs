@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -12,19 +13,21 @@ public sealed class PaymentAnomalyStore([FromKeyedServices(DataSources.Primary)]
 {
     public async Task AddAsync(PaymentAnomaly anomaly, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = BookingSql.Command(
+            connection,
             """
             INSERT INTO payment_anomalies (id, kind, tenant_id, booking_id, payment_intent_id, stripe_event_id, detail, occurred_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = anomaly.Kind });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.TenantId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.BookingId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.PaymentIntentId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.StripeEventId ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = anomaly.Detail });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = clock.GetCurrentInstant() });
+            """,
+            Guid.CreateVersion7(),
+            anomaly.Kind,
+            (object?)anomaly.TenantId ?? DBNull.Value,
+            (object?)anomaly.BookingId ?? DBNull.Value,
+            (object?)anomaly.PaymentIntentId ?? DBNull.Value,
+            (object?)anomaly.StripeEventId ?? DBNull.Value,
+            anomaly.Detail,
+            clock.GetCurrentInstant());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

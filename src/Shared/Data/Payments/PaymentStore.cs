@@ -49,7 +49,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
     {
         var now = Now();
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = RowScope.Batch(connection);
         batch.BatchCommands.Add(Command(
             """
             INSERT INTO booking_payments (booking_id, tenant_id, payment_intent_id, status, charge_id, created_at, updated_at)
