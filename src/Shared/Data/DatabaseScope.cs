@@ -7,8 +7,9 @@ namespace BookingAws.Shared.Data;
 /// business's (<see cref="System"/>, for lookups that span businesses by design). Row-level security on
 /// every tenant table enforces it as a second wall behind the queries' own tenant filters: each
 /// transaction carries the scope as transaction-local settings (<see cref="RowScope"/>), and a
-/// transaction that carries none sees no tenant rows at all. Ambient (async-local): set it with
-/// <c>using</c>; it flows into every call below and ends with the block.
+/// transaction that carries none sees no tenant rows at all. Ambient (async-local): open it with
+/// <c>using</c> in the method that runs the work; it flows into every call below and ends with the block
+/// (an async method's changes never flow back to its caller, so a scope opened in a callee ends there).
 /// </summary>
 public sealed class DatabaseScope : IDisposable
 {

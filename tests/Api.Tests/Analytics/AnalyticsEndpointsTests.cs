@@ -19,7 +19,8 @@ public sealed class AnalyticsEndpointsTests(ApiFactory api)
         var day = new LocalDate(2030, 5, 1);
         await using (var scope = api.Services.CreateAsyncScope())
         {
-            // Rows as the workers' analytics projection writes them.
+            // Rows as the workers' analytics projection writes them (in the workers' system scope).
+            using var rowScope = DatabaseScope.System("test setup: the analytics projection's rows");
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             db.AddRange(
                 new TenantDailyStat { TenantId = tenant.Id, Date = day, PackageId = Guid.NewGuid(), Bookings = 2, Seats = 3, RevenueMinor = 9000, BookedMinutes = 360 },

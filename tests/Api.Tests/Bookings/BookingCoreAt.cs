@@ -1,7 +1,7 @@
+using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Bookings;
-using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 
@@ -11,10 +11,12 @@ namespace BookingAws.Api.Tests.Bookings;
 internal sealed class BookingCoreAt : IDisposable
 {
     private readonly BookingCatalogCache catalog = new();
+    private readonly NpgsqlDataSource db;
 
-    public BookingCoreAt(IServiceProvider services, IClock clock)
+    /// <summary>As the workers run them: the app's role with the system scope for the session (the hold scopes itself).</summary>
+    public BookingCoreAt(IClock clock)
     {
-        var db = services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        db = DataServiceCollectionExtensions.BuildDataSource(DataServiceCollectionExtensions.WithSystemScope(PlatformDatabase.App), "test-core");
         var changes = new BookingChanges(db, clock);
         var sweeps = new BookingSweeps(db, clock);
         Hold = new HoldBooking(new HoldTransaction(db, catalog, clock));
@@ -32,5 +34,9 @@ internal sealed class BookingCoreAt : IDisposable
     public ExpireHolds ExpireHolds { get; }
     public CompleteBookings CompleteBookings { get; }
 
-    public void Dispose() => catalog.Dispose();
+    public void Dispose()
+    {
+        catalog.Dispose();
+        db.Dispose();
+    }
 }

@@ -6,12 +6,10 @@ using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Messaging;
-using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
@@ -113,7 +111,7 @@ public sealed class BookingLifecycleTests(ApiFactory api)
 
         // The sweep runs with a clock past the hold's expiry.
         var later = new FakeClock(Instant.FromDateTimeOffset(held.ExpiresAt!.Value) + Duration.FromSeconds(1));
-        using var sweeper = new BookingCoreAt(api.Services, later);
+        using var sweeper = new BookingCoreAt(later);
         while (await sweeper.ExpireHolds.RunAsync(500, CancellationToken.None) > 0)
         {
         }
@@ -134,7 +132,7 @@ public sealed class BookingLifecycleTests(ApiFactory api)
 
         // One minute after the 30-minute session ends, its hour of cleanup is still running.
         var clock = new FakeClock(Instant.FromDateTimeOffset(start.AddMinutes(31)));
-        using var store = new BookingCoreAt(api.Services, clock);
+        using var store = new BookingCoreAt(clock);
         while (await store.CompleteBookings.RunAsync(500, CancellationToken.None) > 0)
         {
         }
@@ -283,7 +281,7 @@ public sealed class BookingLifecycleTests(ApiFactory api)
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 2, priceMinor: 0);
         var customer = await api.AddUserAsync(s.Tenant, Roles.Customer);
-        var replica = api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Replica);
+        await using var replica = NpgsqlDataSource.Create(PlatformDatabase.OwnerOnReplica);
         await using (var pause = replica.CreateCommand("SELECT pg_wal_replay_pause()"))
         {
             await pause.ExecuteNonQueryAsync();

@@ -58,7 +58,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
     private async Task RunAsync(int quantity, int buffer, (Op Op, int A, int B, int C)[] ops)
     {
         var clock = new FakeClock(SystemClock.Instance.GetCurrentInstant());
-        using var store = new BookingCoreAt(api.Services, clock);
+        using var store = new BookingCoreAt(clock);
         var (tenant, item, package) = await SeedAsync(quantity, buffer);
         var policy = tenant.Policy;
         var day = clock.GetCurrentInstant().InUtc().Date.PlusDays(2);
@@ -168,6 +168,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
         Func<int, (Instant From, Instant To)> window, Func<Guid?, List<Allocation>> modelAllocations, Instant now)
     {
         await using var scope = api.Services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.Tenant(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         db.TenantId = tenantId;
         var statuses = await db.Bookings.ToDictionaryAsync(b => b.Id, b => b.Status);
@@ -201,6 +202,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
         var item = new InventoryItem { TenantId = tenant.Id, Name = "Boat", Quantity = quantity, CreatedAt = now };
         var package = new Package { TenantId = tenant.Id, Name = "Trip", Currency = "GBP", DurationMinutes = DurationMinutes, PriceMinor = 500, MaxSeats = MaxSeats, CreatedAt = now };
         package.Inventory.Add(new PackageInventory { PackageId = package.Id, InventoryItemId = item.Id, Units = 1, PerSeat = true });
+        using var rowScope = DatabaseScope.Tenant(tenant.Id);
         db.AddRange(tenant, item, package);
         db.OpeningHours.AddRange(Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)
             .Select(d => new OpeningHours { TenantId = tenant.Id, Day = d, Opens = new LocalTime(0, 0), Closes = new LocalTime(23, 30) }));

@@ -1,8 +1,8 @@
+using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace BookingAws.Api.Tests.Bookings;
 
@@ -15,7 +15,8 @@ public static class Ledger
     /// </summary>
     public static async Task<List<string>> OversoldAsync(IServiceProvider services, Guid itemId)
     {
-        var db = services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        // The owner: the ledger checks the whole table, independently of the app's scoping.
+        var db = PlatformDatabase.OwnerSource;
         await using var cmd = db.CreateCommand(
             """
             WITH live AS (
@@ -44,6 +45,7 @@ public static class Ledger
     public static async Task<List<(string Status, int Seats)>> BookingsAsync(IServiceProvider services, Guid tenantId)
     {
         await using var scope = services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.Tenant(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         db.TenantId = tenantId;
         return (await db.Bookings.OrderBy(b => b.CreatedAt).Select(b => new { b.Status, b.Seats }).ToListAsync())
@@ -53,6 +55,7 @@ public static class Ledger
     public static async Task<List<OutboxMessage>> OutboxAsync(IServiceProvider services, Guid tenantId)
     {
         await using var scope = services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.Tenant(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         return await db.OutboxMessages.Where(m => m.TenantId == tenantId).OrderBy(m => m.OccurredAt).ThenBy(m => m.Id).ToListAsync();
     }

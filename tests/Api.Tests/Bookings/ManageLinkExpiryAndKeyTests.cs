@@ -81,6 +81,7 @@ public sealed class ManageLinkExpiryAndKeyTests(ApiFactory api)
     private async Task MoveIntoThePastAsync(Guid bookingId, TimeSpan ago)
     {
         await using var scope = api.Services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.System("test setup: a booking moved into the past");
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var endsAt = DateTime.UtcNow - ago;
         var rows = await db.Database.ExecuteSqlInterpolatedAsync(

@@ -77,6 +77,7 @@ public class ApiFactory : WebApplicationFactory<Program>
         email ??= $"{role}-{Guid.NewGuid():N}@example.test";
         var personId = await Identity.AddPersonAsync(email);
         await using var scope = Services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.Tenant(tenant.Id);
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var now = SystemClock.Instance.GetCurrentInstant();
         if (role == Roles.Customer)

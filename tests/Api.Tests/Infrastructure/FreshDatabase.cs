@@ -31,9 +31,7 @@ public sealed class FreshDatabase : IAsyncDisposable
 
     public static async Task<FreshDatabase> CreateAsync(string prefix = "fresh")
     {
-        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("ConnectionStrings__Primary")
-            ?? "Host=127.0.0.1;Port=55432;Database=bookingaws;Username=bookingaws;Password=bookingaws")
-        { Pooling = false };
+        var admin = new NpgsqlConnectionStringBuilder(PlatformDatabase.Owner) { Pooling = false };
         var name = $"bookingaws_{prefix}_{Guid.NewGuid():N}"[..40];
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();

@@ -31,8 +31,8 @@ public sealed class PlatformTests(ApiFactory api)
         // The hold path sends BEGIN/COMMIT inside its batches; if it throws between them, the pool (which
         // keeps connections without DISCARD ALL) must still end that transaction and release its locks.
         // Built as the app builds its data sources, with one connection so the second open gets the same one.
-        var primary = api.Services.GetRequiredService<IConfiguration>().GetConnectionString("Primary")!;
-        await using var db = DataServiceCollectionExtensions.BuildDataSource(primary + ";Maximum Pool Size=1", "rollback-test");
+        // As the owner: the marker is a table, which the app's role may not create.
+        await using var db = DataServiceCollectionExtensions.BuildDataSource(PlatformDatabase.Owner + ";Maximum Pool Size=1", "rollback-test");
         var marker = "rollback-" + Guid.NewGuid().ToString("N");
         int firstPid;
         await using (var connection = await db.OpenConnectionAsync())

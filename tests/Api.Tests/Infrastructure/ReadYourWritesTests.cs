@@ -36,11 +36,9 @@ public sealed class ReadModeApi(ReadYourWritesMode mode, string primary, string 
 [Collection(ApiCollection.Name)]
 public sealed class ReadYourWritesTests
 {
-    private static string PlatformPrimary => Environment.GetEnvironmentVariable("ConnectionStrings__Primary")
-        ?? "Host=127.0.0.1;Port=55432;Database=bookingaws;Username=bookingaws;Password=bookingaws";
+    private static string PlatformPrimary => PlatformDatabase.Owner;
 
-    private static string PlatformReplica => Environment.GetEnvironmentVariable("ConnectionStrings__Replica")
-        ?? "Host=127.0.0.1;Port=55433;Database=bookingaws;Username=bookingaws;Password=bookingaws";
+    private static string PlatformReplica => PlatformDatabase.OwnerOnReplica;
 
     [Theory]
     [InlineData(ReadYourWritesMode.WalPosition)]

@@ -5,8 +5,6 @@ using System.Text.Json;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Data;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace BookingAws.Api.Tests.Payments;
@@ -17,7 +15,7 @@ public static class PaymentChecks
     /// <summary>Kinds of the anomalies recorded for a PaymentIntent, oldest first.</summary>
     public static async Task<List<string>> AnomaliesAsync(this PaymentsFixture fixture, string paymentIntentId)
     {
-        var db = fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        var db = PlatformDatabase.OwnerSource;
         await using var cmd = db.CreateCommand("SELECT kind FROM payment_anomalies WHERE payment_intent_id = $1 ORDER BY occurred_at, id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = paymentIntentId });
         var kinds = new List<string>();

@@ -2,11 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Tenants;
-using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 using Stripe;
@@ -112,7 +110,7 @@ public sealed class PaymentMoneyCheckTests(PaymentsFixture fixture) : PaymentTes
 
     private static async Task<int> CancellationWindowAsync(PaymentScenario s, Guid bookingId)
     {
-        var db = s.Fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        var db = PlatformDatabase.OwnerSource;
         await using var cmd = db.CreateCommand("SELECT (policy_snapshot->>'cancellationWindowHours')::int FROM bookings WHERE id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = bookingId });
         return (int)(await cmd.ExecuteScalarAsync())!;

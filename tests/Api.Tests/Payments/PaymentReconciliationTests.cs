@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data;
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
@@ -39,6 +40,9 @@ public sealed class PaymentReconciliationTests(PaymentsFixture fixture) : Paymen
 
         // Slow Stripe answers make the two instances' batches overlap in time.
         await Fixture.SetFaultsAsync(new { latencyMs = 30 });
+
+        // As the workers run it: in their system scope (it reaches every business).
+        using var rowScope = DatabaseScope.System("reconciliation, run as the workers run it");
         var reports = await Task.WhenAll(
             Task.Run(() => Instance().RunAsync(s.TenantId, CancellationToken.None)),
             Task.Run(() => Instance().RunAsync(s.TenantId, CancellationToken.None)));

@@ -8,9 +8,7 @@ using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Tenants;
-using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 
@@ -126,7 +124,7 @@ public sealed class PaymentScenario
     /// <summary>The customer, signed in: their email becomes a person in the pool, linked to the customer row.</summary>
     public async Task<HttpClient> CustomerClientAsync(Guid customerId)
     {
-        var db = Fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        var db = PlatformDatabase.OwnerSource;
         await using var find = db.CreateCommand("SELECT email FROM customers WHERE id = $1");
         find.Parameters.Add(new NpgsqlParameter { Value = customerId });
         var email = (string)(await find.ExecuteScalarAsync())!;
@@ -141,7 +139,7 @@ public sealed class PaymentScenario
     /// <summary>Outbox events of one type for one booking, as the workers would publish them.</summary>
     public async Task<List<JsonElement>> OutboxAsync(string type, Guid bookingId)
     {
-        var db = Fixture.Api.Services.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary);
+        var db = PlatformDatabase.OwnerSource;
         await using var cmd = db.CreateCommand("SELECT payload::text FROM outbox_messages WHERE tenant_id = $1 AND type = $2 ORDER BY occurred_at, id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = TenantId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = type });

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Payments;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,12 @@ public abstract class PaymentTest(PaymentsFixture fixture) : IAsyncLifetime, ICl
 
     public Task DisposeAsync() => this.Fixture.ClearFaultsAsync();
 
-    protected Task<ReconciliationReport> ReconcileAsync(Guid tenantId) =>
-        this.Fixture.Api.Services.GetRequiredService<PaymentReconciler>().RunAsync(tenantId, CancellationToken.None);
+    /// <summary>Reconciliation as the workers run it: in their system scope (it reaches every business).</summary>
+    protected async Task<ReconciliationReport> ReconcileAsync(Guid tenantId)
+    {
+        using var rowScope = DatabaseScope.System("reconciliation, run as the workers run it");
+        return await this.Fixture.Api.Services.GetRequiredService<PaymentReconciler>().RunAsync(tenantId, CancellationToken.None);
+    }
 
     protected Task<PaymentIntent> PaymentIntentAsync(string id) => new PaymentIntentService(this.Fixture.Stripe).GetAsync(id);
 

@@ -32,7 +32,8 @@ public static class Platform
             ["ConnectionStrings:Replica"] = Replica,
         }).Build();
         var services = new ServiceCollection();
-        services.AddBookingData(configuration);
+        // As the workers register it: the system scope for every session (tests seed and inspect any business).
+        services.AddBookingData(configuration, systemScope: true);
         return services.BuildServiceProvider();
     });
 

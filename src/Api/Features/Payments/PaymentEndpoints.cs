@@ -16,7 +16,8 @@ public static class PaymentEndpoints
     {
         // Guests pay too, so this is anonymous: the booking id (random, from the hold response) is the
         // capability, and all it yields is a way to pay for that booking.
-        api.MapPost("/bookings/{id:guid}/payment", StartPayment).WithName("StartBookingPayment").WithTags("Payments").AllowAnonymous();
+        api.MapPost("/bookings/{id:guid}/payment", StartPayment).WithName("StartBookingPayment").WithTags("Payments").AllowAnonymous()
+            .AddEndpointFilter<BookingScopeFilter>();
 
         // Stripe's events name a PaymentIntent, not a business: the verified webhook finds its booking across businesses.
         api.MapPost("/webhooks/stripe", ReceiveWebhook).WithName("StripeWebhook").WithTags("Payments").AllowAnonymous()

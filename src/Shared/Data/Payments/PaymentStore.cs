@@ -351,15 +351,12 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         return command;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] args)
+    /// <summary>One statement, led by the ambient <see cref="DatabaseScope"/> (<see cref="RowScope"/>) so it runs under it.</summary>
+    private static NpgsqlBatch Command(NpgsqlConnection connection, string sql, params object[] args)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(arg is DBNull ? new NpgsqlParameter { Value = DBNull.Value } : new NpgsqlParameter { Value = arg });
-        }
-
-        return command;
+        var batch = RowScope.Batch(connection);
+        batch.BatchCommands.Add(Command(sql, args));
+        return batch;
     }
 }
 
