@@ -67,6 +67,11 @@ public static class DatabaseMigrator
             {
                 await AppDatabaseRole.EnsureAsync(lockConnection, primary, logger, ct);
             }
+            else
+            {
+                // The owner is not held to row-level security: the second wall behind the tenant filters is down.
+                logger.LogWarning("The app connects as the schema owner, which row-level security does not bind; set ConnectionStrings:Migrations to the owner and Primary to the app's own role");
+            }
 
             return new MigrationOutcome(pending, waitedFor);
         }

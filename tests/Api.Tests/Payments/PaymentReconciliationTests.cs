@@ -1,5 +1,5 @@
-using BookingAws.Shared.Data;
 using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Integrations.Stripe;

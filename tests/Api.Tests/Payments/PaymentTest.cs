@@ -1,6 +1,6 @@
-using BookingAws.Shared.Data;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Payments;
+using BookingAws.Shared.Data;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Stripe;

@@ -1,6 +1,6 @@
 using BookingAws.Shared.Application.Bookings;
-using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Data.Payments;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Payments;
