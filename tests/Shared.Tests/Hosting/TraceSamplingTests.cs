@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using BookingAws.Shared.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -92,4 +96,48 @@ public class TraceSamplingTests
 
     private static SamplingDecision Decide(Sampler sampler, ActivityContext parent, ActivityTraceId traceId) =>
         sampler.ShouldSample(new SamplingParameters(parent, traceId, "span", ActivityKind.Consumer)).Decision;
+}
+
+public class ServiceDefaultsSamplingTests
+{
+    [Fact]
+    public async Task A_host_at_the_stage_ratio_of_zero_exports_its_failed_spans_and_only_those()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Nothing listens there: the OTLP exporter's sends fail quietly, the in-memory one is what the test reads.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["Tracing:SampleRatio"] = "0",
+        });
+        builder.AddServiceDefaults("sampling-test");
+        var exported = new List<Activity>();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var marker = Guid.NewGuid().ToString("N");
+        using (Telemetry.Source.StartActivity("healthy " + marker))
+        {
+        }
+
+        using (Telemetry.Source.StartActivity("failed " + marker)?.SetStatus(ActivityStatusCode.Error))
+        {
+        }
+
+        await host.StopAsync();
+        Assert.Equal(["failed " + marker], exported.Select(a => a.DisplayName).Where(n => n.EndsWith(marker, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_ratio_outside_zero_to_one_stops_the_host_from_starting()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tracing:SampleRatio"] = "5" });
+        builder.AddServiceDefaults("sampling-test");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("SampleRatio", error.Message, StringComparison.Ordinal);
+    }
 }
