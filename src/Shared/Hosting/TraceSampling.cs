@@ -28,7 +28,8 @@ public sealed class TracingOptions
 /// </summary>
 public static class TraceSampling
 {
-    /// <summary>The sampler and the error processor; call before adding exporters, whose processors must run after.</summary>
+    /// <summary>The sampler and the error processor. The processor must run before the exporters' processors: it
+    /// does when added first, and <c>UseOtlpExporter</c> gives its own a pipeline weight that sorts it last anyway.</summary>
     public static TracerProviderBuilder AddErrorAwareSampling(this TracerProviderBuilder builder, double ratio) =>
         builder.SetSampler(new ErrorAwareSampler(ratio)).AddProcessor(new KeepFailedSpansProcessor());
 
