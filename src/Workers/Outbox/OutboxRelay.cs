@@ -179,6 +179,12 @@ public sealed partial class OutboxRelay(
                 OutboxPublishSpans.Fail(spans[i], ex.GetType().Name);
             }
         }
+        catch (OperationCanceledException ex)
+        {
+            // A best-effort push cut short, or shutdown: the messages may not have gone out.
+            spans.ForEach(span => OutboxPublishSpans.Fail(span, ex.GetType().Name));
+            throw;
+        }
         finally
         {
             OutboxPublishSpans.Stop(spans);
