@@ -3,6 +3,7 @@ using System.Net;
 using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Tracing;
 using BookingAws.Shared.Hosting;
+using BookingAws.Tests.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using BookingAws.Shared.Hosting;
+using BookingAws.Tests.Common;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

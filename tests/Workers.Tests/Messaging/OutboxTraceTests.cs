@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Messaging;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Tests.Infrastructure;
 using NodaTime;
 using OpenTelemetry;

@@ -1,10 +1,10 @@
 using System.Collections;
 using System.Diagnostics;
 
-namespace BookingAws.Workers.Tests.Infrastructure;
+namespace BookingAws.Tests.Common;
 
-/// <summary>What the in-memory exporter writes to: every test in the process makes spans of the project's
-/// source, so writes arrive from other threads while a test reads.</summary>
+/// <summary>What the in-memory exporter writes to: every test in the process makes spans of the project's source,
+/// so writes arrive from other threads while a test reads. One file, linked into each test project that traces.</summary>
 public sealed class SpanCollection : ICollection<Activity>
 {
     private readonly List<Activity> spans = [];
