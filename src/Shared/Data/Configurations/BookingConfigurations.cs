@@ -94,6 +94,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 
         // The relay reads only unsent rows, oldest first.
         b.HasIndex(x => x.OccurredAt).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+
+        // The retention purge finds sent rows by age; unsent rows (the hot insert) stay out of this index.
+        b.HasIndex(x => x.SentAt).HasFilter("sent_at IS NOT NULL").HasDatabaseName("ix_outbox_messages_sent");
     }
 }
 

@@ -1116,6 +1116,9 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("MessageId", "Template")
                         .HasName("pk_email_deliveries");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_email_deliveries_sent_at");
+
                     b.HasIndex("TenantId", "SentAt")
                         .HasDatabaseName("ix_email_deliveries_tenant_id_sent_at");
 
@@ -1242,6 +1245,10 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_outbox_messages_sent")
+                        .HasFilter("sent_at IS NOT NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
