@@ -1,6 +1,7 @@
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Domain.Bookings;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
@@ -23,6 +24,7 @@ internal sealed class BookingCoreAt : IDisposable
         Reschedule = new RescheduleBooking(changes);
         ExpireHolds = new ExpireHolds(sweeps);
         CompleteBookings = new CompleteBookings(sweeps);
+        ProveEmail = new ProveGuestEmail(new EmailProofStore(db), changes, Cancel, services.GetRequiredService<BookingLinks>());
     }
 
     public HoldBooking Hold { get; }
@@ -31,6 +33,7 @@ internal sealed class BookingCoreAt : IDisposable
     public RescheduleBooking Reschedule { get; }
     public ExpireHolds ExpireHolds { get; }
     public CompleteBookings CompleteBookings { get; }
+    public ProveGuestEmail ProveEmail { get; }
 
     public void Dispose() => catalog.Dispose();
 }
