@@ -49,6 +49,8 @@ export interface Booking {
   amountMinor: number;
   currency: string;
   payment?: Payment | null;
+  /** A guest's hold waiting for the code emailed to the address given; it cannot be paid or confirmed before. */
+  awaitingEmailProof?: boolean;
 }
 
 export interface BookingRequest {
@@ -99,6 +101,15 @@ export function createBooking(slug: string, body: string, idempotencyKey: string
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
     body,
+  });
+}
+
+/** Enters the code emailed to a guest: the answer is the booking, confirmed (free) or with its payment (paid). */
+export function proveEmail(bookingId: string, code: string): Promise<Booking> {
+  return request(`/api/v1/bookings/${encodeURIComponent(bookingId)}/email-proof`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ code }),
   });
 }
 

@@ -1,6 +1,6 @@
 import { refetchDelayMs } from "./refetch";
 import "./style.css";
-import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
+import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, proveEmail, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
 import { $, el, show, slotButton, weekColumns } from "./dom";
 import {
   formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, pushOverlapsRange,
@@ -293,7 +293,9 @@ function showResult(booking: Booking, email: string) {
   const seats = `${booking.seats} ${booking.seats === 1 ? "seat" : "seats"}`;
 
   let card: HTMLElement;
-  if (booking.status === "confirmed") {
+  if (booking.awaitingEmailProof) {
+    card = emailProofCard(booking, email, `${pkg?.name ?? "Your booking"} on ${when} · ${seats} · ${amount}.`);
+  } else if (booking.status === "confirmed") {
     card = el(
       "div",
       { class: "result confirmed", "data-testid": "booking-confirmed", "data-booking-id": booking.id },
@@ -319,6 +321,64 @@ function showResult(booking: Booking, email: string) {
   $("result-section").replaceChildren(card, again);
   show("result-section", true);
   $("result-title").focus();
+}
+
+/**
+ * A guest proves the address before anything is confirmed or paid: the code the API emailed is entered here, and
+ * the answer (confirmed, or held with its payment) replaces this card.
+ */
+function emailProofCard(booking: Booking, email: string, summary: string): HTMLElement {
+  const tz = booking.timeZone || catalog!.timeZone;
+  const until = booking.expiresAt ? formatInZone(booking.expiresAt, tz, undefined, false) : undefined;
+  const error = el("p", { class: "error-box", role: "alert", id: "code-error", hidden: true });
+  const input = el("input", {
+    id: "email-code", name: "code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}",
+    maxlength: "6", required: true, "aria-describedby": "code-hint code-error",
+  }) as HTMLInputElement;
+  const submit = el("button", { type: "submit", class: "primary" }, "Confirm booking");
+  const form = el(
+    "form",
+    { class: "email-proof", novalidate: true },
+    el("div", { class: "field" }, el("label", { for: "email-code" }, "Code from the email"), input),
+    el("p", { id: "code-hint", class: "hint" }, `Six digits, sent to ${email}.`),
+    error,
+    submit,
+  ) as HTMLFormElement;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = input.value.trim();
+    if (!/^[0-9]{6}$/.test(code)) {
+      error.textContent = "Enter the six digits from the email.";
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    submit.disabled = true;
+    submit.setAttribute("aria-busy", "true");
+    proveEmail(booking.id, code)
+      .then((next) => showResult(next, email))
+      .catch((err: unknown) => {
+        error.textContent = err instanceof ApiError ? err.problem.message
+          : err instanceof NetworkError ? `${err.message} Press Confirm booking again to retry.`
+          : "Something went wrong. Please try again.";
+        error.hidden = false;
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+      })
+      .finally(() => {
+        submit.disabled = false;
+        submit.setAttribute("aria-busy", "false");
+      });
+  });
+  return el(
+    "div",
+    { class: "result held", "data-testid": "booking-awaiting-code", "data-booking-id": booking.id },
+    el("h2", { id: "result-title", tabindex: -1 }, "Check your email"),
+    el("p", {}, summary),
+    el("p", {}, `We emailed a code to ${email}. Enter it to confirm the booking${until ? `; the time is held for you until ${until}` : ""}.`),
+    form,
+  );
 }
 
 function paymentBlock(booking: Booking, payment: Payment): HTMLElement {

@@ -97,6 +97,7 @@ public static class WorkerServiceCollectionExtensions
     /// <see cref="MessageTopology"/> exactly (see <see cref="HandlerRegistry.Mismatches"/>).</summary>
     public static HandlerRegistry MessageHandlers() =>
         new HandlerRegistry()
+        .AddMessageHandler<GuestEmailProofHandler, BookingHeld>(MessageTopology.Notifications)
         .AddMessageHandler<BookingConfirmedHandler, BookingConfirmed>(MessageTopology.Notifications)
         .AddMessageHandler<BookingCancelledHandler, BookingCancelled>(MessageTopology.Notifications)
         .AddMessageHandler<BookingRescheduledHandler, BookingRescheduled>(MessageTopology.Notifications)

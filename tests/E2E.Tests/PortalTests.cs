@@ -37,6 +37,18 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
         await page.GetByLabel("Email").FillAsync("ada@example.test");
         await page.GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();
 
+        // A guest proves the address first: the page asks for the code emailed to it (derived as the workers derive it).
+        var awaiting = page.GetByTestId("booking-awaiting-code");
+        await Expect(awaiting).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var heldId = Guid.Parse((await awaiting.GetAttributeAsync("data-booking-id"))!);
+        var code = platform.Services.GetRequiredService<BookingLinks>().EmailProofCode(heldId, "ada@example.test");
+        var wrong = code == "000000" ? "111111" : "000000";
+        await page.GetByLabel("Code from the email").FillAsync(wrong);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not the code", new() { Timeout = 15_000 });
+        await page.GetByLabel("Code from the email").FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();
+
         var confirmed = page.GetByTestId("booking-confirmed");
         await Expect(confirmed).ToBeVisibleAsync(new() { Timeout = 15_000 });
         var bookingId = await confirmed.GetAttributeAsync("data-booking-id");
@@ -92,6 +104,10 @@ public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFi
         var booking = JsonDocument.Parse(await held.Content.ReadAsStringAsync()).RootElement;
         Assert.True(held.IsSuccessStatusCode, booking.ToString());
         var bookingId = booking.GetProperty("id").GetGuid();
+        var code = platform.Services.GetRequiredService<BookingLinks>().EmailProofCode(bookingId, "guest@example.test");
+        var proven = await platform.CreateClient().PostAsync(
+            $"/api/v1/bookings/{bookingId}/email-proof", JsonContent.Create(new { code }));
+        Assert.True(proven.IsSuccessStatusCode, await proven.Content.ReadAsStringAsync());
 
         // The link exactly as the workers put it in the confirmation email (same key, same builder).
         var link = new Uri(platform.Services.GetRequiredService<BookingLinks>().ManageUrl(business.Slug, bookingId));

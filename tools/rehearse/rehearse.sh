@@ -84,6 +84,7 @@ owner_password=""
 token=""
 package_id=""
 guest_email=""
+guest_booking_id=""
 api="http://127.0.0.1:$api_port/api/v1"
 
 sql() { PGPASSWORD=$master_password psql -h 127.0.0.1 -p "$pg_port" -U "$master_user" -v ON_ERROR_STOP=1 -Atq "$@"; }
@@ -441,18 +442,41 @@ check_a_guest_books_a_slot() {
   response=$(http POST "/tenants/$slug/bookings" "{\"packageId\":\"$package_id\",\"startsAt\":\"$start\",\"seats\":1,\"customer\":{\"name\":\"Guest\",\"email\":\"$guest_email\"}}" \
     -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
   [[ $(status_of "$response") == 201 ]] || { why "the booking answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
-  [[ $(body_of "$response" | jq -r .status) == confirmed ]] || { why "a free booking is $(body_of "$response" | jq -r .status), not confirmed"; return; }
+  # A guest's booking waits for the code emailed to the address, even when free.
+  [[ $(body_of "$response" | jq -r '.status + " " + (.awaitingEmailProof | tostring)') == "held true" ]] ||
+    { why "a guest's free booking is $(body_of "$response" | jq -c '{status, awaitingEmailProof}'), not held awaiting the emailed code"; return; }
+  guest_booking_id=$(body_of "$response" | jq -r .id)
+}
+
+# The first email to the guest whose subject matches <jq regex>, within 60 s; empty if none.
+email_to_guest() {
+  local deadline=$((SECONDS + 60)) mail=""
+  while ((SECONDS < deadline)); do
+    mail=$(curl -fsS "$ses_url/store" | jq -c --arg to "$guest_email" --arg re "$1" \
+      '[.emails[] | select((.destination.to | index($to)) and (.subject | test($re)))][0] // empty')
+    [[ -n $mail ]] && break
+    sleep 1
+  done
+  printf '%s' "$mail"
+}
+
+check_the_guest_proves_the_address_with_the_emailed_code() {
+  [[ -n $guest_booking_id ]] || { why "no booking"; return; }
+  local mail code response
+  mail=$(email_to_guest 'is your code')
+  [[ -n $mail ]] || { why "no code email to $guest_email reached SES within 60 s; workers log: $(tail -3 "$work/workers.log")"; return; }
+  [[ $(jq -r .from <<<"$mail") == *"$sender"* ]] || { why "the code came from $(jq -r .from <<<"$mail"), not the stage's sender $sender"; return; }
+  code=$(jq -r .subject <<<"$mail" | grep -oE '^[0-9]{6}')
+  response=$(http POST "/bookings/$guest_booking_id/email-proof" "{\"code\":\"$code\"}")
+  [[ $(status_of "$response") == 200 && $(body_of "$response" | jq -r .status) == confirmed ]] ||
+    { why "entering the emailed code answered $(status_of "$response"): $(body_of "$response" | head -c 300)"; return; }
 }
 
 check_the_confirmation_arrives_from_the_production_sender() {
   [[ -n $guest_email ]] || { why "no booking"; return; }
-  local deadline=$((SECONDS + 60)) mail=""
-  while ((SECONDS < deadline)); do
-    mail=$(curl -fsS "$ses_url/store" | jq -c --arg to "$guest_email" '[.emails[] | select(.destination.to | index($to))][0] // empty')
-    [[ -n $mail ]] && break
-    sleep 1
-  done
-  [[ -n $mail ]] || { why "no email to $guest_email reached SES within 60 s; workers log: $(tail -3 "$work/workers.log")"; return; }
+  local mail
+  mail=$(email_to_guest 'is confirmed')
+  [[ -n $mail ]] || { why "no confirmation to $guest_email reached SES within 60 s; workers log: $(tail -3 "$work/workers.log")"; return; }
   [[ $(jq -r .from <<<"$mail") == *"$sender"* ]] || { why "the email came from $(jq -r .from <<<"$mail"), not the stage's sender $sender"; return; }
 }
 
@@ -471,6 +495,7 @@ CHECKS=(
   check_the_owner_signs_in_with_the_pool
   check_the_owner_manages_the_business
   check_a_guest_books_a_slot
+  check_the_guest_proves_the_address_with_the_emailed_code
   check_the_confirmation_arrives_from_the_production_sender
 )
 

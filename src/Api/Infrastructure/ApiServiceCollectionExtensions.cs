@@ -11,6 +11,7 @@ using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure.RateLimiting;
+using BookingAws.Api.Infrastructure.Tracing;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
@@ -48,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         services.AddBookingLinks();
         services.AddBookingCore(receivesWebhooks: true);
         services.AddAbuseLimits();
+        services.AddTraceTrust();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -146,7 +148,9 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        // First, so logs and rate limits see the client, not the load balancer.
+        // Before the client address replaces the proxy's: trust in trace context is about who connected.
+        app.UseMiddleware<EdgeTraceMiddleware>();
+        // Next, so logs and rate limits see the client, not the load balancer.
         app.UseMiddleware<TrustedProxyMiddleware>();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -47,13 +48,19 @@ public static class ServiceDefaults
                 .WriteTo.Console(new CompactJsonFormatter()),
             writeToProviders: true);
 
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         // Telemetry is collected only when there is somewhere to send it (the CloudWatch agent in AWS,
         // the Aspire dashboard locally): without an exporter, tracing every request is pure cost.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            var tracing = builder.Configuration.GetSection(TracingOptions.Section).Get<TracingOptions>() ?? new TracingOptions();
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(ServiceDefaults).Assembly.GetName().Version?.ToString()))
                 .WithTracing(t => t
+                    .AddErrorAwareSampling(tracing.SampleRatio)
                     .AddSource(Telemetry.SourceName)
                     .AddSource("Npgsql")
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))

@@ -28,7 +28,8 @@ public sealed record BookingSnapshot(
     long AmountMinor,
     string Currency);
 
-public sealed record BookingHeld(BookingSnapshot Booking, DateTimeOffset ExpiresAt) : IBookingEvent
+/// <summary>A hold was taken. <c>EmailProofRequired</c>: a guest's hold whose address must be proven with the code the workers email.</summary>
+public sealed record BookingHeld(BookingSnapshot Booking, DateTimeOffset ExpiresAt, bool EmailProofRequired = false) : IBookingEvent
 {
     public static string WireName => "booking.held.v1";
 

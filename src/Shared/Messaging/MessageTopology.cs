@@ -34,7 +34,8 @@ public static class MessageTopology
     /// <summary>Outbox events and the queues that receive them; the relay sends one message per queue.</summary>
     public static IReadOnlyList<RouteDeclaration> Routes { get; } =
     [
-        Route<BookingHeld>(Analytics, Availability),
+        // Notifications: a guest's hold emails the one-time code that proves the address.
+        Route<BookingHeld>(Notifications, Analytics, Availability),
         Route<BookingConfirmed>(Notifications, Analytics, Availability),
         Route<BookingCancelled>(Notifications, Analytics, Availability),
         Route<BookingExpired>(Analytics, Availability),

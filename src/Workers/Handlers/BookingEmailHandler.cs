@@ -41,6 +41,11 @@ public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(envelope);
+        if (!Wants(message))
+        {
+            return;
+        }
+
         if (await Inbox.IsHandledAsync(services.Primary, envelope.MessageId, Name, cancellationToken))
         {
             return;
@@ -55,6 +60,12 @@ public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services)
     }
 
     protected abstract Task SendAsync(IncomingMessage message, TEvent evt, BookingEmailFacts facts, CancellationToken cancellationToken);
+
+    /// <summary>Signs links and derives one-time codes.</summary>
+    protected BookingLinks Links => services.Links;
+
+    /// <summary>Whether this event means an email at all; answered before any database read.</summary>
+    protected virtual bool Wants(TEvent message) => true;
 
     protected Task<bool> SendTemplateAsync(
         IncomingMessage message,

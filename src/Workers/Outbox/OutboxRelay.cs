@@ -5,6 +5,7 @@ using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Sqs;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 
 namespace BookingAws.Workers.Outbox;
 
@@ -145,8 +146,11 @@ public sealed partial class OutboxRelay(
 
     private async Task SendChunkAsync(string concern, List<OutboxRow> rows, Dictionary<Guid, string> failed, CancellationToken cancellationToken)
     {
+        var spans = rows.Select(r => OutboxPublishSpans.Start(concern, r.Id, r.Type, r.TenantId, r.TraceParent, rows.Count)).ToList();
         try
         {
+            // The publish spans stand for this call; an HTTP span under one of them would belong to one message only.
+            using var untraced = SuppressInstrumentationScope.Begin();
             var url = await queues.UrlForAsync(concern, cancellationToken);
             var request = new SendMessageBatchRequest
             {
@@ -155,27 +159,39 @@ public sealed partial class OutboxRelay(
                 {
                     Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     MessageBody = row.Payload,
-                    MessageAttributes = AttributesOf(row),
+                    MessageAttributes = AttributesOf(row, OutboxPublishSpans.TraceParent(spans[i], row.TraceParent)),
                 }).ToList(),
             };
             var response = await sqs.SendMessageBatchAsync(request, cancellationToken);
             foreach (var failure in response.Failed ?? [])
             {
-                var row = rows[int.Parse(failure.Id, System.Globalization.CultureInfo.InvariantCulture)];
-                failed[row.Id] = $"{concern}: {failure.Code} {failure.Message}";
+                var index = int.Parse(failure.Id, System.Globalization.CultureInfo.InvariantCulture);
+                failed[rows[index].Id] = $"{concern}: {failure.Code} {failure.Message}";
+                OutboxPublishSpans.Fail(spans[index], failure.Code);
             }
         }
         catch (Exception ex) when (ex is AmazonSQSException or Amazon.Runtime.AmazonServiceException or HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException
                                        && !cancellationToken.IsCancellationRequested)
         {
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count; i++)
             {
-                failed[row.Id] = $"{concern}: {ex.GetType().Name}: {ex.Message}";
+                failed[rows[i].Id] = $"{concern}: {ex.GetType().Name}: {ex.Message}";
+                OutboxPublishSpans.Fail(spans[i], ex.GetType().Name);
             }
+        }
+        catch (OperationCanceledException ex)
+        {
+            // A best-effort push cut short, or shutdown: the messages may not have gone out.
+            spans.ForEach(span => OutboxPublishSpans.Fail(span, ex.GetType().Name));
+            throw;
+        }
+        finally
+        {
+            OutboxPublishSpans.Stop(spans);
         }
     }
 
-    private static Dictionary<string, MessageAttributeValue> AttributesOf(OutboxRow row)
+    private static Dictionary<string, MessageAttributeValue> AttributesOf(OutboxRow row, string? traceParent)
     {
         var attributes = new Dictionary<string, MessageAttributeValue>(StringComparer.Ordinal)
         {
@@ -183,9 +199,9 @@ public sealed partial class OutboxRelay(
             [MessageAttributes.TenantId] = Text(row.TenantId.ToString()),
             [MessageAttributes.MessageId] = Text(row.Id.ToString()),
         };
-        if (!string.IsNullOrEmpty(row.TraceParent))
+        if (!string.IsNullOrEmpty(traceParent))
         {
-            attributes[MessageAttributes.TraceParent] = Text(row.TraceParent);
+            attributes[MessageAttributes.TraceParent] = Text(traceParent);
         }
 
         if (!string.IsNullOrEmpty(row.CorrelationId))

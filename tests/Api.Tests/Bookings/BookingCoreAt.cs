@@ -2,6 +2,7 @@ using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Domain.Bookings;
 using NodaTime;
 using Npgsql;
 
@@ -14,7 +15,8 @@ internal sealed class BookingCoreAt : IDisposable
     private readonly NpgsqlDataSource db;
 
     /// <summary>As the workers run them: the app's role with the system scope for the session (the hold scopes itself).</summary>
-    public BookingCoreAt(IClock clock)
+    /// <summary><paramref name="links"/>: the API's, for the guest's email proof (derived codes need its keys).</summary>
+    public BookingCoreAt(IClock clock, BookingLinks? links = null)
     {
         db = DataServiceCollectionExtensions.BuildDataSource(DataServiceCollectionExtensions.WithSystemScope(PlatformDatabase.App), "test-core");
         var changes = new BookingChanges(db, clock);
@@ -25,6 +27,7 @@ internal sealed class BookingCoreAt : IDisposable
         Reschedule = new RescheduleBooking(changes);
         ExpireHolds = new ExpireHolds(sweeps);
         CompleteBookings = new CompleteBookings(sweeps);
+        ProveEmail = links is null ? null : new ProveGuestEmail(new EmailProofStore(db), changes, Cancel, links);
     }
 
     public HoldBooking Hold { get; }
@@ -33,6 +36,7 @@ internal sealed class BookingCoreAt : IDisposable
     public RescheduleBooking Reschedule { get; }
     public ExpireHolds ExpireHolds { get; }
     public CompleteBookings CompleteBookings { get; }
+    public ProveGuestEmail? ProveEmail { get; }
 
     public void Dispose()
     {

@@ -36,15 +36,16 @@ public sealed class BookingLifecycleTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_free_package_confirms_at_once()
+    public async Task A_free_package_confirms_as_soon_as_the_guest_enters_the_emailed_code()
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 3, priceMinor: 0);
 
-        var booking = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(2, 9)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var booking = await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(2, 9)));
 
         Assert.Equal(BookingStatus.Confirmed, booking.Status);
         Assert.Null(booking.ExpiresAt);
-        Assert.Equal(BookingConfirmed.WireName, Assert.Single(await Ledger.OutboxAsync(api.Services, s.Tenant.Id)).Type);
+        Assert.False(booking.AwaitingEmailProof);
+        Assert.Equal([BookingHeld.WireName, BookingConfirmed.WireName], (await Ledger.OutboxAsync(api.Services, s.Tenant.Id)).Select(m => m.Type).Order().Reverse());
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class BookingLifecycleTests(ApiFactory api)
         var policy = new BookingPolicyDto(0, 90, 30, 0, 60, 10, 24, 24, RefundRule.FullBeforeWindow, 0);
         var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 0, policy: policy);
         var start = BookingScenario.SlotOnDay(2, 10);
-        await (await s.HoldAsync(api.CreateClient(), s.Guest(start))).ShouldBe(HttpStatusCode.Created);
+        await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(start));
 
         // One minute after the 30-minute session ends, its hour of cleanup is still running.
         var clock = new FakeClock(Instant.FromDateTimeOffset(start.AddMinutes(31)));
@@ -260,7 +261,7 @@ public sealed class BookingLifecycleTests(ApiFactory api)
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 5, priceMinor: 1000);
         var day = BookingScenario.SlotOnDay(6, 9);
-        var a = await (await s.HoldAsync(api.CreateClient(), s.Guest(day))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var a = await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(day));
         await (await s.HoldAsync(api.CreateClient(), s.Guest(day.AddHours(2)))).ShouldBe(HttpStatusCode.Created);
         await (await s.HoldAsync(api.CreateClient(), s.Guest(day.AddDays(1)))).ShouldBe(HttpStatusCode.Created);
 

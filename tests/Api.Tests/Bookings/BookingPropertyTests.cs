@@ -1,4 +1,5 @@
 using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
@@ -58,7 +59,7 @@ public sealed class BookingPropertyTests(ApiFactory api)
     private async Task RunAsync(int quantity, int buffer, (Op Op, int A, int B, int C)[] ops)
     {
         var clock = new FakeClock(SystemClock.Instance.GetCurrentInstant());
-        using var store = new BookingCoreAt(clock);
+        using var store = new BookingCoreAt(clock, api.Services.GetRequiredService<BookingLinks>());
         var (tenant, item, package) = await SeedAsync(quantity, buffer);
         var policy = tenant.Policy;
         var day = clock.GetCurrentInstant().InUtc().Date.PlusDays(2);
@@ -87,13 +88,18 @@ public sealed class BookingPropertyTests(ApiFactory api)
             {
                 case Op.Hold:
                     var expected = Fits(a, b);
+                    var email = $"{Guid.NewGuid():N}@example.test";
                     var hold = await store.Hold.RunAsync(
-                        new HoldCommand(tenant.Slug, package.Id, starts[a], b, new BookingCustomer(null, "P", $"{Guid.NewGuid():N}@example.test"), Guid.NewGuid().ToString(), "h"),
+                        new HoldCommand(tenant.Slug, package.Id, starts[a], b, new BookingCustomer(null, "P", email), Guid.NewGuid().ToString(), "h"),
                         (_, _) => "{}",
                         CancellationToken.None);
                     if (expected)
                     {
                         var created = Assert.IsType<HoldOutcome.Created>(hold);
+
+                        // The guest enters the emailed code at once, so the model's confirmations apply (a paid hold stays held).
+                        var code = api.Services.GetRequiredService<BookingLinks>().EmailProofCode(created.Booking.Id, email);
+                        Assert.IsType<EmailProofOutcome.Proven>(await store.ProveEmail!.RunAsync(created.Booking.Id, code, CancellationToken.None));
                         model.Add(new ModelBooking { Id = created.Booking.Id, Seats = b, StartIndex = a, Status = BookingStatus.Held, ExpiresAt = created.Booking.ExpiresAt!.Value });
                     }
                     else

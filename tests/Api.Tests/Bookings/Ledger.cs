@@ -52,6 +52,16 @@ public static class Ledger
             .ConvertAll(b => (b.Status, b.Seats));
     }
 
+    /// <summary>One booking's status as the primary has it.</summary>
+    public static async Task<string> StatusAsync(IServiceProvider services, Guid tenantId, Guid bookingId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        using var rowScope = DatabaseScope.Tenant(tenantId);
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        db.TenantId = tenantId;
+        return await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Status).SingleAsync();
+    }
+
     public static async Task<List<OutboxMessage>> OutboxAsync(IServiceProvider services, Guid tenantId)
     {
         await using var scope = services.CreateAsyncScope();

@@ -17,8 +17,8 @@ public sealed partial class ManageLinkTests(ApiFactory api)
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 2, priceMinor: 0);
         var anonymous = api.CreateClient();
-        var mine = await (await s.HoldAsync(anonymous, s.Guest(BookingScenario.SlotOnDay(6, 10)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
-        var theirs = await (await s.HoldAsync(anonymous, s.Guest(BookingScenario.SlotOnDay(6, 11)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var mine = await GuestProof.BookAsync(api, s, anonymous, s.Guest(BookingScenario.SlotOnDay(6, 10)));
+        var theirs = await GuestProof.BookAsync(api, s, anonymous, s.Guest(BookingScenario.SlotOnDay(6, 11)));
         var links = api.Services.GetRequiredService<BookingLinks>();
         var token = links.TokenFor(mine.Id);
 
@@ -52,7 +52,7 @@ public sealed partial class ManageLinkTests(ApiFactory api)
     public async Task The_link_keeps_to_the_business_policy_windows()
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 0);
-        var soon = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotAfter(TimeSpan.FromHours(2))))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var soon = await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(BookingScenario.SlotAfter(TimeSpan.FromHours(2))));
         var token = api.Services.GetRequiredService<BookingLinks>().TokenFor(soon.Id);
 
         await (await Send(HttpMethod.Post, soon.Id, token, "/cancel", new CancelRequest(null))).ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
@@ -64,7 +64,7 @@ public sealed partial class ManageLinkTests(ApiFactory api)
     public async Task The_page_the_link_opens_carries_no_internal_ids_and_offers_times_of_the_booked_service()
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 1500);
-        var held = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(4, 10)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var held = await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(4, 10)));
         var token = api.Services.GetRequiredService<BookingLinks>().TokenFor(held.Id);
 
         var response = await Send(HttpMethod.Get, held.Id, token);

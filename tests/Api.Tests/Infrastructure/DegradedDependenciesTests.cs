@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Tests.Bookings;
@@ -40,7 +39,7 @@ public sealed class DegradedDependenciesTests : IClassFixture<ApiWithoutReplicaO
     {
         var s = await BookingScenario.CreateAsync(api, quantity: 2, priceMinor: 0);
 
-        var booking = await (await s.HoldAsync(api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(2, 10)))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        var booking = await GuestProof.BookAsync(api, s, api.CreateClient(), s.Guest(BookingScenario.SlotOnDay(2, 10)));
         var items = await (await s.Tenant.Owner.GetAsync(s.Tenant.Url("/inventory"))).ReadAsync<List<InventoryItemDto>>();
         var catalog = await (await api.CreateClient().GetAsync(s.Tenant.Url("/catalog"))).ReadAsync<CatalogDto>();
         var ready = await api.CreateClient().GetAsync("/health/ready");

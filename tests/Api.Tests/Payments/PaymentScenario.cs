@@ -6,6 +6,7 @@ using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Tenants;
@@ -72,18 +73,23 @@ public sealed class PaymentScenario
     public DateTimeOffset Slot(int daysAhead, int hour) =>
         new DateTimeOffset(Fixture.Clock.GetCurrentInstant().ToDateTimeOffset().UtcDateTime.Date, TimeSpan.Zero).AddDays(daysAhead).AddHours(hour);
 
+    /// <summary>
+    /// A guest holds and enters the code emailed to them: the answer that carries the payment (a guest's hold is
+    /// payable only once the address is proven), or the hold's own answer when the hold was refused.
+    /// </summary>
     public async Task<HttpResponseMessage> PostHoldAsync(DateTimeOffset start, int seats = 1, string? key = null)
     {
+        var email = $"{Guid.NewGuid():N}@example.test";
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/tenants/{Slug}/bookings")
         {
-            Content = JsonContent.Create(new HoldRequest(PackageId, start, seats, new GuestDetails("Guest", $"{Guid.NewGuid():N}@example.test")), options: ApiFactory.Json),
+            Content = JsonContent.Create(new HoldRequest(PackageId, start, seats, new GuestDetails("Guest", email)), options: ApiFactory.Json),
         };
         request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
-        return await Fixture.Api.CreateClient().SendAsync(request);
+        return await GuestProof.HoldAndProveAsync(Fixture.Api.Services, Fixture.Api.CreateClient(), request, email);
     }
 
     public async Task<HoldResponse> HoldAsync(DateTimeOffset start, int seats = 1) =>
-        await (await PostHoldAsync(start, seats)).ReadAsync<HoldResponse>(HttpStatusCode.Created);
+        await (await PostHoldAsync(start, seats)).ReadAsync<HoldResponse>(HttpStatusCode.OK);
 
     public async Task<BookingDto> GetAsync(Guid bookingId) =>
         await (await Owner.GetAsync(new Uri($"/api/v1/bookings/{bookingId}", UriKind.Relative))).ReadAsync<BookingDto>();

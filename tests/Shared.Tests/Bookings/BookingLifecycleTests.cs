@@ -37,6 +37,49 @@ public sealed class BookingLifecycleTests
     }
 
     [Fact]
+    public void A_guests_booking_is_held_whatever_its_price_until_the_address_is_proven_and_cannot_be_confirmed_before()
+    {
+        var free = New(unitPrice: 0, guest: true);
+        var paid = New(guest: true);
+
+        Assert.Equal((BookingStatus.Held, Now + Duration.FromMinutes(10), true), (free.Booking.Status, free.Booking.ExpiresAt, free.Booking.AwaitsEmailProof));
+        Assert.True(free.Held!.EmailProofRequired);
+        Assert.Null(free.Confirmed);
+        Assert.True(paid.Booking.AwaitsEmailProof);
+        Refusal<BookingConfirmed, BookingRefusal.EmailNotProven>(paid.Booking.Confirm(Now + Minute, "pi_1", 1));
+        Refusal<BookingConfirmed, BookingRefusal.EmailNotProven>(paid.Booking.ConfirmLatePayment(Now + Minute, "pi_1", 1));
+    }
+
+    [Fact]
+    public void Proving_the_address_confirms_a_free_booking_and_makes_a_paid_one_payable()
+    {
+        var free = Assert.IsType<EmailProofDecision.Accepted>(New(unitPrice: 0, guest: true).Booking.ProveEmail(Now + Minute));
+        var paid = Assert.IsType<EmailProofDecision.Accepted>(New(guest: true).Booking.ProveEmail(Now + Minute));
+
+        Assert.Equal(BookingStatus.Confirmed, free.Confirmed!.Booking.Status);
+        Assert.Equal(EmailProofState.Proven, free.Confirmed.Booking.EmailProof);
+        Assert.Null(free.Confirmed.Booking.ExpiresAt);
+        Assert.Equal((BookingStatus.Held, EmailProofState.Proven), (paid.Booking.Status, paid.Booking.EmailProof));
+        Assert.Null(paid.Confirmed);
+        Assert.IsType<BookingDecision<BookingConfirmed>.Accepted>(paid.Booking.Confirm(Now + Minute + Minute, "pi_2", 2));
+    }
+
+    [Fact]
+    public void An_address_is_proven_only_while_its_hold_runs_and_only_once()
+    {
+        var held = New(guest: true).Booking;
+
+        var late = Assert.IsType<EmailProofDecision.Refused>(held.ProveEmail(held.ExpiresAt!.Value));
+        var proven = Assert.IsType<EmailProofDecision.Accepted>(held.ProveEmail(Now + Minute)).Booking;
+        var twice = Assert.IsType<EmailProofDecision.Refused>(proven.ProveEmail(Now + Minute + Minute));
+        var signedIn = Assert.IsType<EmailProofDecision.Refused>(New().Booking.ProveEmail(Now + Minute));
+
+        Assert.Equal(new BookingRefusal.WrongState(BookingStatus.Expired), late.Refusal);
+        Assert.IsType<BookingRefusal.NothingToProve>(twice.Refusal);
+        Assert.IsType<BookingRefusal.NothingToProve>(signedIn.Refusal);
+    }
+
+    [Fact]
     public void The_occupied_window_is_the_slot_widened_by_the_snapshotted_buffers()
     {
         var booking = Held(Policy(before: 15, after: 30));

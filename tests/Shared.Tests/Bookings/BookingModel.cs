@@ -24,8 +24,8 @@ internal static class BookingModel
 
     public static Slot SlotAt(Instant start) => new(start.InUtc().LocalDateTime, Offset.Zero, start, start + Duration.FromMinutes(60));
 
-    public static NewBooking New(BookingPolicy? policy = null, long unitPrice = 2500, int seats = 2, Instant? start = null) =>
-        Booking.Hold(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), seats, SlotAt(start ?? Start), unitPrice, "GBP", policy ?? Policy(), Now);
+    public static NewBooking New(BookingPolicy? policy = null, long unitPrice = 2500, int seats = 2, Instant? start = null, bool guest = false) =>
+        Booking.Hold(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), seats, SlotAt(start ?? Start), unitPrice, "GBP", policy ?? Policy(), Now, guest);
 
     public static Booking Held(BookingPolicy? policy = null) => New(policy).Booking;
 

@@ -412,9 +412,16 @@ ensure_workers() {
     info "    workers already running (pid $pid)"
     return 0
   fi
-  start_background workers "$LOGS_DIR/workers.log" env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")"
+  start_workers
   STARTED+=(workers)
   info "    started workers (pid $LAST_PID)"
+}
+
+start_workers() {
+  # Appends: a restarted worker's log follows the one that died.
+  setsid env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")" </dev/null >>"$LOGS_DIR/workers.log" 2>&1 &
+  LAST_PID=$!
+  record_pid workers "$LAST_PID"
   # The workers listen on no port: give them a moment and check they did not exit at start-up.
   local deadline=$((SECONDS + 3))
   while ((SECONDS < deadline)); do
@@ -475,6 +482,61 @@ serve_portal_if_present() {
     return 0
   fi
   ensure_service portal "$BOOKINGAWS_PORTAL_PORT" portal_healthy start_portal
+}
+
+# ---------------------------------------------------------------------------------------------
+# Supervision (`./platform up` keeps what it started running)
+# ---------------------------------------------------------------------------------------------
+# How to start a supervised service again. PostgreSQL is left out on purpose: a dead primary is a
+# failover drill (promote the replica), and restarting it behind the drill's back would make two primaries.
+restart_fn_for() {
+  case "$1" in
+  api) echo start_api ;;
+  workers) echo start_workers ;;
+  portal) echo start_portal ;;
+  redis) echo start_redis ;;
+  sqs) echo start_sqs ;;
+  ses) echo start_ses ;;
+  cognito) echo start_cognito ;;
+  dashboard) echo start_dashboard ;;
+  stripe) echo start_stripe ;;
+  *) return 1 ;;
+  esac
+}
+
+declare -A RESTARTS=() RETRY_AT=()
+
+supervisor_log() {
+  local line
+  line="$(date -u +%FT%TZ) $*"
+  info "$line"
+  printf '%s\n' "$line" >>"$LOGS_DIR/supervisor.log"
+}
+
+# One pass over what this run started: a service whose process is gone is started again (in a
+# subshell, so a failed start is retried later with back-off instead of stopping everything).
+# A missing pid file means `./platform down` stopped it: returns 1 so the caller stops the rest.
+supervise_once() {
+  local name fn pid attempt delay
+  for name in "${STARTED[@]}"; do
+    fn="$(restart_fn_for "$name")" || continue
+    [[ -f "$(pid_file "$name")" ]] || { info "$name was stopped (./platform down); stopping the rest of what this command started"; return 1; }
+    pid="$(head -n 1 "$(pid_file "$name")" 2>/dev/null | tr -dc '0-9')"
+    [[ -n "$pid" ]] && alive "$pid" && continue
+    ((SECONDS >= ${RETRY_AT[$name]:-0})) || continue
+    attempt=$((${RESTARTS[$name]:-0} + 1))
+    RESTARTS[$name]=$attempt
+    supervisor_log "$name (pid ${pid:-?}) exited; restarting it (restart $attempt); last lines of its log:"
+    tail -n 5 "$LOGS_DIR/$name.log" 2>/dev/null | sed 's/^/    /' | tee -a "$LOGS_DIR/supervisor.log" || true
+    if ("$fn") >>"$LOGS_DIR/supervisor.log" 2>&1; then
+      RETRY_AT[$name]=0
+      supervisor_log "$name restarted (pid $(head -n 1 "$(pid_file "$name")" 2>/dev/null))"
+    else
+      delay=$((attempt < 6 ? 1 << attempt : 60))
+      RETRY_AT[$name]=$((SECONDS + delay))
+      supervisor_log "$name did not come back; next try in ${delay}s (see $LOGS_DIR/$name.log)"
+    fi
+  done
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -17,12 +17,17 @@ public sealed record CancelRequest([StringLength(500)] string? Reason);
 
 public sealed record RescheduleRequest(DateTimeOffset StartsAt);
 
+/// <summary>The six-digit code emailed to a guest's address when they booked.</summary>
+public sealed record EmailProofRequest([Required, StringLength(12)] string Code);
+
 /// <summary>
 /// A booking as the API shows it. The deadlines are the booking model's, under the policy snapshotted
 /// when it was made: until when its customer may cancel (a hold: until it lapses) or move it, null when
 /// its state allows neither; a past deadline means the window has closed. <c>RefundIfCancelledMinor</c>
 /// is what a cancellation by the customer would give back at the time of the response (null when the
 /// customer can no longer cancel). <c>Refunds</c> are the money given back so far (empty when none).
+/// <c>AwaitingEmailProof</c>: a guest's hold that waits for the code emailed to the guest; until it is entered the
+/// booking cannot be paid or confirmed and is in no customer's history.
 /// </summary>
 public sealed record BookingDto(
     Guid Id,
@@ -44,7 +49,8 @@ public sealed record BookingDto(
     DateTimeOffset? CancellableUntil = null,
     DateTimeOffset? ReschedulableUntil = null,
     long? RefundIfCancelledMinor = null,
-    IReadOnlyList<RefundDto>? Refunds = null)
+    IReadOnlyList<RefundDto>? Refunds = null,
+    bool AwaitingEmailProof = false)
 {
     /// <summary><paramref name="currentPolicy"/> stands in for a booking written before snapshots existed.</summary>
     public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now, IReadOnlyList<RefundDto>? refunds = null)
@@ -71,7 +77,8 @@ public sealed record BookingDto(
             deadlines.CancellableUntil?.ToDateTimeOffset(),
             deadlines.ReschedulableUntil?.ToDateTimeOffset(),
             deadlines.RefundIfCancelledMinor,
-            refunds ?? []);
+            refunds ?? [],
+            b.AwaitsEmailProof);
     }
 }
 

@@ -104,7 +104,7 @@ public static partial class BookingEndpoints
     private static async Task<(Guid TenantId, Actor? Actor)> AuthorizeChangeAsync(Caller caller, BookingDbContext db, Guid id, CancellationToken ct)
     {
         var booking = await db.Bookings.IgnoreQueryFilters().Where(b => b.Id == id)
-            .Select(b => new { b.TenantId, db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId })
+            .Select(b => new { b.TenantId, b.EmailProof, db.Customers.IgnoreQueryFilters().First(c => c.Id == b.CustomerId).PersonId })
             .FirstOrDefaultAsync(ct);
         if (booking is null)
         {
@@ -118,7 +118,9 @@ public static partial class BookingEndpoints
         }
 
         var person = await caller.PersonAsync(ct);
-        return (booking.TenantId, person is not null && booking.PersonId == person.Id ? Actor.Customer : null);
+        // A guest's booking under this person's address is not theirs to change until the guest proves the address.
+        var proven = booking.EmailProof != EmailProofState.Pending;
+        return (booking.TenantId, person is not null && proven && booking.PersonId == person.Id ? Actor.Customer : null);
     }
 
     private static async Task<Results<Ok<BookingDto>, ProblemHttpResult>> ToResultAsync(
@@ -149,6 +151,8 @@ public static partial class BookingEndpoints
                 return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
             case ChangeOutcome.NoCapacity:
                 return Problem(StatusCodes.Status409Conflict, "Not enough left at the new time; the booking is unchanged.");
+            case ChangeOutcome.EmailNotProven:
+                return Problem(StatusCodes.Status409Conflict, "The customer has not yet entered the code emailed to them; the booking cannot be confirmed before.");
             default:
                 throw new InvalidOperationException($"Unhandled outcome {outcome}.");
         }

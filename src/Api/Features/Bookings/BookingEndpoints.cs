@@ -31,6 +31,10 @@ public static partial class BookingEndpoints
             .AddEndpointFilter(new SystemScopeFilter("a signed-in person's own bookings, across businesses"));
         bookings.AddEndpointFilter<BookingScopeFilter>();
 
+        // Anonymous like paying: the booking id from the hold's answer and the code from the email together are the proof.
+        api.MapPost("/bookings/{id:guid}/email-proof", ProveEmail).WithName("ProveBookingEmail").WithTags("Bookings").AllowAnonymous()
+            .AddEndpointFilter<BookingScopeFilter>();
+
         dashboard.MapGet("/bookings", ListForBusiness).WithName("ListBookings").WithTags("Bookings");
         dashboard.MapPost("/bookings/{id:guid}/confirm", ConfirmInPerson).WithName("ConfirmBookingInPerson").WithTags("Bookings");
     }
@@ -132,8 +136,10 @@ public static partial class BookingEndpoints
         }
 
         var db = await reads.ReaderAsync(ct);
+        // A guest's booking made with this person's address joins their history only once the address is proven.
         var query = db.Bookings.IgnoreQueryFilters()
-            .Where(b => db.Customers.IgnoreQueryFilters().Any(c => c.Id == b.CustomerId && c.PersonId == person.Id));
+            .Where(b => db.Customers.IgnoreQueryFilters().Any(c => c.Id == b.CustomerId && c.PersonId == person.Id))
+            .Where(b => b.EmailProof == null || b.EmailProof != EmailProofState.Pending);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize)
             .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone, t.Policy })
@@ -213,8 +219,45 @@ public static partial class BookingEndpoints
             return null;
         }
 
-        var mine = row.PersonId is { } personId && (await caller.PersonAsync(ct))?.Id == personId;
+        var mine = row.PersonId is { } personId && !row.Booking.AwaitsEmailProof && (await caller.PersonAsync(ct))?.Id == personId;
         return mine || await caller.MembershipAsync(row.Booking.TenantId, ct) is not null ? BookingDto.From(row.Booking, row.TimeZone, row.Policy, now) : null;
+    }
+
+    /// <summary>
+    /// A guest enters the code emailed to them. The answer is the booking, as the hold's was: confirmed for a free
+    /// package, or held with its <c>payment</c> to complete for a paid one.
+    /// </summary>
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> ProveEmail(
+        Guid id,
+        EmailProofRequest request,
+        ProveGuestEmail prove,
+        ReadSession reads,
+        PaymentService payments,
+        BookingDbContext db,
+        IClock clock,
+        ILogger<EmailProofRequest> logger,
+        CancellationToken ct)
+    {
+        switch (await prove.RunAsync(id, request.Code, ct))
+        {
+            case EmailProofOutcome.Proven proven:
+                await reads.RecordWriteAsync(ct);
+                var tenant = await db.Tenants.Where(t => t.Id == proven.Booking.TenantId).Select(t => new { t.TimeZone, t.Policy }).SingleAsync(ct);
+                var json = JsonSerializer.Serialize(BookingDto.From(proven.Booking, tenant.TimeZone, tenant.Policy, clock.GetCurrentInstant()), ApiJson.Options);
+                var body = proven.Booking.Status == BookingStatus.Held ? await PaymentEndpoints.WithPaymentAsync(json, payments, logger, ct) : json;
+                return TypedResults.Content(body, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
+            case EmailProofOutcome.WrongCode wrong:
+                return Problem(
+                    StatusCodes.Status422UnprocessableEntity,
+                    wrong.TriesLeft > 0 ? $"That is not the code we emailed; {wrong.TriesLeft} more tries." : "That is not the code we emailed.",
+                    "code");
+            case EmailProofOutcome.TooManyWrongCodes:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Too many wrong codes: the time was released. Book again to get a new code.", "code");
+            case EmailProofOutcome.WrongState state:
+                return Problem(StatusCodes.Status409Conflict, $"The booking is {state.Status}; book again to get a new code.");
+            default:
+                return Problem(StatusCodes.Status404NotFound, "No such booking.");
+        }
     }
 
     private static ProblemHttpResult Problem(int status, string detail, string? field = null) =>

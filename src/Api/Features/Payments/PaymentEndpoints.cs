@@ -33,6 +33,14 @@ public static class PaymentEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such booking.");
         }
 
+        if (booking.AwaitsEmailProof && booking.Status == BookingStatus.Held)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                detail: "Enter the code emailed to you first: the booking can be paid once the address is proven.",
+                extensions: new Dictionary<string, object?> { ["field"] = "code" });
+        }
+
         if (!service.IsPayable(booking))
         {
             var state = booking.Status == BookingStatus.Held && booking.AmountMinor > 0 ? BookingStatus.Expired : booking.Status;
@@ -100,8 +108,10 @@ public static class PaymentEndpoints
     public static async Task<string> WithPaymentAsync(string bookingJson, PaymentService service, ILogger logger, CancellationToken ct)
     {
         var body = JsonNode.Parse(bookingJson)!.AsObject();
-        if (body["status"]?.GetValue<string>() != BookingStatus.Held || body["id"]?.GetValue<Guid>() is not { } bookingId)
+        if (body["status"]?.GetValue<string>() != BookingStatus.Held || body["id"]?.GetValue<Guid>() is not { } bookingId
+            || body["awaitingEmailProof"]?.GetValue<bool>() == true)
         {
+            // A guest's hold is paid only after the code: the proof's answer carries the payment instead.
             return bookingJson;
         }
 

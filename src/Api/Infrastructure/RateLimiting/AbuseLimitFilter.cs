@@ -30,6 +30,7 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
         ["CancelBookingByLink"] = Kind.BookingLinks,
         ["RescheduleBookingByLink"] = Kind.BookingLinks,
         ["StartBookingPayment"] = Kind.BookingLinks,
+        ["ProveBookingEmail"] = Kind.BookingLinks,
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

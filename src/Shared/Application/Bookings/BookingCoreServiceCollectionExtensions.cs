@@ -8,8 +8,8 @@ namespace BookingAws.Shared.Application.Bookings;
 public static class BookingCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// The booking core both hosts use: the use cases (hold, confirm, cancel, reschedule, expire,
-    /// complete), their persistence, and payments (Stripe options validated on start; the host that
+    /// The booking core both hosts use: the use cases (hold, prove a guest's email, confirm, cancel,
+    /// reschedule, expire, complete), their persistence, and payments (Stripe options validated on start; the host that
     /// receives webhooks also needs <c>Stripe:WebhookSecret</c>). Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddBookingCore(this IServiceCollection services, bool receivesWebhooks = false)
@@ -30,6 +30,8 @@ public static class BookingCoreServiceCollectionExtensions
         services.TryAddSingleton<RescheduleBooking>();
         services.TryAddSingleton<ExpireHolds>();
         services.TryAddSingleton<CompleteBookings>();
+        services.TryAddSingleton<EmailProofStore>();
+        services.TryAddSingleton<ProveGuestEmail>();
         services.AddPayments(receivesWebhooks);
         return services;
     }

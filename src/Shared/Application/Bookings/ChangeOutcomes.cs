@@ -9,6 +9,7 @@ internal static class ChangeOutcomes
     {
         BookingRefusal.WrongState wrong => new ChangeOutcome.WrongState(wrong.Status),
         BookingRefusal.WindowClosed closed => new ChangeOutcome.WindowClosed(closed.Deadline),
+        BookingRefusal.EmailNotProven => new ChangeOutcome.EmailNotProven(),
         _ => throw new InvalidOperationException($"A booking change cannot be refused as {refusal}."),
     };
 }

@@ -94,7 +94,7 @@ public sealed class PaymentService(
 
     /// <summary>A hold still running, of a paid package: the only kind of booking a customer may start paying for.</summary>
     public bool IsPayable(PayableBooking booking) =>
-        booking.Status == BookingStatus.Held && booking.AmountMinor > 0 && booking.ExpiresAt > clock.GetCurrentInstant();
+        booking.Status == BookingStatus.Held && booking.AmountMinor > 0 && booking.ExpiresAt > clock.GetCurrentInstant() && !booking.AwaitsEmailProof;
 
     /// <summary>Settles the booking behind a PaymentIntent, reading the PaymentIntent from Stripe first.</summary>
     public async Task<Settlement> SettleIntentAsync(string paymentIntentId, bool releaseUnpaid, CancellationToken ct)

@@ -105,11 +105,17 @@ public sealed class BookingChange : IAsyncDisposable
     public void Save<TEvent>(BookingDecision<TEvent>.Accepted decision, Instant now)
         where TEvent : IBookingEvent
     {
-        var b = decision.Booking;
+        SaveState(decision.Booking);
+        pending.BatchCommands.Add(Outbox.Insert(decision.Event, now));
+    }
+
+    /// <summary>Writes the booking's new state with no event (a guest proving the address of a paid hold changes nothing anyone listens for).</summary>
+    public void SaveState(Booking b) =>
         pending.BatchCommands.Add(Command(
             """
             UPDATE bookings SET status = $3, starts_at = $4, ends_at = $5, expires_at = $6::timestamptz, updated_at = $7, confirmed_at = $8::timestamptz,
-              cancelled_at = $9::timestamptz, cancelled_by = $10, cancel_reason = $11, payment_intent_id = $12, receipt_number = $13::int
+              cancelled_at = $9::timestamptz, cancelled_by = $10, cancel_reason = $11, payment_intent_id = $12, receipt_number = $13::int,
+              email_proof = $14
             WHERE tenant_id = $1 AND id = $2
             """,
             b.TenantId,
@@ -124,9 +130,8 @@ public sealed class BookingChange : IAsyncDisposable
             (object?)b.CancelledBy ?? DBNull.Value,
             (object?)b.CancelReason ?? DBNull.Value,
             (object?)b.PaymentIntentId ?? DBNull.Value,
-            (object?)b.ReceiptNumber ?? DBNull.Value));
-        pending.BatchCommands.Add(Outbox.Insert(decision.Event, now));
-    }
+            (object?)b.ReceiptNumber ?? DBNull.Value,
+            (object?)b.EmailProof ?? DBNull.Value));
 
     /// <summary>The booking's allocations stop being a hold's: they count until the window ends.</summary>
     public void KeepAllocations() =>

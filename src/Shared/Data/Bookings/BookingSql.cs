@@ -13,7 +13,7 @@ internal static class BookingSql
 {
     public const string BookingColumns =
         "id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, " +
-        "created_at, updated_at, confirmed_at, cancelled_at, cancelled_by, cancel_reason, payment_intent_id, receipt_number, policy_snapshot";
+        "created_at, updated_at, confirmed_at, cancelled_at, cancelled_by, cancel_reason, payment_intent_id, receipt_number, policy_snapshot, email_proof";
 
     public const string TenantColumns =
         "id, slug, name, time_zone, currency, created_at, policy_lead_time_minutes, policy_horizon_days, policy_slot_step_minutes, " +
@@ -88,6 +88,7 @@ internal static class BookingSql
         PaymentIntentId = r.IsDBNull(17) ? null : r.GetString(17),
         ReceiptNumber = r.IsDBNull(18) ? null : r.GetInt32(18),
         Policy = FromJson(r.IsDBNull(19) ? null : r.GetString(19)),
+        EmailProof = r.IsDBNull(20) ? null : r.GetString(20),
     };
 
     /// <summary>The booking row, locked for the rest of the transaction; its policy filled in if missing.</summary>

@@ -99,7 +99,7 @@ public sealed class HoldTransaction(
         }
 
         var made = Booking.Hold(
-            Guid.CreateVersion7(), tenant.Id, package.Id, customerId.Value, command.Seats, slot, package.PriceMinor, package.Currency, tenant.Policy, now);
+            Guid.CreateVersion7(), tenant.Id, package.Id, customerId.Value, command.Seats, slot, package.PriceMinor, package.Currency, tenant.Policy, now, command.GuestMustProveEmail);
         var booking = made.Booking;
         var body = renderResponse(booking, tenant);
 
@@ -160,13 +160,13 @@ public sealed class HoldTransaction(
         var insert = Command(
             $"""
             WITH booking AS (
-              INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at, policy_snapshot)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz, $21)),
+              INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at, policy_snapshot, email_proof)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz, $21, $22::varchar)),
             allocations AS (
               INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
               SELECT $1, item, $2, units, $14, $15, $9::timestamptz FROM unnest($16::uuid[], $17::int[]) AS u (item, units)),
             outbox AS (
-              INSERT INTO outbox_messages ({Outbox.Columns}) VALUES ({Outbox.ValuesSql(22)}))
+              INSERT INTO outbox_messages ({Outbox.Columns}) VALUES ({Outbox.ValuesSql(23)}))
             INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($2, $18, $19, 201, $20, $12)
             """,
             b.Id,
@@ -189,7 +189,8 @@ public sealed class HoldTransaction(
             command.IdempotencyKey,
             command.RequestHash,
             body,
-            Jsonb(policyJson));
+            Jsonb(policyJson),
+            (object?)b.EmailProof ?? DBNull.Value);
         Outbox.AddParameters(insert.Parameters, evt, b.CreatedAt);
         return insert;
     }

@@ -18,6 +18,9 @@ internal sealed class EmailDeliveryConfiguration : IEntityTypeConfiguration<Emai
         b.Property(x => x.ProviderMessageId).HasMaxLength(255);
         b.Property(x => x.SuppressedReason).HasMaxLength(16);
         b.HasIndex(x => new { x.TenantId, x.SentAt });
+
+        // The retention purge deletes by age across businesses.
+        b.HasIndex(x => x.SentAt);
     }
 }
 

@@ -18,6 +18,10 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         b.Property(x => x.CancelledBy).HasMaxLength(16);
         b.Property(x => x.CancelReason).HasMaxLength(500);
         b.Property(x => x.PaymentIntentId).HasMaxLength(255);
+        b.Property(x => x.EmailProof).HasMaxLength(16);
+
+        // Wrong one-time codes so far; counted by SQL only (the model needs no more than the limit).
+        b.Property<int>("EmailProofFailures").HasDefaultValue(0);
 
         // Nullable while the previous release may still insert rows without it (migration BookingPolicySnapshot).
         b.Property(x => x.Policy)
@@ -90,6 +94,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
 
         // The relay reads only unsent rows, oldest first.
         b.HasIndex(x => x.OccurredAt).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+
+        // The retention purge finds sent rows by age; unsent rows (the hot insert) stay out of this index.
+        b.HasIndex(x => x.SentAt).HasFilter("sent_at IS NOT NULL").HasDatabaseName("ix_outbox_messages_sent");
     }
 }
 

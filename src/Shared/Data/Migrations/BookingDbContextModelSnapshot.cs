@@ -148,6 +148,17 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("customer_id");
 
+                    b.Property<string>("EmailProof")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("email_proof");
+
+                    b.Property<int>("EmailProofFailures")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("email_proof_failures");
+
                     b.Property<Instant>("EndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");
@@ -1105,6 +1116,9 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("MessageId", "Template")
                         .HasName("pk_email_deliveries");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_email_deliveries_sent_at");
+
                     b.HasIndex("TenantId", "SentAt")
                         .HasDatabaseName("ix_email_deliveries_tenant_id_sent_at");
 
@@ -1231,6 +1245,10 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_outbox_messages_sent")
+                        .HasFilter("sent_at IS NOT NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

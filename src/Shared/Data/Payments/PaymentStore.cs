@@ -23,7 +23,8 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         await using var cmd = Command(
             connection,
             """
-            SELECT b.id, b.tenant_id, b.status, b.amount_minor, b.currency, b.payment_intent_id, t.stripe_account_id, b.expires_at
+            SELECT b.id, b.tenant_id, b.status, b.amount_minor, b.currency, b.payment_intent_id, t.stripe_account_id, b.expires_at,
+              b.email_proof IS NOT DISTINCT FROM 'pending'
             FROM bookings b JOIN tenants t ON t.id = b.tenant_id WHERE b.id = $1
             """,
             bookingId);
@@ -41,7 +42,8 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7));
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<Instant>(7),
+            reader.GetBoolean(8));
     }
 
     /// <summary>Remembers the PaymentIntent (and its charge once paid) for the booking.</summary>
@@ -362,4 +364,4 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
 
 /// <summary>A booking as the payment code sees it.</summary>
 public sealed record PayableBooking(
-    Guid Id, Guid TenantId, string Status, long AmountMinor, string Currency, string? PaymentIntentId, string? StripeAccountId, Instant? ExpiresAt);
+    Guid Id, Guid TenantId, string Status, long AmountMinor, string Currency, string? PaymentIntentId, string? StripeAccountId, Instant? ExpiresAt, bool AwaitsEmailProof = false);

@@ -33,6 +33,7 @@ public sealed partial class Booking : ITenantOwned
     private string? paymentIntentId;
     private int? receiptNumber;
     private PolicySnapshot? policy;
+    private string? emailProof;
 
     public Guid Id { get; init; }
     public Guid TenantId { get; init; }
@@ -66,6 +67,28 @@ public sealed partial class Booking : ITenantOwned
     /// business's current policy, which is what that release applied.
     /// </summary>
     public PolicySnapshot? Policy { get => policy; init => policy = value; }
+
+    /// <summary>
+    /// Whether the customer's email still has to be proven (<see cref="EmailProofState"/>): null when there was
+    /// nothing to prove (a signed-in customer, a booking the business made, or one from before proofs existed).
+    /// </summary>
+    public string? EmailProof { get => emailProof; init => emailProof = value; }
+
+    /// <summary>A guest's hold waiting for the one-time code sent to the address it gave.</summary>
+    public bool AwaitsEmailProof => EmailProof == EmailProofState.Pending;
+}
+
+/// <summary>
+/// A guest's address is proven with a one-time code before the booking can be confirmed or paid, and until
+/// then the booking is not part of the history of any customer of that address.
+/// </summary>
+public static class EmailProofState
+{
+    public const string Pending = "pending";
+    public const string Proven = "proven";
+
+    /// <summary>Wrong codes a hold takes before it stops accepting any: with six digits, a guess succeeds one time in 200,000.</summary>
+    public const int MaxFailures = 5;
 }
 
 /// <summary>

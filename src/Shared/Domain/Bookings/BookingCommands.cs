@@ -17,7 +17,14 @@ public sealed record HoldCommand(
     BookingCustomer Customer,
     string IdempotencyKey,
     string RequestHash,
-    Guid? LinkPersonId = null);
+    Guid? LinkPersonId = null)
+{
+    /// <summary>
+    /// A guest (not a signed-in person booking under their own proven email) must prove the address before the
+    /// booking is confirmed or paid, so an address cannot be booked, or emailed about bookings, by whoever types it.
+    /// </summary>
+    public bool GuestMustProveEmail => Customer.CustomerId is null && LinkPersonId is null;
+}
 
 /// <summary>What a hold came to. The API maps each case to one HTTP answer.</summary>
 public abstract record HoldOutcome
@@ -85,4 +92,7 @@ public abstract record ChangeOutcome
     public sealed record SlotNotOffered : ChangeOutcome;
 
     public sealed record NoCapacity : ChangeOutcome;
+
+    /// <summary>A guest's booking whose address is not proven yet cannot be confirmed or paid.</summary>
+    public sealed record EmailNotProven : ChangeOutcome;
 }

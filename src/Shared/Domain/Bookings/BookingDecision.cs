@@ -35,6 +35,27 @@ public abstract record BookingRefusal
 
     /// <summary>A sweep asked too early: the hold has not lapsed, or the booking has not ended.</summary>
     public sealed record NotDue : BookingRefusal;
+
+    /// <summary>A guest's booking cannot be confirmed or paid before the guest proves the address.</summary>
+    public sealed record EmailNotProven : BookingRefusal;
+
+    /// <summary>A code was sent for a booking that has no address waiting to be proven (or has proven it already).</summary>
+    public sealed record NothingToProve : BookingRefusal;
+}
+
+/// <summary>
+/// The model's answer to a proven address: the booking with the address proven and, for a free booking, its
+/// confirmation (written like any other); or a refusal.
+/// </summary>
+public abstract record EmailProofDecision
+{
+    private EmailProofDecision()
+    {
+    }
+
+    public sealed record Accepted(Booking Booking, BookingDecision<BookingConfirmed>.Accepted? Confirmed) : EmailProofDecision;
+
+    public sealed record Refused(BookingRefusal Refusal) : EmailProofDecision;
 }
 
 /// <summary>A new booking and its first event: a hold (<see cref="BookingHeld"/>) or, for a free package, a confirmation.</summary>

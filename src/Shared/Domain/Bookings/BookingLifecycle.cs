@@ -20,33 +20,69 @@ public sealed partial class Booking
 
     /// <summary>
     /// A new booking on an offered slot (the caller has checked the slot and the capacity). A paid package
-    /// is held for the policy's hold minutes; a free one is confirmed at once. The policy is snapshotted.
+    /// is held for the policy's hold minutes; a free one is confirmed at once. A guest's booking
+    /// (<paramref name="guestMustProveEmail"/>) is held for the hold minutes whatever its price, until the guest
+    /// proves the address (<see cref="ProveEmail"/>). The policy is snapshotted.
     /// </summary>
     public static NewBooking Hold(
-        Guid id, Guid tenantId, Guid packageId, Guid customerId, int seats, Slot slot, long unitPriceMinor, string currency, BookingPolicy policy, Instant now)
+        Guid id,
+        Guid tenantId,
+        Guid packageId,
+        Guid customerId,
+        int seats,
+        Slot slot,
+        long unitPriceMinor,
+        string currency,
+        BookingPolicy policy,
+        Instant now,
+        bool guestMustProveEmail = false)
     {
-        var free = unitPriceMinor == 0;
+        var confirmNow = unitPriceMinor == 0 && !guestMustProveEmail;
         var booking = new Booking
         {
             Id = id,
             TenantId = tenantId,
             PackageId = packageId,
             CustomerId = customerId,
-            Status = free ? BookingStatus.Confirmed : BookingStatus.Held,
+            Status = confirmNow ? BookingStatus.Confirmed : BookingStatus.Held,
             Seats = seats,
             StartsAt = slot.Start,
             EndsAt = slot.End,
-            ExpiresAt = free ? null : now + Duration.FromMinutes(policy.HoldMinutes),
+            ExpiresAt = confirmNow ? null : now + Duration.FromMinutes(policy.HoldMinutes),
             AmountMinor = unitPriceMinor * seats,
             Currency = currency,
             CreatedAt = now,
             UpdatedAt = now,
-            ConfirmedAt = free ? now : null,
+            ConfirmedAt = confirmNow ? now : null,
             Policy = PolicySnapshot.Of(policy),
+            EmailProof = guestMustProveEmail ? EmailProofState.Pending : null,
         };
-        return free
+        return confirmNow
             ? new NewBooking(booking, null, new BookingConfirmed(booking.ToSnapshot(), now.ToDateTimeOffset(), null, null))
-            : new NewBooking(booking, new BookingHeld(booking.ToSnapshot(), booking.ExpiresAt!.Value.ToDateTimeOffset()), null);
+            : new NewBooking(booking, new BookingHeld(booking.ToSnapshot(), booking.ExpiresAt!.Value.ToDateTimeOffset(), guestMustProveEmail), null);
+    }
+
+    /// <summary>
+    /// The guest gave the right code while the hold runs: the address is proven. A free booking is confirmed
+    /// there and then (<see cref="EmailProofDecision.Accepted.Confirmed"/>); a paid one stays held, now payable.
+    /// </summary>
+    public EmailProofDecision ProveEmail(Instant now)
+    {
+        if (!AwaitsEmailProof)
+        {
+            return new EmailProofDecision.Refused(new BookingRefusal.NothingToProve());
+        }
+
+        if (Status != BookingStatus.Held || ExpiresAt <= now)
+        {
+            return new EmailProofDecision.Refused(new BookingRefusal.WrongState(Status == BookingStatus.Held ? BookingStatus.Expired : Status));
+        }
+
+        var proven = Next(Status, now);
+        proven.emailProof = EmailProofState.Proven;
+        return proven.AmountMinor == 0
+            ? new EmailProofDecision.Accepted(proven, (BookingDecision<BookingConfirmed>.Accepted)proven.Confirmed(now, null, null))
+            : new EmailProofDecision.Accepted(proven, null);
     }
 
     /// <summary>Whether confirming with this payment gives the booking a receipt number (paid online, not free).</summary>
@@ -63,6 +99,11 @@ public sealed partial class Booking
             return Refuse<BookingConfirmed>(new BookingRefusal.WrongState(Status == BookingStatus.Held ? BookingStatus.Expired : Status));
         }
 
+        if (AwaitsEmailProof)
+        {
+            return Refuse<BookingConfirmed>(new BookingRefusal.EmailNotProven());
+        }
+
         return Confirmed(now, paymentIntentId ?? PaymentIntentId, receiptNumber);
     }
 
@@ -75,6 +116,11 @@ public sealed partial class Booking
         if (Status is not (BookingStatus.Held or BookingStatus.Expired) || StartsAt <= now)
         {
             return Refuse<BookingConfirmed>(new BookingRefusal.WrongState(Status == BookingStatus.Held ? BookingStatus.Expired : Status));
+        }
+
+        if (AwaitsEmailProof)
+        {
+            return Refuse<BookingConfirmed>(new BookingRefusal.EmailNotProven());
         }
 
         return Confirmed(now, paymentIntentId, receiptNumber);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -146,6 +148,36 @@ public sealed class BookingLinks(IOptions<BookingLinkOptions> options)
     /// stays out of CloudFront and API logs.</summary>
     public string ManageUrl(string tenantSlug, Guid bookingId) =>
         $"{options.Value.PortalBaseUrl.TrimEnd('/')}/?business={Uri.EscapeDataString(tenantSlug)}&booking={bookingId:D}#token={TokenFor(bookingId)}";
+
+    /// <summary>
+    /// The six-digit code that proves a guest reads <paramref name="email"/>: derived from the booking and the
+    /// address with the active key, so it is never stored and the workers can email it without the API telling them.
+    /// </summary>
+    public string EmailProofCode(Guid bookingId, string email) => ProofCode(keys[activeKeyId], bookingId, email);
+
+    /// <summary>Whether <paramref name="code"/> is this booking's code for the address under any listed key (keys may rotate mid-hold).</summary>
+    public bool IsEmailProofCode(Guid bookingId, string email, string? code)
+    {
+        var given = code?.Trim() ?? string.Empty;
+        if (given.Length != 6)
+        {
+            return false;
+        }
+
+        var match = false;
+        foreach (var key in keys.Values)
+        {
+            match |= Same(ProofCode(key, bookingId, email), given);
+        }
+
+        return match;
+    }
+
+    private static string ProofCode(byte[] key, Guid bookingId, string email)
+    {
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"email-proof:v1:{bookingId:D}:{email.Trim().ToLowerInvariant()}"));
+        return (BinaryPrimitives.ReadUInt32BigEndian(mac) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+    }
 
     // The key id is inside the MAC too, so a token cannot be re-labelled with another key's id.
     private static string Mac(byte[] key, string keyId, Guid bookingId) =>

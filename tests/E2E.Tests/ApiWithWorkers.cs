@@ -1,0 +1,132 @@
+extern alias workers;
+
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.SQS;
+using BookingAws.Shared.Identity;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BookingAws.E2E.Tests;
+
+/// <summary>
+/// The API on real Kestrel and, on demand, the workers' real registration (outbox relay → SQS → handlers), on the
+/// servers `./platform` started. Each test makes its own business, and its workers relay only that business's events.
+/// </summary>
+public class ApiWithWorkers : WebApplicationFactory<Program>
+{
+    private const string OwnerPassword = "Test-passw0rd!";
+
+    public ApiWithWorkers() => UseKestrel(0);
+
+    public Uri BaseAddress => ClientOptions.BaseAddress;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Auth:PasswordSignUp", "true");
+        // Counters of its own: every run signs up and books from 127.0.0.1, and the shared Redis keeps earlier runs' counts.
+        builder.UseSetting("RateLimits:KeyPrefix", $"rl-e2e-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>A new business with one inventory item of <paramref name="units"/>, open every day 09:00-17:00
+    /// UTC, and a free one-hour package that takes one unit per seat.</summary>
+    public async Task<Business> CreateBusinessAsync(int units)
+    {
+        var slug = "e2e-" + Guid.NewGuid().ToString("N")[..12];
+        var signUp = await CreateClient().PostAsJsonAsync("/api/v1/tenants", new
+        {
+            slug,
+            name = "Harbour Kayaks " + slug[^4..],
+            timeZone = "Etc/UTC",
+            currency = "GBP",
+            ownerEmail = $"owner-{slug}@example.test",
+            ownerName = "Owner",
+            ownerPassword = OwnerPassword,
+        });
+        var created = await Read(signUp);
+        var tenantId = created.GetProperty("tenant").GetProperty("id").GetGuid();
+
+        // The owner signs in through the user pool (cognito-local), as the dashboard would.
+        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]
+                       ?? throw new InvalidOperationException("Auth:ClientIds is not configured; run ./platform services.");
+        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, $"owner-{slug}@example.test", OwnerPassword, CancellationToken.None);
+        var owner = CreateClient();
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+
+        var item = await Read(await owner.PostAsJsonAsync($"/api/v1/tenants/{slug}/inventory", new { name = "Kayak", quantity = units }));
+        var package = await Read(await owner.PostAsJsonAsync($"/api/v1/tenants/{slug}/packages", new
+        {
+            name = "Harbour tour",
+            description = "One hour around the harbour",
+            durationMinutes = 60,
+            priceMinor = 0,
+            maxSeats = units,
+            inventory = new[] { new { inventoryItemId = item.GetProperty("id").GetGuid(), units = 1, perSeat = true } },
+        }));
+        var days = Enum.GetNames<DayOfWeek>().Select(d => new { day = d, opens = "09:00", closes = "17:00" });
+        (await owner.PutAsJsonAsync($"/api/v1/tenants/{slug}/hours", new { intervals = days })).EnsureSuccessStatusCode();
+        return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>The workers, relaying only this business's events, consuming only availability pushes.</summary>
+    public async Task<IHost> StartWorkersAsync(Business business)
+    {
+        var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { AuthenticationRegion = "us-east-1", ServiceURL = sqsUrl });
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Primary"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Primary"),
+            ["ConnectionStrings:Replica"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Replica"),
+            ["ConnectionStrings:Redis"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Redis"),
+            ["Sqs:ServiceUrl"] = sqsUrl,
+            ["Ses:ServiceUrl"] = Environment.GetEnvironmentVariable("Ses__ServiceUrl") ?? "http://127.0.0.1:58005",
+            ["Ses:Region"] = "us-east-1",
+            ["Ses:FromAddress"] = "bookings@bookingaws.local",
+            ["Stripe:ApiKey"] = "sk_test_local",
+            ["Links:SigningKey"] = Services.GetRequiredService<IConfiguration>()["Links:SigningKey"],
+            ["Links:PortalBaseUrl"] = BaseAddress.ToString(),
+            ["PaymentReconciliation:TimerEnabled"] = "false",
+            ["BookingSweep:Interval"] = "01:00:00",
+            ["Workers:Relay:TenantId"] = business.TenantId.ToString(),
+            ["Workers:Relay:PollInterval"] = "00:00:00.200",
+            ["Workers:Consumers:Queues:0"] = "availability",
+            ["Workers:Consumers:WaitTimeSeconds"] = "1",
+            ["Workers:Reminders:LocalTimerEnabled"] = "false",
+        };
+        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
+        {
+            var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";
+            await sqs.CreateQueueAsync($"{name}-dlq");
+            await sqs.CreateQueueAsync(name);
+            settings[$"Sqs:Queues:{concern}"] = name;
+        }
+
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "local");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "local");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        workers::BookingAws.Workers.WorkerServiceCollectionExtensions.AddWorkerServices(builder);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<JsonElement> Read(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+}
+
+public sealed record Business(string Slug, Guid TenantId, Guid PackageId);
