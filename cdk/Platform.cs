@@ -25,6 +25,7 @@ public sealed class Platform
     public required WafStack Waf { get; init; }
     public required EdgeStack Edge { get; init; }
     public required ObservabilityStack Observability { get; init; }
+    public required EdgeAlarmsStack EdgeAlarms { get; init; }
 
     public static Platform Build(App app)
     {
@@ -133,6 +134,18 @@ public sealed class Platform
             CacheNodes = 1 + stage.CacheReplicas,
             // Every declared queue gets a backlog and a DLQ alarm, whichever stack made it.
             Queues = DeclaredQueues(messaging, email),
+            ApiLogs = compute.ApiLogs,
+            WorkerLogs = compute.WorkerLogs,
+            RotatedSecrets = [data.DatabaseSecret, data.AppDatabaseSecret],
+        });
+        var edgeAlarms = new EdgeAlarmsStack(app, $"{prefix}-EdgeAlarms", new EdgeAlarmsStackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = account, Region = EdgeSecurityRegion },
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: CloudFront and WAF alarms (us-east-1, where their metrics are)",
+            CrossRegionReferences = true,
+            DistributionId = edge.Distribution.DistributionId,
+            WebAclName = Fn.Select(0, Fn.Split("|", waf.WebAcl.Ref)),
         });
 
         Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
@@ -140,7 +153,10 @@ public sealed class Platform
         Nag.SuppressCdkProvider(waf, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/*");
         Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/{edge.StackName}/*");
 
-        foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability })
+        Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{EdgeSecurityRegion}:{account}:parameter/cdk/exports/*");
+        Nag.SuppressCdkProvider(edgeAlarms, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{EdgeSecurityRegion}:{account}:parameter/cdk/exports/{edgeAlarms.StackName}/*");
+
+        foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability, edgeAlarms })
         {
             SupportedLambdaRuntimes.ApplyTo(stack);
             Tags.Of(stack).Add("Project", "BookingAws");
@@ -159,6 +175,7 @@ public sealed class Platform
             Waf = waf,
             Edge = edge,
             Observability = observability,
+            EdgeAlarms = edgeAlarms,
         };
     }
 
