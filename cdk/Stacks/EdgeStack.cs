@@ -56,6 +56,17 @@ public sealed class EdgeStack : Stack
             BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
             EnforceSSL = true,
             Versioned = true,
+            // Old versions are kept a month for a rollback of the portal, then expire; hashed assets are never
+            // overwritten, so only index.html builds up versions.
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    NoncurrentVersionExpiration = Duration.Days(30),
+                    NoncurrentVersionsToRetain = 5,
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+                },
+            ],
             ServerAccessLogsBucket = logs,
             ServerAccessLogsPrefix = "portal-bucket/",
             RemovalPolicy = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -139,6 +150,10 @@ public sealed class EdgeStack : Stack
             },
             // No custom error responses: they apply to every behaviour, so the API's 403/404 problem documents
             // would reach the portal as 200 + index.html. The portal has no client-side routes (only /?…).
+            DomainNames = stage.DomainName is { } domain ? [domain] : null,
+            Certificate = stage.EdgeCertificateArn is { } certificate
+                ? Amazon.CDK.AWS.CertificateManager.Certificate.FromCertificateArn(this, "EdgeCertificate", certificate)
+                : null,
             HttpVersion = HttpVersion.HTTP2_AND_3,
             MinimumProtocolVersion = SecurityPolicyProtocol.TLS_V1_2_2021,
             PriceClass = stage.Protect ? PriceClass.PRICE_CLASS_ALL : PriceClass.PRICE_CLASS_100,
@@ -148,12 +163,15 @@ public sealed class EdgeStack : Stack
             WebAclId = props.WebAclArn,
         });
         Nag.Suppress(Distribution, "AwsSolutions-CFR1", "Bookings are sold worldwide; no country is blocked.");
-        Nag.Suppress(Distribution, "AwsSolutions-CFR4",
-            "CloudFront serves its default *.cloudfront.net certificate, which permits TLSv1, until a custom domain with a us-east-1 certificate is added (not wired yet).");
+        if (stage.EdgeCertificateArn is null)
+        {
+            Nag.Suppress(Distribution, "AwsSolutions-CFR4",
+                "Dev only (prod refuses to synthesize without domainName and edgeCertificateArn): CloudFront's default *.cloudfront.net certificate permits TLSv1.");
+        }
         if (!props.ApiOriginHttps)
         {
             Nag.Suppress(Distribution, "AwsSolutions-CFR5",
-                "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in the README deploy section); prod sets both.");
+                "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the API origin speaks HTTP until a certificate is configured.");
         }
 
         if (props.PortalBundle is { } portal)
@@ -202,7 +220,7 @@ public sealed class EdgeStack : Stack
         _ = new Amazon.CDK.AWS.SSM.StringParameter(this, "PortalUrl", new Amazon.CDK.AWS.SSM.StringParameterProps
         {
             ParameterName = ComputeStack.PortalUrlParameterName(stage),
-            StringValue = $"https://{Distribution.DistributionDomainName}",
+            StringValue = $"https://{stage.DomainName ?? Distribution.DistributionDomainName}",
             Description = "The portal's public URL; the apps put it in customer email links",
         });
 
