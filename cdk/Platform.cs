@@ -158,6 +158,7 @@ public sealed class Platform
 
         foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability, edgeAlarms })
         {
+            AcknowledgeGuardFindingsEverywhere(stack);
             SupportedLambdaRuntimes.ApplyTo(stack);
             Tags.Of(stack).Add("Project", "BookingAws");
             Tags.Of(stack).Add("Stage", stage.Name);
@@ -177,6 +178,23 @@ public sealed class Platform
             Observability = observability,
             EdgeAlarms = edgeAlarms,
         };
+    }
+
+    /// <summary>Control Tower findings that hold for every stack: CDK's key policies and CDK's own provider functions.</summary>
+    private static void AcknowledgeGuardFindingsEverywhere(Stack stack)
+    {
+        foreach (var key in stack.Node.FindAll().OfType<Amazon.CDK.AWS.KMS.CfnKey>())
+        {
+            Guard.Suppress(key, "kms_create_grant_aws_service_check",
+                "CDK's key policy: the account root holds kms:* (IAM policies decide, and grant CreateGrant to no one) and named AWS service principals use the key; no principal outside AWS services is granted CreateGrant.");
+        }
+        // CDK's singleton providers (log retention, cross-region exports, default-SG restriction, SDK calls, bucket
+        // deployment) call only AWS APIs; putting them in the VPC would add ENIs and NAT paths for nothing.
+        foreach (var prefix in new[] { "LogRetention", "CustomCrossRegionExportReader", "CustomCrossRegionExportWriter", "CustomVpcRestrictDefaultSG", "AWS679f53fac002430cb0da5b7982bd2287", "CustomCDKBucketDeployment" })
+        {
+            Guard.SuppressGenerated(stack, prefix, "lambda_inside_vpc_check",
+                "CDK-managed provider function that only calls AWS APIs during deployment; it needs no VPC access.");
+        }
     }
 
     /// <summary>Every queue <see cref="MessageTopology"/> declares, by key, from the stack that made it: the outbox's in

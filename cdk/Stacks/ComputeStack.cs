@@ -119,6 +119,12 @@ public sealed class ComputeStack : Stack
             RemovalPolicy = keep,
         });
 
+        foreach (var logGroup in new[] { ApiLogs, WorkerLogs })
+        {
+            Guard.Suppress(logGroup, "cloudwatch_log_group_retention_period_check",
+                $"Application logs hold customer emails and names: kept {stage.LogRetentionDays} days (data minimisation); bookings themselves live in Aurora.");
+        }
+
         var queues = props.Messaging.ByConcern;
         var environment = queues.ToDictionary(q => $"Sqs__Queues__{q.Key}", q => q.Value.Queue.QueueUrl);
         // The apps' sampler keeps every error trace and this share of the rest (README, cost).
@@ -197,6 +203,7 @@ public sealed class ComputeStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
         Nag.Suppress(accessLogs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+        LogBucket.Acknowledge(accessLogs, "ALB access-log delivery supports SSE-S3 only.");
 
         LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
         {
@@ -208,6 +215,10 @@ public sealed class ComputeStack : Stack
             DeletionProtection = stage.Protect,
         });
         LoadBalancer.LogAccessLogs(accessLogs, "alb");
+        if (!stage.Protect)
+        {
+            Guard.Suppress(LoadBalancer, "elbv2_deletion_protection_enabled_check", "Dev is torn down with cdk destroy; prod enables deletion protection.");
+        }
 
         ApiTargets = new ApplicationTargetGroup(this, "ApiTargets", new ApplicationTargetGroupProps
         {
@@ -254,6 +265,7 @@ public sealed class ComputeStack : Stack
         }
         else
         {
+            // Dev only: prod refuses to synthesize without a certificate.
             appListener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
             {
                 Port = 80,
@@ -261,6 +273,8 @@ public sealed class ComputeStack : Stack
                 Open = false,
                 DefaultAction = notFound,
             });
+            Guard.Suppress(appListener, "alb_http_to_https_redirection_check",
+                "Dev without a certificate has no HTTPS listener to redirect to; prod refuses to synthesize without certificateArn.");
         }
         OriginVerifySecret = new Secret(this, "OriginVerify", new SecretProps
         {

@@ -143,6 +143,7 @@ public sealed class DataStack : Stack
         if (!stage.Protect)
         {
             Nag.Suppress(Database, "AwsSolutions-RDS10", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
+            Guard.Suppress(Database, "rds_cluster_deletion_protection_enabled_check", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
         }
         DatabaseSecret = Database.Secret!;
         // Keep the master credentials with the snapshot the cluster leaves behind in prod.
@@ -303,9 +304,13 @@ public sealed class DataStack : Stack
             AutoMinorVersionUpgrade = true,
         });
         Cache.AddDependency(cacheUsers);
+        Nag.Suppress(Cache, "AwsSolutions-AEC6",
+            "Clients authenticate as ElastiCache RBAC users (UserGroupIds), which replace the AUTH token; the rule only recognises AuthToken.");
         Cache.ApplyRemovalPolicy(stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
         if (!multiAz)
         {
+            Guard.Suppress(Cache, "elasticache_repl_grp_auto_failover_enabled_check",
+                "Dev runs a single cache node to stay cheap; prod has replicas with automatic failover.");
             Nag.Suppress(Cache, "AwsSolutions-AEC4",
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }

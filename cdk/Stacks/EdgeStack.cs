@@ -49,6 +49,7 @@ public sealed class EdgeStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
         Nag.Suppress(logs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+        LogBucket.Acknowledge(logs, "CloudFront standard logging cannot write to an SSE-KMS bucket.");
 
         PortalBucket = new Bucket(this, "Portal", new BucketProps
         {
@@ -71,6 +72,12 @@ public sealed class EdgeStack : Stack
             ServerAccessLogsPrefix = "portal-bucket/",
             RemovalPolicy = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         });
+
+        Guard.Suppress(PortalBucket, "s3_bucket_default_encryption_kms_check",
+            "The portal is the public web app's static files, served to anyone through CloudFront; a KMS key would protect nothing and add a key policy for CloudFront.");
+        Guard.Suppress(PortalBucket, "s3_bucket_object_lock_enabled_check",
+            "Each deploy overwrites index.html and old versions expire after 30 days; object lock would keep them forever.");
+        Guard.Suppress(PortalBucket, "s3_event_notifications_enabled_check", "Only deploys write to it; nothing reacts to its changes.");
 
         var api = new HttpOrigin(props.ApiOriginDomain, new HttpOriginProps
         {
@@ -163,13 +170,21 @@ public sealed class EdgeStack : Stack
             WebAclId = props.WebAclArn,
         });
         Nag.Suppress(Distribution, "AwsSolutions-CFR1", "Bookings are sold worldwide; no country is blocked.");
+        Guard.Suppress(Distribution, "cloudfront_origin_failover_enabled_check",
+            "One origin per path (the bucket, the ALB); CloudFront origin groups fail over GET/HEAD only, not the API's writes, and the ALB spans every zone.");
         if (stage.EdgeCertificateArn is null)
         {
+            foreach (var rule in new[] { "cloudfront_custom_ssl_certificate_check", "cloudfront_security_policy_check", "cloudfront_sni_enabled_check" })
+            {
+                Guard.Suppress(Distribution, rule, "Dev only (prod refuses to synthesize without domainName and edgeCertificateArn): the default *.cloudfront.net certificate.");
+            }
             Nag.Suppress(Distribution, "AwsSolutions-CFR4",
                 "Dev only (prod refuses to synthesize without domainName and edgeCertificateArn): CloudFront's default *.cloudfront.net certificate permits TLSv1.");
         }
         if (!props.ApiOriginHttps)
         {
+            Guard.Suppress(Distribution, "cloudfront_traffic_to_origin_encrypted_check",
+                "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the ALB has no certificate to speak HTTPS with.");
             Nag.Suppress(Distribution, "AwsSolutions-CFR5",
                 "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the API origin speaks HTTP until a certificate is configured.");
         }

@@ -40,7 +40,8 @@ public sealed class NetworkStack : Stack
             NatGateways = stage.NatGateways,
             SubnetConfiguration =
             [
-                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
+                // Only the ALB and NAT gateways live here, with addresses of their own: nothing launched gets a public IP.
+                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24, MapPublicIpOnLaunch = false },
                 new SubnetConfiguration { Name = "app", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = 20 },
                 new SubnetConfiguration { Name = "data", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
             ],
@@ -51,6 +52,10 @@ public sealed class NetworkStack : Stack
             Retention = Retention(stage.LogRetentionDays),
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
+        Guard.Suppress(flowLogs, "cloudwatch_log_group_encrypted_check",
+            "Rejected-packet records (addresses and ports) hold no customer data; the log groups that do (API, workers) use a KMS key.");
+        Guard.Suppress(flowLogs, "cloudwatch_log_group_retention_period_check",
+            $"Rejected-packet records are kept {stage.LogRetentionDays} days for troubleshooting; a year would only add cost.");
         Vpc.AddFlowLog("FlowLog", new FlowLogOptions
         {
             Destination = FlowLogDestination.ToCloudWatchLogs(flowLogs),
@@ -108,6 +113,7 @@ public sealed class NetworkStack : Stack
             InstallLatestAwsSdk = false,
         });
         Nag.SuppressCdkProvider(this, "AWS679f53fac002430cb0da5b7982bd2287", "Resource::*");
+        Nag.Suppress(lookup, "AwsSolutions-IAM5[Resource::*]", "ec2:DescribeManagedPrefixLists supports no resource-level permissions.");
         return lookup.GetResponseField("PrefixLists.0.PrefixListId");
     }
 

@@ -14,11 +14,13 @@ public sealed class CliSynthFixture
             "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}",
             .. ProdPlatform.RequiredContext.SelectMany(c => new[] { "-c", $"{c.Key}={c.Value}" })]);
         Nag = Run("node", "cdk/scripts/nag.mjs", "cdk.out/dev", "cdk.out/prod");
+        Guard = Run("node", "cdk/scripts/guard.mjs", "cdk.out/dev", "cdk.out/prod");
     }
 
     public Result Dev { get; }
     public Result Prod { get; }
     public Result Nag { get; }
+    public Result Guard { get; }
 
     public static int TemplateCount(string stage) =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "cdk.out", stage), "*.template.json").Length;
@@ -85,5 +87,12 @@ public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSyn
     {
         Assert.True(cli.Nag.ExitCode == 0, cli.Nag.Output);
         Assert.Contains("20 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Control_tower_proactive_controls_find_nothing_unacknowledged_in_any_template()
+    {
+        Assert.True(cli.Guard.ExitCode == 0, cli.Guard.Output);
+        Assert.Contains("20 templates, 0 unacknowledged findings", cli.Guard.Output, StringComparison.Ordinal);
     }
 }
