@@ -136,7 +136,7 @@ public sealed class Platform
             Queues = DeclaredQueues(messaging, email),
             ApiLogs = compute.ApiLogs,
             WorkerLogs = compute.WorkerLogs,
-            RotatedSecrets = [data.DatabaseSecret, data.AppDatabaseSecret],
+            RotatedSecrets = [data.DatabaseSecret, data.AppDatabaseSecret, data.CacheAuthSecret],
         });
         var edgeAlarms = new EdgeAlarmsStack(app, $"{prefix}-EdgeAlarms", new EdgeAlarmsStackProps
         {

@@ -209,8 +209,6 @@ public sealed class DataStack : Stack
                 PasswordLength = 64,
             },
         });
-        Nag.Suppress(CacheAuthSecret, "AwsSolutions-SMG4",
-            "ElastiCache users take two passwords, so rotation is a no-downtime modify-user runbook (RUNBOOK.md#cache-user-rotation); AWS offers no hosted rotation function for ElastiCache users.");
         // Every user group must hold a user named "default"; this one can do nothing, so a client without
         // credentials gets nothing.
         var disabledDefault = new Secret(this, "CacheDefaultUserPassword", new SecretProps
@@ -242,6 +240,7 @@ public sealed class DataStack : Stack
                 ["Passwords"] = new[] { CacheAuthSecret.SecretValueFromJson("password").UnsafeUnwrap() },
             },
         });
+        RotateCacheUser(cacheUser);
         var cacheUsers = new CfnUserGroup(this, "CacheUsers", new CfnUserGroupProps
         {
             Engine = "redis",
@@ -314,6 +313,53 @@ public sealed class DataStack : Stack
             Nag.Suppress(Cache, "AwsSolutions-AEC4",
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }
+    }
+
+    /// <summary>
+    /// Rotates the apps' cache password every 30 days (cdk/assets/cache-user-rotation: the user keeps the previous
+    /// password beside the new one, so instances re-reading the secret hourly never lose their connection).
+    /// AWS has no hosted rotation for ElastiCache users, hence a function of our own.
+    /// </summary>
+    private void RotateCacheUser(string userId)
+    {
+        var rotation = new Amazon.CDK.AWS.Lambda.Function(this, "CacheUserRotation", new Amazon.CDK.AWS.Lambda.FunctionProps
+        {
+            Runtime = Amazon.CDK.AWS.Lambda.Runtime.PYTHON_3_12,
+            Handler = "index.handler",
+            Code = Amazon.CDK.AWS.Lambda.Code.FromAsset(Path.Combine(AppContext.BaseDirectory, "assets", "cache-user-rotation")),
+            Timeout = Duration.Seconds(30),
+            Description = "Rotates the password of the BookingAws apps' ElastiCache user",
+            Environment = new Dictionary<string, string> { ["USER_ID"] = userId },
+        });
+        rotation.AddToRolePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Actions = ["elasticache:ModifyUser"],
+            Resources = [FormatArn(new ArnComponents { Service = "elasticache", Resource = "user", ResourceName = userId, ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+        }));
+        rotation.AddToRolePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Actions = ["secretsmanager:GetRandomPassword"],
+            Resources = ["*"],
+        }));
+        _ = new RotationSchedule(this, "CacheUserRotationSchedule", new RotationScheduleProps
+        {
+            Secret = CacheAuthSecret,
+            RotationLambda = rotation,
+            AutomaticallyAfter = Duration.Days(30),
+            RotateImmediatelyOnUpdate = false,
+        });
+        // Only Secrets Manager acting for this account may invoke it (CDK's grant names the service alone).
+        foreach (var permission in rotation.Node.FindAll().OfType<Amazon.CDK.AWS.Lambda.CfnPermission>())
+        {
+            permission.SourceAccount = Account;
+        }
+        Nag.Suppress(rotation, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "The basic execution policy only lets the rotation function write its own logs.");
+        Nag.Suppress(rotation, "AwsSolutions-IAM5[Resource::*]", "secretsmanager:GetRandomPassword takes no resource.");
+        Nag.Suppress(rotation, "AwsSolutions-L1",
+            "python3.12 is supported by Lambda until 2028-10 (the SupportedLambdaRuntimes window); the function uses only boto3.");
+        Guard.Suppress(rotation, "lambda_inside_vpc_check",
+            "It calls only the Secrets Manager and ElastiCache APIs (ModifyUser is a control-plane call), never the cache itself.");
     }
 
     private void UseCurrentSecretsManagerTransform()

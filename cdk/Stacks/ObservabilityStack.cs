@@ -304,7 +304,7 @@ public sealed class ObservabilityStack : Stack
         var groups = new[] { api.LogGroupName, workers.LogGroupName };
         void Query(string id, string name, string query) => _ = new CfnQueryDefinition(this, id, new CfnQueryDefinitionProps
         {
-            Name = $"BookingAws-{Stack.Of(this).StackName}/{name}",
+            Name = $"{StackName}/{name}",
             LogGroupNames = groups,
             QueryString = query,
         });

@@ -96,6 +96,28 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
     }
 
     [Fact]
+    public void The_cache_password_rotates_every_30_days_with_a_function_that_may_change_only_that_user()
+    {
+        var secret = prod.Data.GetLogicalId(prod.Platform.Data.CacheAuthSecret);
+        var schedule = PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::RotationSchedule").Values
+            .Single(r => r["Properties"]!["SecretId"]!["Ref"]?.ToString() == secret)["Properties"]!;
+        Assert.Equal("rate(30 days)", schedule["RotationRules"]!["ScheduleExpression"]!.ToString());
+        var function = schedule["RotationLambdaARN"]!["Fn::GetAtt"]![0]!.ToString();
+        Assert.StartsWith("CacheUserRotation", function, StringComparison.Ordinal);
+        var policies = PlatformFixture.Resources(prod.Data, "AWS::IAM::Policy").Values
+            .Where(p => p["Properties"]!["Roles"]!.ToJsonString().Contains("CacheUserRotation", StringComparison.Ordinal))
+            .Select(p => p.ToJsonString())
+            .ToList();
+        var modify = Assert.Single(policies, p => p.Contains("elasticache:ModifyUser", StringComparison.Ordinal));
+        Assert.Contains(":user:bookingaws-prod-app", modify, StringComparison.Ordinal);
+        prod.Data.HasResourceProperties("AWS::Lambda::Permission", new Dictionary<string, object>
+        {
+            ["Principal"] = "secretsmanager.amazonaws.com",
+            ["SourceAccount"] = "111111111111",
+        });
+    }
+
+    [Fact]
     public void Aurora_has_enhanced_monitoring_every_minute()
     {
         prod.Data.HasResourceProperties("AWS::RDS::DBInstance", new Dictionary<string, object>
@@ -158,7 +180,8 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
                 ["RotationRules"] = new Dictionary<string, object> { ["ScheduleExpression"] = "rate(30 days)" },
             });
         }
-        prod.Data.ResourceCountIs("AWS::SecretsManager::RotationSchedule", 2);
+        // The third is the cache user's, with a function of its own (no hosted rotation exists for ElastiCache).
+        prod.Data.ResourceCountIs("AWS::SecretsManager::RotationSchedule", 3);
         prod.Data.ResourceCountIs("AWS::Serverless::Application", 0);
     }
 
