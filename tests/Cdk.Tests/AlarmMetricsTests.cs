@@ -162,6 +162,27 @@ public sealed partial class AlarmMetricsTests(ProdPlatform prod, DevPlatform dev
         Assert.Contains($"\"title\":\"{title}\"", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_route_the_dashboard_filters_on_is_one_the_api_maps()
+    {
+        var dashboard = PlatformFixture.Resources(prod.Observability, "AWS::CloudWatch::Dashboard").Single().Value;
+        var body = EmittedMetrics.Flatten(dashboard["Properties"]!["DashboardBody"]!);
+        var routes = RouteFilter().Matches(body).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(routes);
+        foreach (var route in routes)
+        {
+            // Endpoints map relative to the /api/v1 group, or to its /tenants/{slug} (dashboard) group.
+            var relative = route.Replace("/api/v1", "", StringComparison.Ordinal);
+            var inGroup = relative.Replace("/tenants/{slug}", "", StringComparison.Ordinal);
+            Assert.True(
+                EmittedMetrics.SourceText.Contains($"\"{relative}\"", StringComparison.Ordinal) || EmittedMetrics.SourceText.Contains($"\"{inGroup}\"", StringComparison.Ordinal),
+                $"no endpoint maps {route}");
+        }
+    }
+
+    [GeneratedRegex(@"\\""http\.route\\"" = '([^']+)'")]
+    private static partial Regex RouteFilter();
+
     [Theory]
     [InlineData("one-request-end-to-end", "@tr")]
     [InlineData("slowest-routes", "pct(ElapsedMilliseconds, 99)")]
