@@ -42,10 +42,7 @@ public static class Nag
             rulesByPath[key] = rules;
         }
         rules.Add(new Dictionary<string, string> { ["id"] = ruleId, ["reason"] = reason, ["resources"] = logicalIdPrefix });
-        stack.TemplateOptions.Metadata = new Dictionary<string, object>
-        {
-            ["cdk_nag"] = new Dictionary<string, object> { ["rules_to_suppress"] = rules.ToArray() },
-        };
+        TemplateMetadata.Set(stack, "cdk_nag", new Dictionary<string, object> { ["rules_to_suppress"] = rules.ToArray() });
     }
 
     /// <summary>The rules CDK's own Node.js custom-resource providers trip, with the reason they are acceptable.</summary>
@@ -89,5 +86,18 @@ public sealed class NagSuppressionAspect(Func<CfnResource, bool> applies, string
         {
             Nag.Add(resource, ruleId, reason);
         }
+    }
+}
+
+/// <summary>The template-level Metadata of a stack, shared by the cdk-nag and cfn-guard acknowledgements.</summary>
+internal static class TemplateMetadata
+{
+    private static readonly ConditionalWeakTable<Stack, Dictionary<string, object>> ByStack = [];
+
+    public static void Set(Stack stack, string key, object value)
+    {
+        var metadata = ByStack.GetOrCreateValue(stack);
+        metadata[key] = value;
+        stack.TemplateOptions.Metadata = new Dictionary<string, object>(metadata);
     }
 }

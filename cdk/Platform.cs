@@ -25,6 +25,7 @@ public sealed class Platform
     public required WafStack Waf { get; init; }
     public required EdgeStack Edge { get; init; }
     public required ObservabilityStack Observability { get; init; }
+    public required EdgeAlarmsStack EdgeAlarms { get; init; }
 
     public static Platform Build(App app)
     {
@@ -133,6 +134,18 @@ public sealed class Platform
             CacheNodes = 1 + stage.CacheReplicas,
             // Every declared queue gets a backlog and a DLQ alarm, whichever stack made it.
             Queues = DeclaredQueues(messaging, email),
+            ApiLogs = compute.ApiLogs,
+            WorkerLogs = compute.WorkerLogs,
+            RotatedSecrets = [data.DatabaseSecret, data.AppDatabaseSecret, data.CacheAuthSecret],
+        });
+        var edgeAlarms = new EdgeAlarmsStack(app, $"{prefix}-EdgeAlarms", new EdgeAlarmsStackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = account, Region = EdgeSecurityRegion },
+            Stage = stage,
+            Description = $"BookingAws {stage.Name}: CloudFront and WAF alarms (us-east-1, where their metrics are)",
+            CrossRegionReferences = true,
+            DistributionId = edge.Distribution.DistributionId,
+            WebAclName = Fn.Select(0, Fn.Split("|", waf.WebAcl.Ref)),
         });
 
         Nag.SuppressCdkProvider(network, "CustomVpcRestrictDefaultSG");
@@ -140,8 +153,12 @@ public sealed class Platform
         Nag.SuppressCdkProvider(waf, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/*");
         Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{region}:{account}:parameter/cdk/exports/{edge.StackName}/*");
 
-        foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability })
+        Nag.SuppressCdkProvider(edge, "CustomCrossRegionExportWriter", $"Resource::arn:aws:ssm:{EdgeSecurityRegion}:{account}:parameter/cdk/exports/*");
+        Nag.SuppressCdkProvider(edgeAlarms, "CustomCrossRegionExportReader", $"Resource::arn:aws:ssm:{EdgeSecurityRegion}:{account}:parameter/cdk/exports/{edgeAlarms.StackName}/*");
+
+        foreach (var stack in new Stack[] { network, data, messaging, email, identity, compute, waf, edge, observability, edgeAlarms })
         {
+            AcknowledgeGuardFindingsEverywhere(stack);
             SupportedLambdaRuntimes.ApplyTo(stack);
             Tags.Of(stack).Add("Project", "BookingAws");
             Tags.Of(stack).Add("Stage", stage.Name);
@@ -159,7 +176,25 @@ public sealed class Platform
             Waf = waf,
             Edge = edge,
             Observability = observability,
+            EdgeAlarms = edgeAlarms,
         };
+    }
+
+    /// <summary>Control Tower findings that hold for every stack: CDK's key policies and CDK's own provider functions.</summary>
+    private static void AcknowledgeGuardFindingsEverywhere(Stack stack)
+    {
+        foreach (var key in stack.Node.FindAll().OfType<Amazon.CDK.AWS.KMS.CfnKey>())
+        {
+            Guard.Suppress(key, "kms_create_grant_aws_service_check",
+                "CDK's key policy: the account root holds kms:* (IAM policies decide, and grant CreateGrant to no one) and named AWS service principals use the key; no principal outside AWS services is granted CreateGrant.");
+        }
+        // CDK's singleton providers (log retention, cross-region exports, default-SG restriction, SDK calls, bucket
+        // deployment) call only AWS APIs; putting them in the VPC would add ENIs and NAT paths for nothing.
+        foreach (var prefix in new[] { "LogRetention", "CustomCrossRegionExportReader", "CustomCrossRegionExportWriter", "CustomVpcRestrictDefaultSG", "AWS679f53fac002430cb0da5b7982bd2287", "CustomCDKBucketDeployment" })
+        {
+            Guard.SuppressGenerated(stack, prefix, "lambda_inside_vpc_check",
+                "CDK-managed provider function that only calls AWS APIs during deployment; it needs no VPC access.");
+        }
     }
 
     /// <summary>Every queue <see cref="MessageTopology"/> declares, by key, from the stack that made it: the outbox's in

@@ -38,9 +38,27 @@ public sealed record StageConfig
     // Observability
     public required int LogRetentionDays { get; init; }
 
+    /// <summary>
+    /// Share of non-error traces kept (0-1), passed to the apps as <c>Tracing__SampleRatio</c>; the apps keep every
+    /// error trace whatever the ratio. Prod keeps 5%: X-Ray bills per trace recorded and scanned.
+    /// </summary>
+    public required double TracingSampleRatio { get; init; }
+
+    /// <summary>Aurora's max_connections on the stage's instance class (LEAST(memory/9531392, 5000)).</summary>
+    public required int DbMaxConnections { get; init; }
+
+    /// <summary>Memory of the stage's Aurora instance class, in GiB, for the freeable-memory alarm.</summary>
+    public required double DbMemoryGiB { get; init; }
+
     // Optional, from context: an HTTPS listener needs a certificate and a DNS name that matches it.
     public string? CertificateArn { get; init; }
     public string? OriginDomainName { get; init; }
+
+    /// <summary>The public name viewers use (context <c>domainName</c>); CloudFront serves it with <see cref="EdgeCertificateArn"/>.</summary>
+    public string? DomainName { get; init; }
+
+    /// <summary>An ACM certificate in us-east-1 covering <see cref="DomainName"/> (context <c>edgeCertificateArn</c>).</summary>
+    public string? EdgeCertificateArn { get; init; }
     public string? AlarmEmail { get; init; }
 
     // Email (SES). Prod must name a domain it controls; dev falls back to a placeholder that never verifies.
@@ -84,6 +102,9 @@ public sealed record StageConfig
         AppPort = 5080,
         RequestsPerTargetPerMinute = 1000,
         LogRetentionDays = 14,
+        TracingSampleRatio = 1.0,
+        DbMaxConnections = 450,
+        DbMemoryGiB = 4,
     };
 
     public static StageConfig Prod { get; } = new()
@@ -109,6 +130,9 @@ public sealed record StageConfig
         AppPort = 5080,
         RequestsPerTargetPerMinute = 3000,
         LogRetentionDays = 90,
+        TracingSampleRatio = 0.05,
+        DbMaxConnections = 1800,
+        DbMemoryGiB = 16,
     };
 
     /// <summary>Picks the stage by name and layers the optional context values over it.</summary>
@@ -125,6 +149,8 @@ public sealed record StageConfig
         {
             CertificateArn = NullIfEmpty(context("certificateArn")),
             OriginDomainName = NullIfEmpty(context("originDomainName")),
+            DomainName = NullIfEmpty(context("domainName"))?.ToLowerInvariant(),
+            EdgeCertificateArn = NullIfEmpty(context("edgeCertificateArn")),
             AlarmEmail = NullIfEmpty(context("alarmEmail")),
             EmailDomain = NullIfEmpty(context("emailDomain"))?.ToLowerInvariant() ?? DevPlaceholderEmailDomain,
             EmailFromOverride = NullIfEmpty(context("emailFrom")),
@@ -139,6 +165,22 @@ public sealed record StageConfig
         {
             // SES only sends from addresses of a verified identity, and the only identity here is the domain.
             throw new ArgumentException($"emailFrom '{from}' must be an address at emailDomain '{stage.EmailDomain}'.");
+        }
+        if (name == "prod" && (stage.DomainName is null || stage.EdgeCertificateArn is null || stage.CertificateArn is null))
+        {
+            // Without them CloudFront serves *.cloudfront.net (TLS 1.0 allowed) and reaches the ALB over plain HTTP
+            // carrying the origin secret: prod never runs that way.
+            throw new ArgumentException(
+                "prod needs -c domainName=<public name> -c edgeCertificateArn=<us-east-1 ACM certificate for it> " +
+                "-c certificateArn=<regional ACM certificate> -c originDomainName=<name on it pointing at the ALB>.");
+        }
+        if ((stage.DomainName is null) != (stage.EdgeCertificateArn is null))
+        {
+            throw new ArgumentException("domainName and edgeCertificateArn go together: CloudFront serves a custom name only with a certificate for it.");
+        }
+        if (stage.EdgeCertificateArn is { } edge && !edge.StartsWith("arn:aws:acm:us-east-1:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"edgeCertificateArn '{edge}' must be an ACM certificate in us-east-1 (CloudFront reads certificates only there).");
         }
         if (stage.CertificateArn is not null && stage.OriginDomainName is null)
         {

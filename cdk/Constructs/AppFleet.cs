@@ -191,6 +191,10 @@ public sealed class AppFleet : Construct
             Signals = Signals.WaitForMinCapacity(new SignalsOptions { Timeout = Duration.Minutes(15) }),
             GroupMetrics = [GroupMetrics.All()],
         });
+        Guard.Suppress(Group, "autoscaling_multiple_az_check",
+            "The group spans every private subnet of the VPC, one per zone; the rule cannot see the zones of subnets imported from the Network stack.");
+        Guard.Suppress(Group, "autoscaling_mixed_instances_policy_multiple_instance_types_check",
+            "One Graviton instance type per fleet, sized in StageConfig; on-demand only, so a second type would not add capacity sources worth the testing.");
         Nag.Suppress(Group, "AwsSolutions-AS3",
             "Scaling activity is charted from group metrics on the dashboard and capacity symptoms alarm to on-call; per-event mail would be noise.");
 

@@ -2,6 +2,8 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.RDS;
 using Amazon.CDK.AWS.S3;
@@ -72,6 +74,7 @@ public sealed class ComputeStack : Stack
     public ApplicationTargetGroup ApiTargets { get; }
     public AppFleet Api { get; }
     public AppFleet Workers { get; }
+    public Key LogKey { get; }
     public LogGroup ApiLogs { get; }
     public LogGroup WorkerLogs { get; }
 
@@ -82,19 +85,50 @@ public sealed class ComputeStack : Stack
     {
         var stage = props.Stage;
         var keep = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+        // The apps' logs hold customer emails and names: encrypted with a key of ours, which CloudWatch Logs may
+        // use only for this account's log groups in this region.
+        LogKey = new Key(this, "LogKey", new KeyProps
+        {
+            Description = "Encrypts the BookingAws application log groups",
+            EnableKeyRotation = true,
+            RemovalPolicy = keep,
+        });
+        LogKey.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Principals = [new ServicePrincipal($"logs.{Region}.amazonaws.com")],
+            Actions = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnLike"] = new Dictionary<string, object>
+                {
+                    ["kms:EncryptionContext:aws:logs:arn"] = $"arn:{Partition}:logs:{Region}:{Account}:log-group:*",
+                },
+            },
+        }));
         ApiLogs = new LogGroup(this, "ApiLogs", new LogGroupProps
         {
             Retention = NetworkStack.Retention(stage.LogRetentionDays),
+            EncryptionKey = LogKey,
             RemovalPolicy = keep,
         });
         WorkerLogs = new LogGroup(this, "WorkerLogs", new LogGroupProps
         {
             Retention = NetworkStack.Retention(stage.LogRetentionDays),
+            EncryptionKey = LogKey,
             RemovalPolicy = keep,
         });
 
+        foreach (var logGroup in new[] { ApiLogs, WorkerLogs })
+        {
+            Guard.Suppress(logGroup, "cloudwatch_log_group_retention_period_check",
+                $"Application logs hold customer emails and names: kept {stage.LogRetentionDays} days (data minimisation); bookings themselves live in Aurora.");
+        }
+
         var queues = props.Messaging.ByConcern;
         var environment = queues.ToDictionary(q => $"Sqs__Queues__{q.Key}", q => q.Value.Queue.QueueUrl);
+        // The apps' sampler keeps every error trace and this share of the rest (README, cost).
+        environment["Tracing__SampleRatio"] = stage.TracingSampleRatio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
         AppFleetProps Fleet(string name, string executable, string bundle, ISecurityGroup group, string type, int min, int max,
             LogGroup logs, IDictionary<string, string> env, string? readiness, bool migrates) => new()
@@ -169,6 +203,7 @@ public sealed class ComputeStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
         Nag.Suppress(accessLogs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+        LogBucket.Acknowledge(accessLogs, "ALB access-log delivery supports SSE-S3 only.");
 
         LoadBalancer = new ApplicationLoadBalancer(this, "Alb", new ApplicationLoadBalancerProps
         {
@@ -180,6 +215,10 @@ public sealed class ComputeStack : Stack
             DeletionProtection = stage.Protect,
         });
         LoadBalancer.LogAccessLogs(accessLogs, "alb");
+        if (!stage.Protect)
+        {
+            Guard.Suppress(LoadBalancer, "elbv2_deletion_protection_enabled_check", "Dev is torn down with cdk destroy; prod enables deletion protection.");
+        }
 
         ApiTargets = new ApplicationTargetGroup(this, "ApiTargets", new ApplicationTargetGroupProps
         {
@@ -226,6 +265,7 @@ public sealed class ComputeStack : Stack
         }
         else
         {
+            // Dev only: prod refuses to synthesize without a certificate.
             appListener = LoadBalancer.AddListener("Http", new BaseApplicationListenerProps
             {
                 Port = 80,
@@ -233,6 +273,8 @@ public sealed class ComputeStack : Stack
                 Open = false,
                 DefaultAction = notFound,
             });
+            Guard.Suppress(appListener, "alb_http_to_https_redirection_check",
+                "Dev without a certificate has no HTTPS listener to redirect to; prod refuses to synthesize without certificateArn.");
         }
         OriginVerifySecret = new Secret(this, "OriginVerify", new SecretProps
         {

@@ -49,6 +49,7 @@ public sealed class DataStack : Stack
     public const string SecretsManagerTransform = "AWS::SecretsManager-2024-09-16";
 
     public CfnReplicationGroup Cache { get; }
+    /// <summary>The apps' ElastiCache RBAC user (JSON: username, password).</summary>
     public ISecret CacheAuthSecret { get; }
 
     /// <summary>Operator-set Stripe keys (JSON: ApiKey, WebhookSecret).</summary>
@@ -123,6 +124,8 @@ public sealed class DataStack : Stack
             IamAuthentication = true,
             Backup = new BackupProps { Retention = Duration.Days(stage.DbBackupDays), PreferredWindow = "02:00-03:00" },
             PreferredMaintenanceWindow = "sun:03:30-sun:04:30",
+            // Enhanced monitoring: per-process CPU and memory, which CloudWatch's instance metrics do not show.
+            MonitoringInterval = Duration.Seconds(60),
             CloudwatchLogsExports = ["postgresql"],
             CloudwatchLogsRetention = NetworkStack.Retention(stage.LogRetentionDays),
             DeletionProtection = stage.Protect,
@@ -135,9 +138,12 @@ public sealed class DataStack : Stack
             },
         });
         SpreadInstancesAcrossZones(props.Vpc);
+        Nag.Suppress(Database, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]",
+            "The enhanced-monitoring role RDS assumes; AWS maintains its policy (write to the RDSOSMetrics log group only).");
         if (!stage.Protect)
         {
             Nag.Suppress(Database, "AwsSolutions-RDS10", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
+            Guard.Suppress(Database, "rds_cluster_deletion_protection_enabled_check", "Dev is a disposable copy that is torn down with cdk destroy; prod has deletion protection.");
         }
         DatabaseSecret = Database.Secret!;
         // Keep the master credentials with the snapshot the cluster leaves behind in prod.
@@ -187,19 +193,62 @@ public sealed class DataStack : Stack
         });
         UseCurrentSecretsManagerTransform();
 
+        // ElastiCache RBAC: the apps sign in as their own user (not a shared AUTH token), and a user may hold two
+        // passwords, so its password rotates without downtime (RUNBOOK.md#cache-user-rotation).
+        var cacheUser = $"bookingaws-{stage.Name}-app";
         CacheAuthSecret = new Secret(this, "CacheAuthToken", new SecretProps
         {
-            Description = "AUTH token for the BookingAws Redis replication group",
+            Description = "ElastiCache RBAC user and password the BookingAws apps sign in to Redis with",
             RemovalPolicy = keep,
             GenerateSecretString = new SecretStringGenerator
             {
-                // Redis AUTH tokens allow 16-128 printable characters except @, " and /.
+                SecretStringTemplate = $$"""{"username":"{{cacheUser}}"}""",
+                GenerateStringKey = "password",
+                // ElastiCache passwords allow 16-128 printable characters except @, " and /.
                 ExcludePunctuation = true,
                 PasswordLength = 64,
             },
         });
-        Nag.Suppress(CacheAuthSecret, "AwsSolutions-SMG4",
-            "ElastiCache AUTH rotation needs a ROTATE-strategy ModifyReplicationGroup call that has no hosted rotation function; rotated by the runbook in the README deploy section.");
+        // Every user group must hold a user named "default"; this one can do nothing, so a client without
+        // credentials gets nothing.
+        var disabledDefault = new Secret(this, "CacheDefaultUserPassword", new SecretProps
+        {
+            Description = "Password of the disabled default ElastiCache user (never used)",
+            RemovalPolicy = keep,
+            GenerateSecretString = new SecretStringGenerator { ExcludePunctuation = true, PasswordLength = 64 },
+        });
+        Nag.Suppress(disabledDefault, "AwsSolutions-SMG4", "The default user is switched off (access string 'off'); its password is never used.");
+        var defaultUser = new CfnUser(this, "CacheDefaultUser", new CfnUserProps
+        {
+            Engine = "redis",
+            UserId = $"bookingaws-{stage.Name}-default",
+            UserName = "default",
+            AccessString = "off -@all",
+            AuthenticationMode = new Dictionary<string, object> { ["Type"] = "password", ["Passwords"] = new[] { disabledDefault.SecretValue.UnsafeUnwrap() } },
+        });
+        var appUser = new CfnUser(this, "CacheAppUser", new CfnUserProps
+        {
+            Engine = "redis",
+            UserId = cacheUser,
+            UserName = cacheUser,
+            // Keys and pub/sub channels (SignalR backplane) of the whole cache; StackExchange.Redis's handshake uses
+            // INFO, CLIENT and CONFIG, so command categories are not narrowed below @all.
+            AccessString = "on ~* &* +@all",
+            AuthenticationMode = new Dictionary<string, object>
+            {
+                ["Type"] = "password",
+                ["Passwords"] = new[] { CacheAuthSecret.SecretValueFromJson("password").UnsafeUnwrap() },
+            },
+        });
+        RotateCacheUser(cacheUser);
+        var cacheUsers = new CfnUserGroup(this, "CacheUsers", new CfnUserGroupProps
+        {
+            Engine = "redis",
+            UserGroupId = $"bookingaws-{stage.Name}",
+            UserIds = [defaultUser.UserId, appUser.UserId],
+        });
+        cacheUsers.AddDependency(defaultUser);
+        cacheUsers.AddDependency(appUser);
 
         StripeSecret = new Secret(this, "StripeKeys", new SecretProps
         {
@@ -247,18 +296,70 @@ public sealed class DataStack : Stack
             TransitEncryptionEnabled = true,
             AtRestEncryptionEnabled = true,
             KmsKeyId = key.KeyId,
-            AuthToken = CacheAuthSecret.SecretValue.UnsafeUnwrap(),
+            UserGroupIds = [cacheUsers.UserGroupId],
             SnapshotRetentionLimit = stage.CacheSnapshotDays,
             SnapshotWindow = "01:00-02:00",
             PreferredMaintenanceWindow = "sun:04:30-sun:05:30",
             AutoMinorVersionUpgrade = true,
         });
+        Cache.AddDependency(cacheUsers);
+        Nag.Suppress(Cache, "AwsSolutions-AEC6",
+            "Clients authenticate as ElastiCache RBAC users (UserGroupIds), which replace the AUTH token; the rule only recognises AuthToken.");
         Cache.ApplyRemovalPolicy(stage.Protect ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
         if (!multiAz)
         {
+            Guard.Suppress(Cache, "elasticache_repl_grp_auto_failover_enabled_check",
+                "Dev runs a single cache node to stay cheap; prod has replicas with automatic failover.");
             Nag.Suppress(Cache, "AwsSolutions-AEC4",
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }
+    }
+
+    /// <summary>
+    /// Rotates the apps' cache password every 30 days (cdk/assets/cache-user-rotation: the user keeps the previous
+    /// password beside the new one, so instances re-reading the secret hourly never lose their connection).
+    /// AWS has no hosted rotation for ElastiCache users, hence a function of our own.
+    /// </summary>
+    private void RotateCacheUser(string userId)
+    {
+        var rotation = new Amazon.CDK.AWS.Lambda.Function(this, "CacheUserRotation", new Amazon.CDK.AWS.Lambda.FunctionProps
+        {
+            Runtime = Amazon.CDK.AWS.Lambda.Runtime.PYTHON_3_12,
+            Handler = "index.handler",
+            Code = Amazon.CDK.AWS.Lambda.Code.FromAsset(Path.Combine(AppContext.BaseDirectory, "assets", "cache-user-rotation")),
+            Timeout = Duration.Seconds(30),
+            Description = "Rotates the password of the BookingAws apps' ElastiCache user",
+            Environment = new Dictionary<string, string> { ["USER_ID"] = userId },
+        });
+        rotation.AddToRolePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Actions = ["elasticache:ModifyUser"],
+            Resources = [FormatArn(new ArnComponents { Service = "elasticache", Resource = "user", ResourceName = userId, ArnFormat = ArnFormat.COLON_RESOURCE_NAME })],
+        }));
+        rotation.AddToRolePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Actions = ["secretsmanager:GetRandomPassword"],
+            Resources = ["*"],
+        }));
+        _ = new RotationSchedule(this, "CacheUserRotationSchedule", new RotationScheduleProps
+        {
+            Secret = CacheAuthSecret,
+            RotationLambda = rotation,
+            AutomaticallyAfter = Duration.Days(30),
+            RotateImmediatelyOnUpdate = false,
+        });
+        // Only Secrets Manager acting for this account may invoke it (CDK's grant names the service alone).
+        foreach (var permission in rotation.Node.FindAll().OfType<Amazon.CDK.AWS.Lambda.CfnPermission>())
+        {
+            permission.SourceAccount = Account;
+        }
+        Nag.Suppress(rotation, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "The basic execution policy only lets the rotation function write its own logs.");
+        Nag.Suppress(rotation, "AwsSolutions-IAM5[Resource::*]", "secretsmanager:GetRandomPassword takes no resource.");
+        Nag.Suppress(rotation, "AwsSolutions-L1",
+            "python3.12 is supported by Lambda until 2028-10 (the SupportedLambdaRuntimes window); the function uses only boto3.");
+        Guard.Suppress(rotation, "lambda_inside_vpc_check",
+            "It calls only the Secrets Manager and ElastiCache APIs (ModifyUser is a control-plane call), never the cache itself.");
     }
 
     private void UseCurrentSecretsManagerTransform()

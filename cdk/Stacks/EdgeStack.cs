@@ -49,6 +49,7 @@ public sealed class EdgeStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
         Nag.Suppress(logs, "AwsSolutions-S1", "This bucket is the access-log destination; logging it to itself would loop.");
+        LogBucket.Acknowledge(logs, "CloudFront standard logging cannot write to an SSE-KMS bucket.");
 
         PortalBucket = new Bucket(this, "Portal", new BucketProps
         {
@@ -56,10 +57,27 @@ public sealed class EdgeStack : Stack
             BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
             EnforceSSL = true,
             Versioned = true,
+            // Old versions are kept a month for a rollback of the portal, then expire; hashed assets are never
+            // overwritten, so only index.html builds up versions.
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    NoncurrentVersionExpiration = Duration.Days(30),
+                    NoncurrentVersionsToRetain = 5,
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+                },
+            ],
             ServerAccessLogsBucket = logs,
             ServerAccessLogsPrefix = "portal-bucket/",
             RemovalPolicy = stage.Protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         });
+
+        Guard.Suppress(PortalBucket, "s3_bucket_default_encryption_kms_check",
+            "The portal is the public web app's static files, served to anyone through CloudFront; a KMS key would protect nothing and add a key policy for CloudFront.");
+        Guard.Suppress(PortalBucket, "s3_bucket_object_lock_enabled_check",
+            "Each deploy overwrites index.html and old versions expire after 30 days; object lock would keep them forever.");
+        Guard.Suppress(PortalBucket, "s3_event_notifications_enabled_check", "Only deploys write to it; nothing reacts to its changes.");
 
         var api = new HttpOrigin(props.ApiOriginDomain, new HttpOriginProps
         {
@@ -139,6 +157,10 @@ public sealed class EdgeStack : Stack
             },
             // No custom error responses: they apply to every behaviour, so the API's 403/404 problem documents
             // would reach the portal as 200 + index.html. The portal has no client-side routes (only /?…).
+            DomainNames = stage.DomainName is { } domain ? [domain] : null,
+            Certificate = stage.EdgeCertificateArn is { } certificate
+                ? Amazon.CDK.AWS.CertificateManager.Certificate.FromCertificateArn(this, "EdgeCertificate", certificate)
+                : null,
             HttpVersion = HttpVersion.HTTP2_AND_3,
             MinimumProtocolVersion = SecurityPolicyProtocol.TLS_V1_2_2021,
             PriceClass = stage.Protect ? PriceClass.PRICE_CLASS_ALL : PriceClass.PRICE_CLASS_100,
@@ -148,12 +170,23 @@ public sealed class EdgeStack : Stack
             WebAclId = props.WebAclArn,
         });
         Nag.Suppress(Distribution, "AwsSolutions-CFR1", "Bookings are sold worldwide; no country is blocked.");
-        Nag.Suppress(Distribution, "AwsSolutions-CFR4",
-            "CloudFront serves its default *.cloudfront.net certificate, which permits TLSv1, until a custom domain with a us-east-1 certificate is added (not wired yet).");
+        Guard.Suppress(Distribution, "cloudfront_origin_failover_enabled_check",
+            "One origin per path (the bucket, the ALB); CloudFront origin groups fail over GET/HEAD only, not the API's writes, and the ALB spans every zone.");
+        if (stage.EdgeCertificateArn is null)
+        {
+            foreach (var rule in new[] { "cloudfront_custom_ssl_certificate_check", "cloudfront_security_policy_check", "cloudfront_sni_enabled_check" })
+            {
+                Guard.Suppress(Distribution, rule, "Dev only (prod refuses to synthesize without domainName and edgeCertificateArn): the default *.cloudfront.net certificate.");
+            }
+            Nag.Suppress(Distribution, "AwsSolutions-CFR4",
+                "Dev only (prod refuses to synthesize without domainName and edgeCertificateArn): CloudFront's default *.cloudfront.net certificate permits TLSv1.");
+        }
         if (!props.ApiOriginHttps)
         {
+            Guard.Suppress(Distribution, "cloudfront_traffic_to_origin_encrypted_check",
+                "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the ALB has no certificate to speak HTTPS with.");
             Nag.Suppress(Distribution, "AwsSolutions-CFR5",
-                "The API origin speaks HTTP only until a certificate and originDomainName are configured (documented in the README deploy section); prod sets both.");
+                "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the API origin speaks HTTP until a certificate is configured.");
         }
 
         if (props.PortalBundle is { } portal)
@@ -202,7 +235,7 @@ public sealed class EdgeStack : Stack
         _ = new Amazon.CDK.AWS.SSM.StringParameter(this, "PortalUrl", new Amazon.CDK.AWS.SSM.StringParameterProps
         {
             ParameterName = ComputeStack.PortalUrlParameterName(stage),
-            StringValue = $"https://{Distribution.DistributionDomainName}",
+            StringValue = $"https://{stage.DomainName ?? Distribution.DistributionDomainName}",
             Description = "The portal's public URL; the apps put it in customer email links",
         });
 

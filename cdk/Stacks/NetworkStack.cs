@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.CustomResources;
 using Constructs;
 
 namespace BookingAws.Cdk.Stacks;
@@ -23,6 +24,12 @@ public sealed class NetworkStack : Stack
     public SecurityGroup WorkerSecurityGroup { get; }
     public SecurityGroup EndpointSecurityGroup { get; }
 
+    /// <summary>AWS's managed prefix list of CloudFront's origin-facing addresses.</summary>
+    public const string CloudFrontPrefixListName = "com.amazonaws.global.cloudfront.origin-facing";
+
+    /// <summary>The id of <see cref="CloudFrontPrefixListName"/> in this region, resolved at deploy time.</summary>
+    public string CloudFrontPrefixListId { get; private set; } = "";
+
     public NetworkStack(Construct scope, string id, NetworkStackProps props) : base(scope, id, props)
     {
         var stage = props.Stage;
@@ -33,7 +40,8 @@ public sealed class NetworkStack : Stack
             NatGateways = stage.NatGateways,
             SubnetConfiguration =
             [
-                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24 },
+                // Only the ALB and NAT gateways live here, with addresses of their own: nothing launched gets a public IP.
+                new SubnetConfiguration { Name = "public", SubnetType = SubnetType.PUBLIC, CidrMask = 24, MapPublicIpOnLaunch = false },
                 new SubnetConfiguration { Name = "app", SubnetType = SubnetType.PRIVATE_WITH_EGRESS, CidrMask = 20 },
                 new SubnetConfiguration { Name = "data", SubnetType = SubnetType.PRIVATE_ISOLATED, CidrMask = 24 },
             ],
@@ -44,6 +52,10 @@ public sealed class NetworkStack : Stack
             Retention = Retention(stage.LogRetentionDays),
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
+        Guard.Suppress(flowLogs, "cloudwatch_log_group_encrypted_check",
+            "Rejected-packet records (addresses and ports) hold no customer data; the log groups that do (API, workers) use a KMS key.");
+        Guard.Suppress(flowLogs, "cloudwatch_log_group_retention_period_check",
+            $"Rejected-packet records are kept {stage.LogRetentionDays} days for troubleshooting; a year would only add cost.");
         Vpc.AddFlowLog("FlowLog", new FlowLogOptions
         {
             Destination = FlowLogDestination.ToCloudWatchLogs(flowLogs),
@@ -55,11 +67,14 @@ public sealed class NetworkStack : Stack
         WorkerSecurityGroup = Group("Workers", "Worker instances", allowAllOutbound: true);
         EndpointSecurityGroup = Group("Endpoints", "Interface VPC endpoints", allowAllOutbound: false);
 
-        // The ALB is the public entry point (CloudFront's origin); ports 80 and 443 from anywhere.
-        AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(80), "HTTP from viewers and CloudFront (redirected when HTTPS is on)");
-        AlbSecurityGroup.AddIngressRule(Peer.AnyIpv4(), Port.Tcp(443), "HTTPS from viewers and CloudFront");
-        Nag.Suppress(AlbSecurityGroup, "AwsSolutions-EC23",
-            "CloudFront's origin: its addresses are many and change. Requests that did not come through CloudFront (and its WAF) lack the secret origin header and get 404 from the listener.");
+        // Only CloudFront reaches the ALB: its origin-facing managed prefix list, on the one port CloudFront uses
+        // (443 with a certificate, else 80). One port only: the list counts as ~55 rules of the group's 60.
+        // The list's id differs per region, so a deploy-time lookup finds it by its AWS-defined name; a
+        // context lookup (PrefixList.fromLookup) would need AWS credentials at synth.
+        CloudFrontPrefixListId = CloudFrontOriginFacingPrefixList();
+        var originPort = stage.CertificateArn is null ? 80 : 443;
+        AlbSecurityGroup.AddIngressRule(Peer.PrefixList(CloudFrontPrefixListId), Port.Tcp(originPort),
+            "CloudFront origin-facing servers only (the listener also requires the origin-verify header)");
 
         var app = Port.Tcp(stage.AppPort);
         AlbSecurityGroup.AddEgressRule(ApiSecurityGroup, app, "ALB to API instances");
@@ -74,6 +89,32 @@ public sealed class NetworkStack : Stack
         Endpoint("Sqs", InterfaceVpcEndpointAwsService.SQS);
         Endpoint("SecretsManager", InterfaceVpcEndpointAwsService.SECRETS_MANAGER);
         Endpoint("Logs", InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+    }
+
+    private string CloudFrontOriginFacingPrefixList()
+    {
+        var call = new AwsSdkCall
+        {
+            Service = "EC2",
+            Action = "describeManagedPrefixLists",
+            Parameters = new Dictionary<string, object>
+            {
+                ["Filters"] = new[] { new Dictionary<string, object> { ["Name"] = "prefix-list-name", ["Values"] = new[] { CloudFrontPrefixListName } } },
+            },
+            PhysicalResourceId = PhysicalResourceId.Of(CloudFrontPrefixListName),
+            OutputPaths = ["PrefixLists.0.PrefixListId"],
+        };
+        var lookup = new AwsCustomResource(this, "CloudFrontPrefixList", new AwsCustomResourceProps
+        {
+            OnCreate = call,
+            OnUpdate = call,
+            // DescribeManagedPrefixLists has no resource-level permissions.
+            Policy = AwsCustomResourcePolicy.FromSdkCalls(new SdkCallsPolicyOptions { Resources = AwsCustomResourcePolicy.ANY_RESOURCE }),
+            InstallLatestAwsSdk = false,
+        });
+        Nag.SuppressCdkProvider(this, "AWS679f53fac002430cb0da5b7982bd2287", "Resource::*");
+        Nag.Suppress(lookup, "AwsSolutions-IAM5[Resource::*]", "ec2:DescribeManagedPrefixLists supports no resource-level permissions.");
+        return lookup.GetResponseField("PrefixLists.0.PrefixListId");
     }
 
     internal static RetentionDays Retention(int days) => days switch

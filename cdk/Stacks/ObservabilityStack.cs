@@ -1,13 +1,12 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.CloudWatch;
-using Amazon.CDK.AWS.CloudWatch.Actions;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.RDS;
 using Amazon.CDK.AWS.SNS;
-using Amazon.CDK.AWS.SNS.Subscriptions;
 using BookingAws.Cdk.Constructs;
 using Constructs;
 
@@ -24,52 +23,60 @@ public sealed class ObservabilityStackProps : StackProps
     public required string CacheReplicationGroupId { get; init; }
     public required int CacheNodes { get; init; }
     public required IReadOnlyDictionary<string, QueueWithDeadLetter> Queues { get; init; }
+    public required ILogGroup ApiLogs { get; init; }
+    public required ILogGroup WorkerLogs { get; init; }
+
+    /// <summary>The secrets whose rotation on-call hears about when it fails.</summary>
+    public required IReadOnlyList<Amazon.CDK.AWS.SecretsManager.ISecret> RotatedSecrets { get; init; }
 }
 
-/// <summary>On-call topic, one alarm per user-facing symptom (each with its runbook line) and the dashboard.</summary>
+/// <summary>
+/// On-call topic, one alarm per user-facing symptom (each with its RUNBOOK.md section), the dashboard and the
+/// Logs Insights queries on-call starts from. Every metric is one something really emits: AWS for its
+/// services, the apps' OpenTelemetry meter (through the CloudWatch agent, namespace <see cref="AppNamespace"/>,
+/// names as the code spells them) or a metric filter on the apps' JSON logs (<see cref="LogNamespace"/>).
+/// CloudFront and WAF metrics exist only in us-east-1; their alarms are in <see cref="EdgeAlarmsStack"/>.
+/// </summary>
 public sealed class ObservabilityStack : Stack
 {
+    /// <summary>The CloudWatch agent's <c>metrics.namespace</c> (cdk/assets/boot/cloudwatch-agent.json).</summary>
     public const string AppNamespace = "BookingAws";
-    public const string OutboxBacklogMetric = "OutboxBacklog";
+
+    /// <summary>Metrics counted from log lines by this stack's metric filters.</summary>
+    public const string LogNamespace = "BookingAws/Logs";
+
+    /// <summary>Meter instruments the apps create (src/**: Telemetry.Meter.Create…); a test keeps these in step.</summary>
+    public static class AppMetrics
+    {
+        public const string OutboxBacklog = "bookingaws.outbox.backlog";
+        public const string PaymentAnomalies = "bookingaws.payments.anomalies";
+        public const string RateLimitFailOpen = "bookingaws.ratelimit.fail_open";
+        public const string RateLimitRefused = "bookingaws.ratelimit.refused";
+        public const string EmailEvents = "bookingaws.email.events";
+        public const string EmailSuppressed = "bookingaws.email.suppressed";
+
+        // From the ASP.NET Core instrumentation (AddAspNetCoreInstrumentation in src/Shared/Hosting/ServiceDefaults.cs).
+        public const string HttpServerDuration = "http.server.request.duration";
+        public const string SignalRConnections = "signalr.server.active_connections";
+    }
 
     private static readonly Duration Minute = Duration.Minutes(1);
-    private readonly List<Alarm> _alarms = [];
+    private readonly OnCallTopic _onCall;
 
-    public Topic OnCall { get; }
+    public Topic OnCall => _onCall.Topic;
     public Dashboard Dashboard { get; }
-    public IReadOnlyList<Alarm> Alarms => _alarms;
+    public IReadOnlyList<Alarm> Alarms => _onCall.Alarms;
+
+    /// <summary>The log-derived metrics by name, with the filter pattern that counts them.</summary>
+    public IReadOnlyDictionary<string, MetricFilter> LogMetrics => _logMetrics;
+    private readonly Dictionary<string, MetricFilter> _logMetrics = [];
 
     public ObservabilityStack(Construct scope, string id, ObservabilityStackProps props) : base(scope, id, props)
     {
-        var key = new Key(this, "OnCallKey", new KeyProps
-        {
-            Description = "Encrypts the BookingAws on-call topic",
-            EnableKeyRotation = true,
-        });
-        // CloudWatch alarms publish as a service; they need to use the key of an encrypted topic.
-        key.GrantEncryptDecrypt(new ServicePrincipal("cloudwatch.amazonaws.com"));
-        OnCall = new Topic(this, "OnCall", new TopicProps
-        {
-            DisplayName = $"BookingAws {props.Stage.Name} on-call",
-            MasterKey = key,
-        });
-        // Stated explicitly: the pinned CDK version's EnforceSSL option does not emit this policy.
-        OnCall.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Effect = Effect.DENY,
-            Principals = [new AnyPrincipal()],
-            Actions = ["sns:Publish"],
-            Resources = [OnCall.TopicArn],
-            Conditions = new Dictionary<string, object>
-            {
-                ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" },
-            },
-        }));
-        if (props.Stage.AlarmEmail is not null)
-        {
-            OnCall.AddSubscription(new EmailSubscription(props.Stage.AlarmEmail));
-        }
+        var stage = props.Stage;
+        _onCall = new OnCallTopic(this, stage.Name, stage.AlarmEmail);
 
+        // ---- API at the load balancer
         var alb = props.LoadBalancer.Metrics;
         var targets = props.ApiTargets.Metrics;
         var requests = alb.RequestCount(new MetricOptions { Period = Minute });
@@ -86,28 +93,97 @@ public sealed class ObservabilityStack : Stack
             Label = "5xx %",
             Period = Minute,
         });
-        AddAlarm("Api5xxRate", errorRate, 5, 3, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "More than 5% of API requests fail with 5xx.",
-            "Check the API log group for exceptions and the Aurora/Redis widgets; roll back the last deploy if it correlates.");
-        AddAlarm("ApiLatencyP99", p99, 1.5, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "API p99 latency above 1.5 s.",
-            "Look at Aurora CPU and connections, replica lag and Redis hit rate; scale the API group if CPU is high.");
-        AddAlarm("ApiNoHealthyHosts", healthy, 1, 2, ComparisonOperator.LESS_THAN_THRESHOLD,
-            "No healthy API instance behind the load balancer.",
-            "Inspect /health/ready failures in the API log group and the ASG activity history; check database and cache reachability.",
+        Alarm("Api5xxRate", "api-5xx-rate", errorRate, 5, 3, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "More than 5% of API requests fail with 5xx for 3 minutes (a few 5xx during a deploy or a Stripe blip stay under it).");
+        Alarm("ApiLatencyP99", "api-latency-p99", p99, 1.5, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "API p99 latency above 1.5 s for 5 minutes (the hold path answers in well under 300 ms; 1.5 s is where checkouts are abandoned).");
+        Alarm("ApiNoHealthyHosts", "api-no-healthy-hosts", healthy, 1, 2, ComparisonOperator.LESS_THAN_THRESHOLD,
+            "No healthy API instance behind the load balancer for 2 minutes: every request fails.",
             TreatMissingData.BREACHING);
 
+        // ---- Workers
+        var workersInService = GroupSize(props.WorkerGroup, "GroupInServiceInstances", "Minimum");
+        Alarm("WorkersDown", "workers-down", workersInService, stage.WorkerMin, 5, ComparisonOperator.LESS_THAN_THRESHOLD,
+            $"Fewer than {stage.WorkerMin} worker instances in service for 5 minutes (the group's minimum): emails, payments and pushes slow down or stop.",
+            TreatMissingData.BREACHING);
+        // Every worker reports the outbox backlog gauge once a minute, so silence means no worker is running its relay.
+        var workerReports = Insights($"SELECT COUNT(\"{AppMetrics.OutboxBacklog}\") FROM \"{AppNamespace}\"", "Outbox backlog reports");
+        Alarm("WorkersNotReporting", "workers-down", workerReports, 1, 5, ComparisonOperator.LESS_THAN_THRESHOLD,
+            "No worker has reported the outbox backlog for 5 minutes: the workers run but their process is down or cannot export.",
+            TreatMissingData.BREACHING);
+        // One "Consuming … with up to … handlers" line per queue each time a worker process starts.
+        var starts = LogMetric("WorkerStarts", props.WorkerLogs, "Consuming", "with up to", "handlers");
+        var normalStarts = props.Queues.Count * stage.WorkerMax * 2;
+        Alarm("WorkersCrashLooping", "workers-crash-looping", Sum(starts, Duration.Minutes(15)), normalStarts, 1, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            $"Worker processes started more than {normalStarts} queue consumers in 15 minutes: twice a full fleet of {stage.WorkerMax} restarting, which only a crash loop (systemd restarts every 5 s) reaches.");
+        var handlerFailures = LogMetric("HandlerFailures", props.WorkerLogs, "Handler for", "failed on message");
+
+        // ---- Outbox and queues
+        var outbox = Insights($"SELECT MAX(\"{AppMetrics.OutboxBacklog}\") FROM \"{AppNamespace}\"", "Outbox backlog (rows)");
+        Alarm("OutboxBacklog", "outbox-backlog", outbox, 1000, 10, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "More than 1000 outbox rows unpublished for 10 minutes (a busy minute relays a few hundred): confirmations and receipts are delayed.");
+
+        foreach (var (concern, queue) in props.Queues)
+        {
+            // Alarm well before the queue drops messages: at half the retention, capped at 15 minutes.
+            var retention = queue.Declaration.Retention.TotalSeconds;
+            // A short-lived queue alarms on the first minute over the limit, so it still fires before messages expire.
+            var ageLimit = Math.Min(900, retention / 2);
+            var minutes = retention < 1800 ? 1 : 3;
+            var age = queue.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Minute, Statistic = "Maximum" });
+            Alarm($"{concern}QueueAge", "queue-age", age, ageLimit, minutes, ComparisonOperator.GREATER_THAN_THRESHOLD,
+                $"{concern} messages wait more than {ageLimit:0} s for {minutes} minute(s) (half their {retention:0} s retention, at most 15 minutes): customers miss emails, receipts, payment updates or live availability.");
+            var dlq = queue.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute, Statistic = "Maximum" });
+            Alarm($"{concern}DeadLetters", "dead-letters", dlq, 0, 1, ComparisonOperator.GREATER_THAN_THRESHOLD,
+                $"{concern} messages failed every retry and were parked in the DLQ (any one is a customer-visible loss).");
+        }
+
+        // ---- Email
+        Alarm("EmailBounceRate", "email-bounces", Ses("Reputation.BounceRate", "Maximum", Duration.Minutes(15)), 0.04, 2, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "SES account bounce rate above 4% for 30 minutes: SES reviews the account at 5% and may pause sending at 10%.");
+        Alarm("EmailComplaintRate", "email-complaints", Ses("Reputation.ComplaintRate", "Maximum", Duration.Minutes(15)), 0.0008, 2, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "SES complaint rate above 0.08% for 30 minutes: SES reviews the account at 0.1% and may pause sending at 0.5%.");
+        var emailsSent = LogMetric("EmailsSent", props.WorkerLogs, "Sent email", "recipient(s) with");
+        var emailSendFailures = LogMetric("EmailSendFailures", props.WorkerLogs, "Handler for", "failed on message", "EmailSendException");
+        Alarm("EmailSendFailures", "email-send-failures", Sum(emailSendFailures, Duration.Minutes(5)), 5, 2, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "More than 5 email sends a minute-window fail for 10 minutes (single transient SES errors retry and pass): customers get no confirmations.");
+
+        // ---- Payments
+        var webhookRefused = LogMetric("StripeWebhookRefused", props.ApiLogs, "Refused a Stripe webhook");
+        Alarm("StripeWebhookRefused", "stripe-webhook-refused", Sum(webhookRefused, Duration.Minutes(5)), 5, 1, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "More than 5 Stripe webhooks refused (400: missing, wrong or stale signature) in 5 minutes; a few are internet noise, more means the signing secret is wrong and payments stop confirming.");
+        var anomalies = Insights($"SELECT SUM(\"{AppMetrics.PaymentAnomalies}\") FROM \"{AppNamespace}\"", "Payment anomalies");
+        Alarm("PaymentAnomalies", "payment-anomalies", anomalies, 0, 1, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "A payment event that should not happen (amount mismatch, unknown PaymentIntent, replayed or duplicate payment): any one may be money owed.");
+        var paymentRefused = LogMetric("StripePaymentRefused", props.ApiLogs, "Stripe refused the PaymentIntent");
+
+        // ---- Abuse limits
+        var failOpen = Insights($"SELECT SUM(\"{AppMetrics.RateLimitFailOpen}\") FROM \"{AppNamespace}\"", "Rate-limit fail-open");
+        Alarm("RateLimitFailOpen", "rate-limit-fail-open", failOpen, 0, 3, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Abuse limits unenforced for 3 minutes because Redis cannot be asked (one blip is tolerated): the API is open to scraping and hold flooding.");
+
+        // ---- Aurora
         var cluster = props.Database;
         var dbCpu = cluster.MetricCPUUtilization(new MetricOptions { Period = Minute });
-        var dbConnections = cluster.MetricDatabaseConnections(new MetricOptions { Period = Minute });
+        var dbConnections = cluster.MetricDatabaseConnections(new MetricOptions { Period = Minute, Statistic = "Maximum" });
         var replicaLag = cluster.Metric("AuroraReplicaLagMaximum", new MetricOptions { Period = Minute, Statistic = "Maximum" });
-        AddAlarm("DatabaseCpu", dbCpu, 80, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "Aurora CPU above 80% for 5 minutes; bookings slow down or time out.",
-            "Find the top statements in Performance Insights; move read-heavy queries to the reader; scale the instance class.");
-        AddAlarm("DatabaseReplicaLag", replicaLag, 2000, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "Aurora replica lag above 2 s; customers see stale availability.",
-            "Check writer write volume and long transactions in Performance Insights; the API keeps writes on the writer.");
+        var freeable = cluster.MetricFreeableMemory(new MetricOptions { Period = Minute, Statistic = "Minimum" });
+        var freeLocal = cluster.MetricFreeLocalStorage(new MetricOptions { Period = Minute, Statistic = "Minimum" });
+        Alarm("DatabaseCpu", "database-cpu", dbCpu, 80, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Aurora CPU above 80% for 5 minutes (headroom for a failover onto one fewer instance is gone): bookings slow down or time out.");
+        Alarm("DatabaseReplicaLag", "database-replica-lag", replicaLag, 2000, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Aurora replica lag above 2 s for 5 minutes (normally under 100 ms): customers see stale availability.");
+        var connectionLimit = Math.Round(stage.DbMaxConnections * 0.8);
+        Alarm("DatabaseConnections", "database-connections", dbConnections, connectionLimit, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            $"Aurora connections above {connectionLimit} (80% of max_connections {stage.DbMaxConnections} on {stage.DbInstanceType}) for 5 minutes: new connections will be refused.");
+        var memoryFloor = stage.DbMemoryGiB * 0.1 * 1024 * 1024 * 1024;
+        Alarm("DatabaseFreeableMemory", "database-freeable-memory", freeable, memoryFloor, 5, ComparisonOperator.LESS_THAN_THRESHOLD,
+            $"Aurora freeable memory under 10% of the instance's {stage.DbMemoryGiB} GiB for 5 minutes: the buffer cache shrinks, then the instance swaps or restarts.");
+        const double localFloor = 2.0 * 1024 * 1024 * 1024;
+        Alarm("DatabaseLocalStorage", "database-storage", freeLocal, localFloor, 5, ComparisonOperator.LESS_THAN_THRESHOLD,
+            "Aurora free local storage (temporary files of sorts and hashes) under 2 GiB for 5 minutes: large queries start failing.");
 
+        // ---- Redis
         var nodes = Enumerable.Range(1, props.CacheNodes)
             .Select(n => $"{props.CacheReplicationGroupId}-{n:000}")
             .ToList();
@@ -119,65 +195,96 @@ public sealed class ObservabilityStack : Stack
             Statistic = statistic,
             Period = Minute,
         });
-        var cacheCpu = new MathExpression(new MathExpressionProps
+        MathExpression AcrossNodes(string metric, string statistic, string function, string label) => new(new MathExpressionProps
         {
-            Expression = $"MAX([{string.Join(", ", nodes.Select((_, i) => $"c{i}"))}])",
-            UsingMetrics = nodes.Select((n, i) => (n, i)).ToDictionary(x => $"c{x.i}", x => (IMetric)Cache("EngineCPUUtilization", x.n, "Maximum")),
-            Label = "Redis engine CPU (max node)",
+            Expression = $"{function}([{string.Join(", ", nodes.Select((_, i) => $"c{i}"))}])",
+            UsingMetrics = nodes.Select((n, i) => (n, i)).ToDictionary(x => $"c{x.i}", x => (IMetric)Cache(metric, x.n, statistic)),
+            Label = label,
             Period = Minute,
         });
-        AddAlarm("CacheCpu", cacheCpu, 80, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "Redis engine CPU above 80%; cache and SignalR fan-out slow down.",
-            "Look for hot keys and large SignalR groups; scale the node type.");
+        Alarm("CacheCpu", "cache-cpu", AcrossNodes("EngineCPUUtilization", "Maximum", "MAX", "Redis engine CPU (max node)"), 80, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Redis engine CPU above 80% for 5 minutes (Redis is single-threaded: past this, every command queues): cache and SignalR fan-out slow down.");
+        Alarm("CacheMemory", "cache-memory", AcrossNodes("DatabaseMemoryUsagePercentage", "Maximum", "MAX", "Redis memory used % (max node)"), 80, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Redis memory above 80% of maxmemory for 5 minutes: evictions follow, and evicted rate-limit counters let abuse through.");
+        Alarm("CacheEvictions", "cache-evictions", AcrossNodes("Evictions", "Sum", "SUM", "Redis evictions"), 100, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "Redis evicting more than 100 keys a minute for 5 minutes (a full cache, not the odd expiry): read-your-writes markers and rate-limit windows are lost.");
 
-        foreach (var (concern, queue) in props.Queues)
+        // ---- Events with no metric: each rule notifies on-call with its runbook line.
+        EventAlarm("DatabaseFailover", "database-failover", new EventPattern
         {
-            var age = queue.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Minute, Statistic = "Maximum" });
-            AddAlarm($"{concern}QueueAge", age, 900, 3, ComparisonOperator.GREATER_THAN_THRESHOLD,
-                $"{concern} messages wait more than 15 minutes; customers miss emails, receipts or payment updates.",
-                "Check the workers group size and the workers log group for handler errors; raise the workers maximum if it is pinned.");
-            var dlq = queue.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute, Statistic = "Maximum" });
-            AddAlarm($"{concern}DeadLetters", dlq, 0, 1, ComparisonOperator.GREATER_THAN_THRESHOLD,
-                $"{concern} messages failed repeatedly and were parked in the DLQ.",
-                "Read the DLQ messages and the handler's error logs, fix the cause, then redrive with the ops command.");
-        }
-
-        var outbox = new Metric(new MetricProps
+            Source = ["aws.rds"],
+            DetailType = ["RDS DB Cluster Event"],
+            Resources = [cluster.ClusterArn],
+            Detail = new Dictionary<string, object> { ["EventCategories"] = new[] { "failover", "failure" } },
+        }, "Aurora failed over (or reported a failure): writes paused for up to a minute and the writer moved zone.");
+        EventAlarm("SecretRotationFailed", "secret-rotation-failed", new EventPattern
         {
-            Namespace = AppNamespace,
-            MetricName = OutboxBacklogMetric,
-            Statistic = "Maximum",
-            Period = Minute,
-        });
-        AddAlarm("OutboxBacklog", outbox, 1000, 10, ComparisonOperator.GREATER_THAN_THRESHOLD,
-            "More than 1000 outbox rows unpublished for 10 minutes; confirmations and receipts are delayed.",
-            "Check the relay's SQS errors in the API log group and the SQS endpoint; the relay resumes on its own once SQS answers.",
-            TreatMissingData.NOT_BREACHING);
+            Source = ["aws.secretsmanager"],
+            DetailType = ["AWS Service Event via CloudTrail"],
+            Detail = new Dictionary<string, object>
+            {
+                ["eventName"] = new[] { "RotationFailed", "RotationAbandoned" },
+                ["additionalEventData"] = new Dictionary<string, object> { ["SecretId"] = props.RotatedSecrets.Select(s => s.SecretArn).ToArray() },
+            },
+        }, "A secret's rotation failed: the pending version is stuck and the next rotation of that secret will not run until it is resolved.");
+        EventAlarm("LaunchFailed", "autoscaling-launch-failed", new EventPattern
+        {
+            Source = ["aws.autoscaling"],
+            DetailType = ["EC2 Instance Launch Unsuccessful"],
+            Detail = new Dictionary<string, object>
+            {
+                ["AutoScalingGroupName"] = new[] { props.ApiGroup.AutoScalingGroupName, props.WorkerGroup.AutoScalingGroupName },
+            },
+        }, "An Auto Scaling group could not launch an instance (capacity, quota, launch template or AMI): the fleet cannot scale out or replace a failed instance.");
 
+        // ---- Dashboard
         Dashboard = new Dashboard(this, "Dashboard", new DashboardProps
         {
             DefaultInterval = Duration.Hours(3),
         });
         Dashboard.AddWidgets(
-            Graph("ALB requests", requests),
-            Graph("5xx", server5xx, elb5xx),
-            Graph("Latency p50 / p99 (s)", p50, p99),
+            Graph("Requests (ALB)", requests),
+            Graph("5xx (ALB)", server5xx, elb5xx),
+            Graph("Latency p50 / p99 (s, ALB)", p50, p99),
             Graph("Healthy API targets", healthy));
         Dashboard.AddWidgets(
-            Graph("API group size", GroupSize(props.ApiGroup, "GroupInServiceInstances"), GroupSize(props.ApiGroup, "GroupDesiredCapacity")),
-            Graph("Workers group size", GroupSize(props.WorkerGroup, "GroupInServiceInstances"), GroupSize(props.WorkerGroup, "GroupDesiredCapacity")),
-            Graph("Aurora CPU %", dbCpu),
-            Graph("Aurora connections", dbConnections));
+            Graph("Requests by route", Search(AppMetrics.HttpServerDuration, "SampleCount", "http.route")),
+            // Metrics Insights filters with = and AND only: one line per 5xx code the API answers with, and per route.
+            Graph("5xx by route",
+                [.. new[] { "500", "502", "503", "504" }.Select(code => (IMetric)Insights(
+                    $"SELECT COUNT(\"{AppMetrics.HttpServerDuration}\") FROM \"{AppNamespace}\" WHERE \"http.response.status_code\" = '{code}' GROUP BY \"http.route\"",
+                    $"{code} by route"))]),
+            Graph("p99 by route (s)", Search(AppMetrics.HttpServerDuration, "p99", "http.route")),
+            Graph("Holds and payment confirmations",
+                RouteCount("POST", "/api/v1/tenants/{slug}/bookings", "Holds"),
+                RouteCount("POST", "/api/v1/webhooks/stripe", "Stripe webhooks"),
+                RouteCount("POST", "/api/v1/tenants/{slug}/bookings/{id:guid}/confirm", "Confirmed in person")));
         Dashboard.AddWidgets(
-            Graph("Aurora replica lag (ms)", replicaLag),
-            Graph("Redis hits / misses", nodes.SelectMany(n => new IMetric[] { Cache("CacheHits", n), Cache("CacheMisses", n) }).ToArray()),
-            Graph("Redis evictions", nodes.Select(n => (IMetric)Cache("Evictions", n)).ToArray()),
-            Graph("Outbox backlog", outbox));
-        Dashboard.AddWidgets(
+            Graph("Payment outcomes", Sum(webhookRefused, Minute), Sum(paymentRefused, Minute), Insights(
+                $"SELECT SUM(\"{AppMetrics.PaymentAnomalies}\") FROM \"{AppNamespace}\" GROUP BY kind", "Anomalies by kind")),
+            Graph("Outbox backlog (rows)", outbox),
             Graph("Queue depth", props.Queues.Values.Select(q => (IMetric)q.Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute })).ToArray()),
-            Graph("Age of oldest message (s)", props.Queues.Values.Select(q => (IMetric)q.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Minute })).ToArray()),
-            Graph("DLQ depth", props.Queues.Values.Select(q => (IMetric)q.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute })).ToArray()),
-            new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Alarms = _alarms.ToArray(), Width = 6 }));
+            Graph("Age of oldest message (s)", props.Queues.Values.Select(q => (IMetric)q.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Minute })).ToArray()));
+        Dashboard.AddWidgets(
+            Graph("Handler failures / DLQ depth", new IMetric[] { Sum(handlerFailures, Minute) }
+                .Concat(props.Queues.Values.Select(q => (IMetric)q.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute })))
+                .ToArray()),
+            Graph("Email sent / bounced / complained", Sum(emailsSent, Minute), Insights(
+                $"SELECT SUM(\"{AppMetrics.EmailEvents}\") FROM \"{AppNamespace}\" GROUP BY event_type", "SES events by type")),
+            Graph("Redis hit ratio %", AcrossNodes("CacheHitRate", "Average", "AVG", "Cache hit rate % (mean of nodes)")),
+            Graph("WebSocket connections", Insights($"SELECT SUM(\"{AppMetrics.SignalRConnections}\") FROM \"{AppNamespace}\"", "SignalR connections")));
+        Dashboard.AddWidgets(
+            Graph("Aurora connections", dbConnections),
+            Graph("Aurora replica lag (ms)", replicaLag),
+            Graph("Aurora CPU %", dbCpu),
+            Graph("Redis evictions", nodes.Select(n => (IMetric)Cache("Evictions", n)).ToArray()));
+        Dashboard.AddWidgets(
+            Graph("API group size", GroupSize(props.ApiGroup, "GroupInServiceInstances"), GroupSize(props.ApiGroup, "GroupDesiredCapacity")),
+            Graph("Workers group size", workersInService, GroupSize(props.WorkerGroup, "GroupDesiredCapacity")),
+            Graph("Rate limits: refused / fail-open", Insights($"SELECT SUM(\"{AppMetrics.RateLimitRefused}\") FROM \"{AppNamespace}\"", "Refused (429)"), failOpen),
+            new AlarmStatusWidget(new AlarmStatusWidgetProps { Title = "Alarms", Alarms = _onCall.Alarms.ToArray(), Width = 6 }));
+
+        SavedQueries(props.ApiLogs, props.WorkerLogs);
 
         _ = new CfnOutput(this, "OnCallTopicArn", new CfnOutputProps
         {
@@ -191,6 +298,100 @@ public sealed class ObservabilityStack : Stack
         });
     }
 
+    /// <summary>Logs Insights queries on-call starts from (Serilog compact JSON: @t, @mt, @l, @x, @tr trace id).</summary>
+    private void SavedQueries(ILogGroup api, ILogGroup workers)
+    {
+        var groups = new[] { api.LogGroupName, workers.LogGroupName };
+        void Query(string id, string name, string query) => _ = new CfnQueryDefinition(this, id, new CfnQueryDefinitionProps
+        {
+            Name = $"{StackName}/{name}",
+            LogGroupNames = groups,
+            QueryString = query,
+        });
+        // API and worker lines of one request share its trace id (@tr) and its CorrelationId.
+        Query("OneRequestQuery", "one-request-end-to-end",
+            "fields @timestamp, service, @l, @mt, @x, CorrelationId, TenantId, Queue, MessageType\n" +
+            "| filter @tr = 'TRACE_ID' or CorrelationId = 'TRACE_ID'\n" +
+            "| sort @timestamp asc\n| limit 1000");
+        // ASP.NET Core's "Request finished …" line (src/Api/appsettings.json keeps Hosting.Diagnostics at Information)
+        // carries Method, Path, StatusCode and ElapsedMilliseconds; the route group is the first segment after /api/v1.
+        Query("SlowestRoutesQuery", "slowest-routes",
+            "fields @timestamp, Method, Path, StatusCode, ElapsedMilliseconds\n" +
+            "| filter ispresent(ElapsedMilliseconds) and ispresent(Path)\n" +
+            "| parse Path /^\\/(api\\/v1|hubs)\\/(?<group>[^\\/]+)/\n" +
+            "| stats count(*) as requests, pct(ElapsedMilliseconds, 50) as p50, pct(ElapsedMilliseconds, 99) as p99 by Method, group\n" +
+            "| sort p99 desc\n| limit 25");
+        Query("ErrorsByBusinessQuery", "errors-by-business",
+            "fields @timestamp, TenantId, @mt\n" +
+            "| filter @l = 'Error' or @l = 'Fatal'\n" +
+            "| stats count(*) as errors by TenantId, @mt\n" +
+            "| sort errors desc\n| limit 50");
+    }
+
+    private void Alarm(string id, string anchor, IMetric metric, double threshold, int periods, ComparisonOperator comparison,
+        string symptom, TreatMissingData missing = TreatMissingData.NOT_BREACHING) =>
+        _onCall.Add(this, id, anchor, metric, threshold, periods, comparison, symptom, missing);
+
+    private void EventAlarm(string id, string anchor, EventPattern pattern, string symptom)
+    {
+        var rule = new Rule(this, id, new RuleProps { Description = symptom, EventPattern = pattern });
+        rule.AddTarget(new SnsTopic(OnCall, new SnsTopicProps
+        {
+            Message = RuleTargetInput.FromText($"{symptom} Event: {EventField.FromPath("$.detail")} {OnCallTopic.RunbookLine(anchor)}"),
+        }));
+    }
+
+    /// <summary>Counts lines holding every term (a Serilog message template's fixed words) into <see cref="LogNamespace"/>.</summary>
+    private Metric LogMetric(string name, ILogGroup group, params string[] terms)
+    {
+        var filter = new MetricFilter(this, name + "Filter", new MetricFilterProps
+        {
+            LogGroup = group,
+            FilterPattern = FilterPattern.AllTerms(terms),
+            MetricNamespace = LogNamespace,
+            MetricName = name,
+            MetricValue = "1",
+        });
+        _logMetrics[name] = filter;
+        return new Metric(new MetricProps { Namespace = LogNamespace, MetricName = name, Statistic = "Sum", Period = Minute });
+    }
+
+    private static Metric Sum(Metric metric, Duration period) => metric.With(new MetricOptions { Statistic = "Sum", Period = period });
+
+    /// <summary>
+    /// A Metrics Insights query over the apps' OpenTelemetry metrics: the agent turns each attribute set into its
+    /// own dimension set, so a query by metric name sees them all without spelling every dimension.
+    /// </summary>
+    private static MathExpression Insights(string query, string label) => new(new MathExpressionProps
+    {
+        Expression = query,
+        UsingMetrics = new Dictionary<string, IMetric>(),
+        Label = label,
+        Period = Minute,
+    });
+
+    /// <summary>Requests to one route by status code (holds answer 201, a settled webhook 200).</summary>
+    private static MathExpression RouteCount(string method, string route, string label) => Insights(
+        $"SELECT COUNT(\"{AppMetrics.HttpServerDuration}\") FROM \"{AppNamespace}\" WHERE \"http.route\" = '{route}' AND \"http.request.method\" = '{method}' GROUP BY \"http.response.status_code\"",
+        label);
+
+    /// <summary>One line per value of <paramref name="dimension"/> (percentiles work in a search, not in Metrics Insights).</summary>
+    private static MathExpression Search(string metric, string statistic, string dimension) => new(new MathExpressionProps
+    {
+        Expression = $"SEARCH('{{{AppNamespace},\"{dimension}\"}} MetricName=\"{metric}\"', '{statistic}', 60)",
+        UsingMetrics = new Dictionary<string, IMetric>(),
+        Label = "",
+        Period = Minute,
+    });
+
+    private static Metric Ses(string name, string statistic, Duration period) => new(new MetricProps
+    {
+        Namespace = "AWS/SES",
+        MetricName = name,
+        Statistic = statistic,
+        Period = period,
+    });
+
     private static GraphWidget Graph(string title, params IMetric[] metrics) => new(new GraphWidgetProps
     {
         Title = title,
@@ -198,31 +399,12 @@ public sealed class ObservabilityStack : Stack
         Width = 6,
     });
 
-    private static Metric GroupSize(IAutoScalingGroup group, string name) => new(new MetricProps
+    private static Metric GroupSize(IAutoScalingGroup group, string name, string statistic = "Average") => new(new MetricProps
     {
         Namespace = "AWS/AutoScaling",
         MetricName = name,
         DimensionsMap = new Dictionary<string, string> { ["AutoScalingGroupName"] = group.AutoScalingGroupName },
-        Statistic = "Average",
+        Statistic = statistic,
         Period = Minute,
     });
-
-    private void AddAlarm(string id, IMetric metric, double threshold, int minutes, ComparisonOperator comparison,
-        string symptom, string runbook, TreatMissingData missing = TreatMissingData.NOT_BREACHING)
-    {
-        var alarm = new Alarm(this, id, new AlarmProps
-        {
-            Metric = metric,
-            Threshold = threshold,
-            EvaluationPeriods = minutes,
-            DatapointsToAlarm = minutes,
-            ComparisonOperator = comparison,
-            TreatMissingData = missing,
-            AlarmDescription = $"{symptom}\nRunbook: {runbook}",
-        });
-        var action = new SnsAction(OnCall);
-        alarm.AddAlarmAction(action);
-        alarm.AddOkAction(action);
-        _alarms.Add(alarm);
-    }
 }

@@ -17,7 +17,8 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
-if [ ! -x "$cdk_dir/node_modules/.bin/cdk" ]; then
+# Also when the lock file changed since the last install (a new tool such as the cfn-guard rules package).
+if [ ! -x "$cdk_dir/node_modules/.bin/cdk" ] || [ "$cdk_dir/package-lock.json" -nt "$cdk_dir/node_modules/.package-lock.json" ]; then
   (cd "$cdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -49,13 +49,22 @@ public sealed class BootRenderEnvTests : IDisposable
     public void Redis_stripe_link_key_portal_url_and_plain_settings_are_written()
     {
         var env = Render("workers");
-        Assert.Equal("cache.example:6380,ssl=true,abortConnect=false,password=cache-token", env["ConnectionStrings__Redis"]);
+        Assert.Equal("cache.example:6380,ssl=true,abortConnect=false,user=bookingaws-dev-app,password=cache-token", env["ConnectionStrings__Redis"]);
         Assert.Equal("sk_live_key", env["Stripe__ApiKey"]);
         Assert.Equal("whsec_secret", env["Stripe__WebhookSecret"]);
         Assert.Equal("link-signing-key", env["Links__SigningKey"]);
         Assert.Equal("https://portal.example.com", env["Links__PortalBaseUrl"]);
         Assert.Equal("eu-west-1", env["AWS_REGION"]);
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/1/n", env["Sqs__Queues__Notifications"]);
+    }
+
+    [Fact]
+    public void A_bare_auth_token_still_signs_in_as_the_default_user()
+    {
+        // The secret's shape before RBAC: a deploy that has not replaced it yet keeps a working connection string.
+        _instance.State["secrets"]!["arn:cache"] = "legacy-token";
+        var env = Render("workers");
+        Assert.Equal("cache.example:6380,ssl=true,abortConnect=false,password=legacy-token", env["ConnectionStrings__Redis"]);
     }
 
     [Fact]

@@ -88,7 +88,8 @@ public sealed class InstanceFolder : IDisposable
                     ["username"] = "bookingaws",
                     ["password"] = "master-password",
                 },
-                ["arn:cache"] = "cache-token",
+                // The apps' ElastiCache RBAC user, as the Data stack's secret holds it.
+                ["arn:cache"] = new JsonObject { ["username"] = "bookingaws-dev-app", ["password"] = "cache-token" },
                 ["arn:stripe"] = new JsonObject { ["ApiKey"] = "sk_live_key", ["WebhookSecret"] = "whsec_secret" },
                 ["arn:link"] = "link-signing-key",
             },

@@ -64,7 +64,7 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
     }
 
     [Fact]
-    public void Prod_cache_is_multi_az_with_failover_and_encrypted_with_an_auth_token()
+    public void Prod_cache_is_multi_az_with_failover_and_encrypted_with_rbac_users()
     {
         prod.Data.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>
         {
@@ -73,15 +73,58 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
             ["ReplicasPerNodeGroup"] = 2,
             ["TransitEncryptionEnabled"] = true,
             ["AtRestEncryptionEnabled"] = true,
-            ["AuthToken"] = Match.AnyValue(),
+            ["UserGroupIds"] = Match.AnyValue(),
+            ["AuthToken"] = Match.Absent(),
         });
     }
 
     [Fact]
-    public void Cache_auth_token_comes_from_secrets_manager_not_the_template()
+    public void The_apps_sign_in_to_redis_as_their_own_user_and_the_default_user_is_off()
     {
-        var group = Assert.Single(PlatformFixture.Resources(prod.Data, "AWS::ElastiCache::ReplicationGroup")).Value;
-        Assert.Contains("resolve:secretsmanager", group["Properties"]!["AuthToken"]!.ToJsonString(), StringComparison.Ordinal);
+        var users = PlatformFixture.Resources(prod.Data, "AWS::ElastiCache::User").Values.Select(u => u["Properties"]!).ToList();
+        Assert.Equal(2, users.Count);
+        var defaultUser = users.Single(u => u["UserName"]!.ToString() == "default");
+        Assert.StartsWith("off ", defaultUser["AccessString"]!.ToString(), StringComparison.Ordinal);
+        var app = users.Single(u => u["UserName"]!.ToString() != "default");
+        Assert.StartsWith("on ", app["AccessString"]!.ToString(), StringComparison.Ordinal);
+        // The password is resolved from the secret at deploy time, never written into the template.
+        var password = app["AuthenticationMode"]!["Passwords"]!.ToJsonString();
+        Assert.Contains("resolve:secretsmanager", password, StringComparison.Ordinal);
+        Assert.Contains(":SecretString:password:", password, StringComparison.Ordinal);
+        var group = PlatformFixture.Resources(prod.Data, "AWS::ElastiCache::UserGroup").Single().Value["Properties"]!;
+        Assert.Equal(2, group["UserIds"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void The_cache_password_rotates_every_30_days_with_a_function_that_may_change_only_that_user()
+    {
+        var secret = prod.Data.GetLogicalId(prod.Platform.Data.CacheAuthSecret);
+        var schedule = PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::RotationSchedule").Values
+            .Single(r => r["Properties"]!["SecretId"]!["Ref"]?.ToString() == secret)["Properties"]!;
+        Assert.Equal("rate(30 days)", schedule["RotationRules"]!["ScheduleExpression"]!.ToString());
+        var function = schedule["RotationLambdaARN"]!["Fn::GetAtt"]![0]!.ToString();
+        Assert.StartsWith("CacheUserRotation", function, StringComparison.Ordinal);
+        var policies = PlatformFixture.Resources(prod.Data, "AWS::IAM::Policy").Values
+            .Where(p => p["Properties"]!["Roles"]!.ToJsonString().Contains("CacheUserRotation", StringComparison.Ordinal))
+            .Select(p => p.ToJsonString())
+            .ToList();
+        var modify = Assert.Single(policies, p => p.Contains("elasticache:ModifyUser", StringComparison.Ordinal));
+        Assert.Contains(":user:bookingaws-prod-app", modify, StringComparison.Ordinal);
+        prod.Data.HasResourceProperties("AWS::Lambda::Permission", new Dictionary<string, object>
+        {
+            ["Principal"] = "secretsmanager.amazonaws.com",
+            ["SourceAccount"] = "111111111111",
+        });
+    }
+
+    [Fact]
+    public void Aurora_has_enhanced_monitoring_every_minute()
+    {
+        prod.Data.HasResourceProperties("AWS::RDS::DBInstance", new Dictionary<string, object>
+        {
+            ["MonitoringInterval"] = 60,
+            ["MonitoringRoleArn"] = Match.AnyValue(),
+        });
     }
 
     [Fact]
@@ -137,7 +180,8 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
                 ["RotationRules"] = new Dictionary<string, object> { ["ScheduleExpression"] = "rate(30 days)" },
             });
         }
-        prod.Data.ResourceCountIs("AWS::SecretsManager::RotationSchedule", 2);
+        // The third is the cache user's, with a function of its own (no hosted rotation exists for ElastiCache).
+        prod.Data.ResourceCountIs("AWS::SecretsManager::RotationSchedule", 3);
         prod.Data.ResourceCountIs("AWS::Serverless::Application", 0);
     }
 
@@ -179,7 +223,8 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
     public void Prod_keeps_every_secret_when_the_stack_is_deleted()
     {
         var secrets = PlatformFixture.Resources(prod.Data, "AWS::SecretsManager::Secret");
-        Assert.Equal(5, secrets.Count);
+        // Master, app, cache user, the disabled default cache user, Stripe, link signing.
+        Assert.Equal(6, secrets.Count);
         Assert.All(secrets, s => Assert.Equal("Retain", s.Value["DeletionPolicy"]!.GetValue<string>()));
     }
 }

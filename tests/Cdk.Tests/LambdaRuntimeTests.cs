@@ -20,8 +20,10 @@ public sealed class LambdaRuntimeTests(DevPlatform dev, ProdPlatform prod, ProdH
     public void Every_cdk_provided_node_function_runs_nodejs24()
     {
         var runtimes = dev.Templates.Concat(prod.Templates)
-            .SelectMany(t => PlatformFixture.Resources(t.Value, "AWS::Lambda::Function").Values)
-            .Select(f => f["Properties"]!["Runtime"]!.GetValue<string>())
+            .SelectMany(t => PlatformFixture.Resources(t.Value, "AWS::Lambda::Function"))
+            // The cache user's rotation function is the project's own (Python, boto3), not a CDK provider.
+            .Where(f => !f.Key.StartsWith("CacheUserRotation", StringComparison.Ordinal))
+            .Select(f => f.Value["Properties"]!["Runtime"]!.GetValue<string>())
             .ToList();
         // Log retention, restrict-default-security-group, cross-region export reader and writer at least.
         Assert.True(runtimes.Count >= 4, string.Join(", ", runtimes));

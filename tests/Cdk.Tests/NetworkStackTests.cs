@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using BookingAws.Cdk.Stacks;
 
 namespace BookingAws.Cdk.Tests;
 
@@ -79,13 +80,35 @@ public sealed class NetworkStackTests(ProdPlatform prod, DevPlatform dev) : ICla
         Assert.Equal(albGroup, rule["SourceSecurityGroupId"]!["Fn::GetAtt"]![0]!.ToString());
     }
 
-    [Fact]
-    public void The_load_balancer_accepts_only_http_and_https()
+    private static List<System.Text.Json.Nodes.JsonNode> AlbIngress(PlatformFixture fixture)
     {
-        var albGroup = PlatformFixture.Resources(prod.Network, "AWS::EC2::SecurityGroup")[
-            prod.Network.GetLogicalId(prod.Platform.Network.AlbSecurityGroup)];
-        var ports = albGroup["Properties"]!["SecurityGroupIngress"]!.AsArray().Select(r => (int)r!["FromPort"]!).Order();
-        Assert.Equal([80, 443], ports);
+        var albGroup = fixture.Network.GetLogicalId(fixture.Platform.Network.AlbSecurityGroup);
+        var inline = PlatformFixture.Resources(fixture.Network, "AWS::EC2::SecurityGroup")[albGroup]["Properties"]!["SecurityGroupIngress"]?.AsArray()
+            .Select(r => r!) ?? [];
+        var separate = PlatformFixture.Resources(fixture.Network, "AWS::EC2::SecurityGroupIngress").Values
+            .Select(r => r["Properties"]!)
+            .Where(p => p["GroupId"]!["Fn::GetAtt"]?[0]?.ToString() == albGroup);
+        return inline.Concat(separate).ToList();
+    }
+
+    [Fact]
+    public void The_load_balancer_accepts_only_cloudfront_origin_facing_addresses_on_https()
+    {
+        var rule = Assert.Single(AlbIngress(prod));
+        Assert.Equal(443, (int)rule["FromPort"]!);
+        Assert.Null(rule["CidrIp"]);
+        // The prefix list id comes from the deploy-time lookup of AWS's managed list, by name.
+        Assert.Contains("PrefixLists.0.PrefixListId", rule["SourcePrefixListId"]!.ToJsonString(), StringComparison.Ordinal);
+        var lookup = PlatformFixture.Resources(prod.Network, "Custom::AWS").Single().Value["Properties"]!;
+        Assert.Contains(NetworkStack.CloudFrontPrefixListName, lookup["Create"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_certificate_dev_opens_only_http_to_cloudfront()
+    {
+        var rule = Assert.Single(AlbIngress(dev));
+        Assert.Equal(80, (int)rule["FromPort"]!);
+        Assert.NotNull(rule["SourcePrefixListId"]);
     }
 
     [Fact]

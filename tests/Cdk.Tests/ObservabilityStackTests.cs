@@ -27,11 +27,11 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
     [InlineData("AuroraReplicaLagMaximum")]
     [InlineData("EngineCPUUtilization")]
     [InlineData("ApproximateAgeOfOldestMessage")]
-    [InlineData("OutboxBacklog")]
+    [InlineData("bookingaws.outbox.backlog")]
     public void There_is_an_alarm_on_each_user_facing_symptom(string metric)
     {
         var alarms = PlatformFixture.Resources(prod.Observability, "AWS::CloudWatch::Alarm");
-        Assert.Contains(alarms.Values, a => a.ToJsonString().Contains($"\"{metric}\"", StringComparison.Ordinal));
+        Assert.Contains(alarms.Values, a => a.ToJsonString().Contains(metric, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -51,12 +51,15 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
     }
 
     [Fact]
-    public void Outbox_backlog_reads_the_apps_emf_metric()
+    public void Outbox_backlog_reads_the_gauge_the_workers_emit()
     {
         prod.Observability.HasResourceProperties("AWS::CloudWatch::Alarm", new Dictionary<string, object>
         {
-            ["Namespace"] = "BookingAws",
-            ["MetricName"] = "OutboxBacklog",
+            ["Metrics"] = Match.ArrayWith([Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Expression"] = "SELECT MAX(\"bookingaws.outbox.backlog\") FROM \"BookingAws\"",
+            })]),
+            ["Threshold"] = 1000,
         });
     }
 
@@ -67,11 +70,10 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
     [InlineData("GroupInServiceInstances")]
     [InlineData("DatabaseConnections")]
     [InlineData("AuroraReplicaLagMaximum")]
-    [InlineData("CacheHits")]
-    [InlineData("CacheMisses")]
+    [InlineData("CacheHitRate")]
     [InlineData("Evictions")]
     [InlineData("ApproximateAgeOfOldestMessage")]
-    [InlineData("OutboxBacklog")]
+    [InlineData("bookingaws.outbox.backlog")]
     public void Dashboard_charts_the_golden_signals(string metric)
     {
         var dashboard = PlatformFixture.Resources(prod.Observability, "AWS::CloudWatch::Dashboard").Single().Value;

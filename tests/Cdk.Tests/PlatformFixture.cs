@@ -15,10 +15,14 @@ public abstract class PlatformFixture : IDisposable
     {
         var context = RepoPaths.CdkJsonContext();
         context["stage"] = stage;
-        // Prod refuses to synthesize without a sending domain; fixtures that do not care get the test one.
+        // Prod refuses to synthesize without a sending domain, a public domain and certificates; fixtures that do
+        // not care get the test ones.
         if (stage == "prod")
         {
-            context["emailDomain"] = ProdPlatform.EmailDomain;
+            foreach (var (key, value) in ProdPlatform.RequiredContext)
+            {
+                context[key] = value;
+            }
         }
         foreach (var (key, value) in extraContext ?? new Dictionary<string, string>())
         {
@@ -67,10 +71,22 @@ public abstract class PlatformFixture : IDisposable
 
 public sealed class DevPlatform() : PlatformFixture("dev");
 
-/// <summary>Prod as a first deploy: the email domain is configured but not yet verified by SES.</summary>
+/// <summary>Prod as a first deploy: domain and certificates given, the email domain not yet verified by SES.</summary>
 public sealed class ProdPlatform() : PlatformFixture("prod")
 {
     public const string EmailDomain = "bookings.example.com";
+    public const string DomainName = "book.example.com";
+    public const string EdgeCertificateArn = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111";
+
+    /// <summary>What prod cannot synthesize without.</summary>
+    public static IReadOnlyDictionary<string, string> RequiredContext { get; } = new Dictionary<string, string>
+    {
+        ["emailDomain"] = EmailDomain,
+        ["domainName"] = DomainName,
+        ["edgeCertificateArn"] = EdgeCertificateArn,
+        ["certificateArn"] = ProdHttpsPlatform.CertificateArn,
+        ["originDomainName"] = "origin.bookings.example.com",
+    };
 }
 
 /// <summary>

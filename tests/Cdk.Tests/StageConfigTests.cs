@@ -5,6 +5,12 @@ public sealed class StageConfigTests
     private static Func<string, string?> Context(params (string Key, string Value)[] values) =>
         key => values.FirstOrDefault(v => v.Key == key).Value;
 
+    /// <summary>Prod's required context (domain and certificates), with these values added or replacing them.</summary>
+    private static Func<string, string?> Prod(params (string Key, string Value)[] values) =>
+        key => values.Any(v => v.Key == key)
+            ? values.First(v => v.Key == key).Value
+            : key == "stage" ? "prod" : ProdPlatform.RequiredContext.GetValueOrDefault(key);
+
     [Fact]
     public void Stage_defaults_to_dev()
     {
@@ -21,7 +27,8 @@ public sealed class StageConfigTests
     [Fact]
     public void A_certificate_without_an_origin_domain_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => StageConfig.From(Context(("stage", "prod"), ("certificateArn", "arn:aws:acm:eu-west-1:1:certificate/x"))));
+        var error = Assert.Throws<ArgumentException>(() => StageConfig.From(Context(("certificateArn", "arn:aws:acm:eu-west-1:1:certificate/x"))));
+        Assert.Contains("originDomainName", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,9 +57,9 @@ public sealed class StageConfigTests
     [Fact]
     public void The_sender_defaults_to_bookings_at_the_domain_and_may_be_another_address_there()
     {
-        var prod = StageConfig.From(Context(("stage", "prod"), ("emailDomain", "Mail.Example.com")));
+        var prod = StageConfig.From(Prod(("emailDomain", "Mail.Example.com")));
         Assert.Equal("bookings@mail.example.com", prod.EmailFrom);
-        var custom = StageConfig.From(Context(("stage", "prod"), ("emailDomain", "mail.example.com"), ("emailFrom", "hello@mail.example.com"), ("emailVerified", "true")));
+        var custom = StageConfig.From(Prod(("emailDomain", "mail.example.com"), ("emailFrom", "hello@mail.example.com"), ("emailVerified", "true")));
         Assert.Equal("hello@mail.example.com", custom.EmailFrom);
         Assert.True(custom.EmailVerified);
     }
@@ -60,6 +67,43 @@ public sealed class StageConfigTests
     [Fact]
     public void A_sender_outside_the_verified_domain_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => StageConfig.From(Context(("stage", "prod"), ("emailDomain", "mail.example.com"), ("emailFrom", "me@gmail.com"))));
+        var error = Assert.Throws<ArgumentException>(() => StageConfig.From(Prod(("emailDomain", "mail.example.com"), ("emailFrom", "me@gmail.com"))));
+        Assert.Contains("emailFrom", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("domainName")]
+    [InlineData("edgeCertificateArn")]
+    [InlineData("certificateArn")]
+    public void Prod_without_its_domain_or_a_certificate_is_refused(string missing)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StageConfig.From(Prod((missing, ""))));
+        Assert.Contains($"-c {missing}=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prod_with_its_domain_and_certificates_synthesizes_and_keeps_5_percent_of_traces()
+    {
+        var prod = StageConfig.From(Prod());
+        Assert.Equal(ProdPlatform.DomainName, prod.DomainName);
+        Assert.Equal(0.05, prod.TracingSampleRatio);
+    }
+
+    [Fact]
+    public void An_edge_certificate_outside_us_east_1_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => StageConfig.From(Prod(("edgeCertificateArn", "arn:aws:acm:eu-west-1:1:certificate/x"))));
+        Assert.Contains("us-east-1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Synthesizing_the_prod_app_without_domain_and_certificates_fails()
+    {
+        var context = RepoPaths.CdkJsonContext();
+        context["stage"] = "prod";
+        context["emailDomain"] = ProdPlatform.EmailDomain;
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Context = context, Outdir = Path.Combine(Path.GetTempPath(), "bookingaws-prod-refused") });
+        var error = Assert.Throws<ArgumentException>(() => Platform.Build(app));
+        Assert.Contains("-c domainName=", error.Message, StringComparison.Ordinal);
     }
 }

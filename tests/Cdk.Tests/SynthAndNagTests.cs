@@ -10,13 +10,17 @@ public sealed class CliSynthFixture
     {
         // Prod with a portal build, so the checks also cover the upload a deploy with one does; dev without.
         Dev = Run("bash", "cdk/scripts/synth.sh", "dev");
-        Prod = Run("bash", "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}", "-c", $"emailDomain={ProdPlatform.EmailDomain}");
+        Prod = Run("bash", [
+            "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}",
+            .. ProdPlatform.RequiredContext.SelectMany(c => new[] { "-c", $"{c.Key}={c.Value}" })]);
         Nag = Run("node", "cdk/scripts/nag.mjs", "cdk.out/dev", "cdk.out/prod");
+        Guard = Run("node", "cdk/scripts/guard.mjs", "cdk.out/dev", "cdk.out/prod");
     }
 
     public Result Dev { get; }
     public Result Prod { get; }
     public Result Nag { get; }
+    public Result Guard { get; }
 
     public static int TemplateCount(string stage) =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "cdk.out", stage), "*.template.json").Length;
@@ -49,17 +53,17 @@ public sealed class CliSynthFixture
 public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSynthFixture>
 {
     [Fact]
-    public void Dev_synthesizes_offline_into_nine_templates()
+    public void Dev_synthesizes_offline_into_ten_templates()
     {
         Assert.True(cli.Dev.ExitCode == 0, cli.Dev.Output);
-        Assert.Equal(9, CliSynthFixture.TemplateCount("dev"));
+        Assert.Equal(10, CliSynthFixture.TemplateCount("dev"));
     }
 
     [Fact]
-    public void Prod_synthesizes_offline_into_nine_templates()
+    public void Prod_synthesizes_offline_into_ten_templates()
     {
         Assert.True(cli.Prod.ExitCode == 0, cli.Prod.Output);
-        Assert.Equal(9, CliSynthFixture.TemplateCount("prod"));
+        Assert.Equal(10, CliSynthFixture.TemplateCount("prod"));
     }
 
     [Fact]
@@ -70,7 +74,7 @@ public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSyn
         var files = new[] { "dev", "prod" }
             .SelectMany(stage => Directory.GetFiles(Path.Combine(RepoPaths.Root, "cdk.out", stage), "*.template.json"))
             .ToList();
-        Assert.Equal(18, files.Count);
+        Assert.Equal(20, files.Count);
         var problems = files
             .SelectMany(f => LambdaRuntimeSupport.Problems(Path.GetFileName(f), JsonNode.Parse(File.ReadAllText(f))!, LambdaRuntimeSupport.Today))
             .ToList();
@@ -82,6 +86,13 @@ public sealed class SynthAndNagTests(CliSynthFixture cli) : IClassFixture<CliSyn
     public void Cdk_nag_aws_solutions_finds_no_unacknowledged_error()
     {
         Assert.True(cli.Nag.ExitCode == 0, cli.Nag.Output);
-        Assert.Contains("18 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
+        Assert.Contains("20 templates, 0 unacknowledged errors", cli.Nag.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Control_tower_proactive_controls_find_nothing_unacknowledged_in_any_template()
+    {
+        Assert.True(cli.Guard.ExitCode == 0, cli.Guard.Output);
+        Assert.Contains("20 templates, 0 unacknowledged findings", cli.Guard.Output, StringComparison.Ordinal);
     }
 }
