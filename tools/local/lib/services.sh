@@ -485,6 +485,132 @@ serve_portal_if_present() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The local fleet (`./platform up --fleet`): HAProxy in the ALB's place on the API port, in front of
+# two API instances; two workers; and connection strings that name both database hosts, as Aurora's
+# cluster and reader endpoints would, so a promoted replica takes the writes with no restart.
+# ---------------------------------------------------------------------------------------------
+FLEET_SIZE=2
+HAPROXY_CFG="$PLATFORM_DIR/haproxy.cfg"
+
+api_instance_port() { printf '%s' $((BOOKINGAWS_API_PORT + $1)); }
+
+# Both hosts; Npgsql connects to whichever accepts writes (after a failover, the former replica).
+fleet_primary_connection() {
+  # shellcheck disable=SC2154 # exported by the env file write_env_file sources
+  printf '%s;Target Session Attributes=read-write;Host Recheck Seconds=2' \
+    "${ConnectionStrings__Primary/Host=127.0.0.1;Port=$BOOKINGAWS_PG_PORT;/Host=127.0.0.1:$BOOKINGAWS_PG_PORT,127.0.0.1:$BOOKINGAWS_PG_REPLICA_PORT;}"
+}
+
+ensure_haproxy() {
+  command -v haproxy >/dev/null && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    die "haproxy is not installed; install the Debian package haproxy"
+  fi
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy; }; } >"$LOGS_DIR/apt-haproxy.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/apt-haproxy.log"; die "installing haproxy failed; see $LOGS_DIR/apt-haproxy.log"; }
+}
+
+# The ALB's behaviour: health checks on /health/ready (2 s apart, 2 to fail, 2 to recover), WebSocket
+# upgrades held open, a request whose connection was refused sent to the other instance (nothing of it
+# reached the dead one), and X-Forwarded-For added for the API's trusted-proxy rule.
+write_haproxy_config() {
+  local n servers=""
+  for ((n = 1; n <= FLEET_SIZE; n++)); do
+    servers+="  server api-$n 127.0.0.1:$(api_instance_port "$n") check"$'\n'
+  done
+  cat >"$HAPROXY_CFG" <<EOF
+# Written by ./platform up --fleet; do not edit.
+global
+  log stdout format raw local0
+  stats socket $PLATFORM_DIR/haproxy.sock mode 600 level admin
+
+defaults
+  mode http
+  log global
+  option httplog
+  option forwardfor
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout tunnel 1h
+  retries 2
+  option redispatch
+  retry-on conn-failure empty-response
+
+frontend api
+  bind 127.0.0.1:$BOOKINGAWS_API_PORT
+  default_backend api
+
+backend api
+  balance roundrobin
+  option httpchk GET /health/ready
+  http-check expect status 200
+  default-server inter 2s fall 2 rise 2
+$servers
+EOF
+}
+
+haproxy_healthy() { api_healthy; }
+
+start_haproxy() {
+  write_haproxy_config
+  haproxy -c -f "$HAPROXY_CFG" >"$LOGS_DIR/haproxy-check.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/haproxy-check.log"; die "the generated HAProxy config is invalid; see $LOGS_DIR/haproxy-check.log"; }
+  start_background haproxy "$LOGS_DIR/haproxy.log" haproxy -db -f "$HAPROXY_CFG"
+  wait_until "HAProxy" "$LOGS_DIR/haproxy.log" "$LAST_PID" haproxy_healthy
+}
+
+API_CHECK_PORT=""
+api_instance_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$API_CHECK_PORT/health/ready"; }
+
+start_api_instance() { # N
+  local n="$1"
+  API_CHECK_PORT="$(api_instance_port "$n")"
+  start_background "api-$n" "$LOGS_DIR/api-$n.log" env ASPNETCORE_ENVIRONMENT=Development \
+    ConnectionStrings__Primary="$(fleet_primary_connection)" ReverseProxy__KnownNetworks__0=127.0.0.1/32 \
+    dotnet "$API_DLL" --urls "http://127.0.0.1:$API_CHECK_PORT" --contentRoot "$(dirname "$API_DLL")"
+  wait_until "API instance $n" "$LOGS_DIR/api-$n.log" "$LAST_PID" api_instance_healthy
+}
+
+start_worker_instance() { # N
+  local n="$1"
+  setsid env DOTNET_ENVIRONMENT=Development ConnectionStrings__Primary="$(fleet_primary_connection)" \
+    dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")" </dev/null >>"$LOGS_DIR/workers-$n.log" 2>&1 &
+  LAST_PID=$!
+  record_pid "workers-$n" "$LAST_PID"
+  local deadline=$((SECONDS + 3))
+  while ((SECONDS < deadline)); do
+    alive "$LAST_PID" || { show_log_tail "$LOGS_DIR/workers-$n.log"; die "worker $n exited during start-up; see $LOGS_DIR/workers-$n.log"; }
+    sleep 0.2
+  done
+}
+
+ensure_fleet_member() { # NAME START_FN ARG
+  local name="$1" pid
+  if pid="$(recorded_pid "$name" "$(pattern_for "$name")")"; then
+    info "    $name already running (pid $pid)"
+    return 0
+  fi
+  "$2" "$3"
+  STARTED+=("$name")
+  info "    started $name (pid $LAST_PID)"
+}
+
+# The fleet in start order: instances first, so HAProxy's first health checks find them.
+start_fleet() {
+  local n
+  for ((n = 1; n <= FLEET_SIZE; n++)); do
+    step "API instance $n on port $(api_instance_port "$n")" ensure_fleet_member "api-$n" start_api_instance "$n"
+  done
+  step "HAProxy (the ALB) on port $BOOKINGAWS_API_PORT" ensure_service haproxy "$BOOKINGAWS_API_PORT" haproxy_healthy start_haproxy
+  for ((n = 1; n <= FLEET_SIZE; n++)); do
+    step "worker $n" ensure_fleet_member "workers-$n" start_worker_instance "$n"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
 # Supervision (`./platform up` keeps what it started running)
 # ---------------------------------------------------------------------------------------------
 # How to start a supervised service again. PostgreSQL is left out on purpose: a dead primary is a
@@ -500,6 +626,9 @@ restart_fn_for() {
   cognito) echo start_cognito ;;
   dashboard) echo start_dashboard ;;
   stripe) echo start_stripe ;;
+  haproxy) echo start_haproxy ;;
+  api-[0-9]*) echo "start_api_instance ${1#api-}" ;;
+  workers-[0-9]*) echo "start_worker_instance ${1#workers-}" ;;
   *) return 1 ;;
   esac
 }
@@ -518,8 +647,10 @@ supervisor_log() {
 # A missing pid file means `./platform down` stopped it: returns 1 so the caller stops the rest.
 supervise_once() {
   local name fn pid attempt delay
+  local -a start
   for name in "${STARTED[@]}"; do
     fn="$(restart_fn_for "$name")" || continue
+    read -ra start <<<"$fn"
     [[ -f "$(pid_file "$name")" ]] || { info "$name was stopped (./platform down); stopping the rest of what this command started"; return 1; }
     pid="$(head -n 1 "$(pid_file "$name")" 2>/dev/null | tr -dc '0-9')"
     [[ -n "$pid" ]] && alive "$pid" && continue
@@ -528,7 +659,7 @@ supervise_once() {
     RESTARTS[$name]=$attempt
     supervisor_log "$name (pid ${pid:-?}) exited; restarting it (restart $attempt); last lines of its log:"
     tail -n 5 "$LOGS_DIR/$name.log" 2>/dev/null | sed 's/^/    /' | tee -a "$LOGS_DIR/supervisor.log" || true
-    if ("$fn") >>"$LOGS_DIR/supervisor.log" 2>&1; then
+    if ("${start[@]}") >>"$LOGS_DIR/supervisor.log" 2>&1; then
       RETRY_AT[$name]=0
       supervisor_log "$name restarted (pid $(head -n 1 "$(pid_file "$name")" 2>/dev/null))"
     else
@@ -555,7 +686,9 @@ pattern_for() {
   dashboard) echo "tools/Aspire.Dashboard" ;;
   stripe) echo "$STRIPE_DLL" ;;
   api) echo "$API_DLL" ;;
-  workers) echo "$WORKERS_DLL" ;;
+  workers | workers-[0-9]*) echo "$WORKERS_DLL" ;;
+  api-[0-9]*) echo "$API_DLL --urls http://127.0.0.1:$(api_instance_port "${1#api-}")" ;;
+  haproxy) echo "$HAPROXY_CFG" ;;
   portal) echo "npm run dev" ;;
   *) echo "$1" ;;
   esac
