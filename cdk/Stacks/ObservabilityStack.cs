@@ -49,6 +49,7 @@ public sealed class ObservabilityStack : Stack
     public static class AppMetrics
     {
         public const string OutboxBacklog = "bookingaws.outbox.backlog";
+        public const string OutboxOldestAge = "bookingaws.outbox.oldest_age";
         public const string PaymentAnomalies = "bookingaws.payments.anomalies";
         public const string RateLimitFailOpen = "bookingaws.ratelimit.fail_open";
         public const string RateLimitRefused = "bookingaws.ratelimit.refused";
@@ -122,6 +123,11 @@ public sealed class ObservabilityStack : Stack
         var outbox = Insights($"SELECT MAX(\"{AppMetrics.OutboxBacklog}\") FROM \"{AppNamespace}\"", "Outbox backlog (rows)");
         Alarm("OutboxBacklog", "outbox-backlog", outbox, 1000, 10, ComparisonOperator.GREATER_THAN_THRESHOLD,
             "More than 1000 outbox rows unpublished for 10 minutes (a busy minute relays a few hundred): confirmations and receipts are delayed.");
+        var outboxAge = Insights($"SELECT MAX(\"{AppMetrics.OutboxOldestAge}\") FROM \"{AppNamespace}\"", "Outbox oldest unsent row (s)");
+        // The relay publishes within a second when healthy and backs off to at most two minutes, so five minutes is a stuck
+        // row or a relay that cannot reach SQS, even when the backlog is small.
+        Alarm("OutboxAge", "outbox-backlog", outboxAge, 300, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "The oldest unpublished outbox row is over 5 minutes old for 5 minutes (the relay publishes within a second when healthy): confirmations, receipts and pushes are stuck.");
 
         foreach (var (concern, queue) in props.Queues)
         {
@@ -263,6 +269,7 @@ public sealed class ObservabilityStack : Stack
             Graph("Payment outcomes", Sum(webhookRefused, Minute), Sum(paymentRefused, Minute), Insights(
                 $"SELECT SUM(\"{AppMetrics.PaymentAnomalies}\") FROM \"{AppNamespace}\" GROUP BY kind", "Anomalies by kind")),
             Graph("Outbox backlog (rows)", outbox),
+            Graph("Outbox oldest unsent row (s)", outboxAge),
             Graph("Queue depth", props.Queues.Values.Select(q => (IMetric)q.Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Minute })).ToArray()),
             Graph("Age of oldest message (s)", props.Queues.Values.Select(q => (IMetric)q.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions { Period = Minute })).ToArray()));
         Dashboard.AddWidgets(

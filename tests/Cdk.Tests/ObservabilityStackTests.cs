@@ -28,6 +28,7 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
     [InlineData("EngineCPUUtilization")]
     [InlineData("ApproximateAgeOfOldestMessage")]
     [InlineData("bookingaws.outbox.backlog")]
+    [InlineData("bookingaws.outbox.oldest_age")]
     public void There_is_an_alarm_on_each_user_facing_symptom(string metric)
     {
         var alarms = PlatformFixture.Resources(prod.Observability, "AWS::CloudWatch::Alarm");
@@ -74,6 +75,7 @@ public sealed class ObservabilityStackTests(ProdPlatform prod) : IClassFixture<P
     [InlineData("Evictions")]
     [InlineData("ApproximateAgeOfOldestMessage")]
     [InlineData("bookingaws.outbox.backlog")]
+    [InlineData("bookingaws.outbox.oldest_age")]
     public void Dashboard_charts_the_golden_signals(string metric)
     {
         var dashboard = PlatformFixture.Resources(prod.Observability, "AWS::CloudWatch::Dashboard").Single().Value;

@@ -103,11 +103,15 @@ public sealed partial class OutboxRelay(
         return new RelayResult(sent.Length, failed.Count);
     }
 
-    /// <summary>Unsent rows, for the backlog gauge.</summary>
-    public async Task<long> CountBacklogAsync(CancellationToken cancellationToken)
+    /// <summary>Unsent rows and the age in seconds of the oldest (0 when none), for the backlog gauges. One
+    /// query over the unsent-rows index.</summary>
+    public async Task<(long Count, double OldestAgeSeconds)> BacklogAsync(CancellationToken cancellationToken)
     {
-        await using var cmd = db.CreateCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");
-        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        await using var cmd = db.CreateCommand(
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 FROM outbox_messages WHERE sent_at IS NULL");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), Math.Max(0, reader.GetDouble(1)));
     }
 
     private static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RelayOptions settings, CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace BookingAws.Workers.Outbox;
 
 /// <summary>Runs <see cref="OutboxRelay"/> in a loop: straight on while there is work, a short pause when the outbox
-/// is empty, exponential back-off while publishing fails. Publishes the backlog as <c>bookingaws.outbox.backlog</c>.</summary>
+/// is empty, exponential back-off while publishing fails. Publishes the backlog as <c>bookingaws.outbox.backlog</c> and
+/// the age of its oldest row as <c>bookingaws.outbox.oldest_age</c> (a relay that runs but cannot publish shows as age).</summary>
 public sealed partial class OutboxRelayService : BackgroundService
 {
     private readonly OutboxRelay _relay;
@@ -12,6 +13,7 @@ public sealed partial class OutboxRelayService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxRelayService> _logger;
     private long _backlog;
+    private double _oldestAge;
 
     public OutboxRelayService(OutboxRelay relay, IOptions<WorkerOptions> options, TimeProvider time, ILogger<OutboxRelayService> logger)
     {
@@ -20,6 +22,7 @@ public sealed partial class OutboxRelayService : BackgroundService
         _time = time;
         _logger = logger;
         Telemetry.Meter.CreateObservableGauge("bookingaws.outbox.backlog", () => Interlocked.Read(ref _backlog), unit: "{message}", description: "Outbox rows not yet published to SQS");
+        Telemetry.Meter.CreateObservableGauge("bookingaws.outbox.oldest_age", () => Volatile.Read(ref _oldestAge), unit: "s", description: "Age of the oldest outbox row not yet published to SQS");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,7 +37,9 @@ public sealed partial class OutboxRelayService : BackgroundService
             {
                 if (_time.GetUtcNow() - lastCount > TimeSpan.FromSeconds(5))
                 {
-                    Interlocked.Exchange(ref _backlog, await _relay.CountBacklogAsync(stoppingToken));
+                    var (count, oldest) = await _relay.BacklogAsync(stoppingToken);
+                    Interlocked.Exchange(ref _backlog, count);
+                    Volatile.Write(ref _oldestAge, oldest);
                     lastCount = _time.GetUtcNow();
                 }
 

@@ -28,6 +28,14 @@ public class OutboxRelayTests
             Assert.Equal(0, result.Sent);
             Assert.Equal(2, result.Failed);
 
+            // What on-call sees meanwhile: the rows count in the backlog, and their age grows (OutboxAge alarm).
+            Assert.Equal(2, await Platform.ScalarAsync(
+                "WITH aged AS (UPDATE outbox_messages SET occurred_at = now() - interval '10 minutes' WHERE tenant_id = $1 RETURNING 1) SELECT count(*) FROM aged",
+                seed.Tenant.Id));
+            var (backlog, oldestAge) = await relay.BacklogAsync(CancellationToken.None);
+            Assert.True(backlog >= 2, $"backlog {backlog}");
+            Assert.True(oldestAge >= 600, $"oldest unsent row {oldestAge} s old");
+
             sqs.Refuse = false;
             await Eventually.TrueAsync(async () => (await relay.RelayBatchAsync(CancellationToken.None)).Sent == 2, "the relay to publish both rows once SQS is back");
         }
