@@ -18,9 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
 # Also when the lock file changed since the last install (a new tool such as the cfn-guard rules package).
-if [ ! -x "$cdk_dir/node_modules/.bin/cdk" ] || [ "$cdk_dir/package-lock.json" -nt "$cdk_dir/node_modules/.package-lock.json" ]; then
-  (cd "$cdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+bash "$cdk_dir/scripts/npm-ci.sh"
 
 # Build once and run the dll directly: `dotnet run` would re-check the build on every synth.
 dotnet build "$cdk_dir/BookingAws.Cdk.csproj" -nologo -v quiet -clp:"ErrorsOnly;NoSummary"

@@ -8,6 +8,19 @@ public sealed class GuardScriptTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bookingaws-guard-").FullName;
 
+    // The cfn-guard binary and rules come from cdk/'s npm packages; on a fresh clone nothing may have installed them yet.
+    private static readonly Lazy<bool> Installed = new(() =>
+    {
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("cdk/scripts/npm-ci.sh");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? true : throw new InvalidOperationException("npm ci in cdk/ failed: " + output);
+    });
+
+    public GuardScriptTests() => _ = Installed.Value;
+
     private static JsonObject LogGroup(JsonObject? metadata = null)
     {
         var resource = new JsonObject
