@@ -136,6 +136,8 @@ start_background() {
   : >"$log"
   setsid "$@" </dev/null >>"$log" 2>&1 &
   LAST_PID=$!
+  # Supervised by pid file, not as a job: its death is the supervisor's to report, not the shell's.
+  disown "$LAST_PID" 2>/dev/null || true
   record_pid "$name" "$LAST_PID"
 }
 

@@ -29,7 +29,7 @@ ensure_service() {
 }
 
 alive() {
-  [[ -r "/proc/$1/cmdline" ]] && [[ -n "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]]
+  [[ -r "/proc/$1/cmdline" ]] && [[ -n "$(tr -d '\0' 2>/dev/null <"/proc/$1/cmdline")" ]]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -421,6 +421,7 @@ start_workers() {
   # Appends: a restarted worker's log follows the one that died.
   setsid env DOTNET_ENVIRONMENT=Development dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")" </dev/null >>"$LOGS_DIR/workers.log" 2>&1 &
   LAST_PID=$!
+  disown "$LAST_PID" 2>/dev/null || true
   record_pid workers "$LAST_PID"
   # The workers listen on no port: give them a moment and check they did not exit at start-up.
   local deadline=$((SECONDS + 3))
@@ -579,6 +580,8 @@ start_worker_instance() { # N
   setsid env DOTNET_ENVIRONMENT=Development ConnectionStrings__Primary="$(fleet_primary_connection)" \
     dotnet "$WORKERS_DLL" --contentRoot "$(dirname "$WORKERS_DLL")" </dev/null >>"$LOGS_DIR/workers-$n.log" 2>&1 &
   LAST_PID=$!
+  # Supervised by pid file, not as a job: its death is the supervisor's to report, not the shell's.
+  disown "$LAST_PID" 2>/dev/null || true
   record_pid "workers-$n" "$LAST_PID"
   local deadline=$((SECONDS + 3))
   while ((SECONDS < deadline)); do
@@ -658,7 +661,7 @@ supervise_once() {
     attempt=$((${RESTARTS[$name]:-0} + 1))
     RESTARTS[$name]=$attempt
     supervisor_log "$name (pid ${pid:-?}) exited; restarting it (restart $attempt); last lines of its log:"
-    tail -n 5 "$LOGS_DIR/$name.log" 2>/dev/null | sed 's/^/    /' | tee -a "$LOGS_DIR/supervisor.log" || true
+    tail -n 3 "$LOGS_DIR/$name.log" 2>/dev/null | cut -c1-200 | sed 's/^/    /' | tee -a "$LOGS_DIR/supervisor.log" || true
     if ("${start[@]}") >>"$LOGS_DIR/supervisor.log" 2>&1; then
       RETRY_AT[$name]=0
       supervisor_log "$name restarted (pid $(head -n 1 "$(pid_file "$name")" 2>/dev/null))"
