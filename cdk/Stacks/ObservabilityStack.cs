@@ -320,13 +320,13 @@ public sealed class ObservabilityStack : Stack
             "fields @timestamp, service, @l, @mt, @x, CorrelationId, TenantId, Queue, MessageType\n" +
             "| filter @tr = 'TRACE_ID' or CorrelationId = 'TRACE_ID'\n" +
             "| sort @timestamp asc\n| limit 1000");
-        // ASP.NET Core's "Request finished …" line (src/Api/appsettings.json keeps Hosting.Diagnostics at Information)
-        // carries Method, Path, StatusCode and ElapsedMilliseconds; the route group is the first segment after /api/v1.
+        // The API's one line per request (UseSerilogRequestLogging in src/Api/Infrastructure/ApiServiceCollectionExtensions.cs)
+        // carries RequestMethod, RequestPath, StatusCode and Elapsed (ms); the route group is the first segment after /api/v1.
         Query("SlowestRoutesQuery", "slowest-routes",
-            "fields @timestamp, Method, Path, StatusCode, ElapsedMilliseconds\n" +
-            "| filter ispresent(ElapsedMilliseconds) and ispresent(Path)\n" +
-            "| parse Path /^\\/(api\\/v1|hubs)\\/(?<group>[^\\/]+)/\n" +
-            "| stats count(*) as requests, pct(ElapsedMilliseconds, 50) as p50, pct(ElapsedMilliseconds, 99) as p99 by Method, group\n" +
+            "fields @timestamp, RequestMethod, RequestPath, StatusCode, Elapsed\n" +
+            "| filter ispresent(Elapsed) and ispresent(RequestPath)\n" +
+            "| parse RequestPath /^\\/(api\\/v1|hubs)\\/(?<group>[^\\/]+)/\n" +
+            "| stats count(*) as requests, pct(Elapsed, 50) as p50, pct(Elapsed, 99) as p99 by RequestMethod, group\n" +
             "| sort p99 desc\n| limit 25");
         Query("ErrorsByBusinessQuery", "errors-by-business",
             "fields @timestamp, TenantId, @mt\n" +

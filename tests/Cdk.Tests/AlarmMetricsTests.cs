@@ -185,7 +185,7 @@ public sealed partial class AlarmMetricsTests(ProdPlatform prod, DevPlatform dev
 
     [Theory]
     [InlineData("one-request-end-to-end", "@tr")]
-    [InlineData("slowest-routes", "pct(ElapsedMilliseconds, 99)")]
+    [InlineData("slowest-routes", "pct(Elapsed, 99)")]
     [InlineData("errors-by-business", "by TenantId")]
     public void Logs_insights_queries_are_saved_over_both_app_log_groups(string name, string fragment)
     {
