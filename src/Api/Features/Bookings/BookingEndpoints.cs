@@ -86,7 +86,8 @@ public static partial class BookingEndpoints
                 http.Response.Headers.Location = $"/api/v1/bookings/{created.Booking.Id}";
                 await reads.RecordWriteAsync(ct);
                 // Stripe is called only now, after the hold committed: no lock is held across the network.
-                var body = created.Booking.Status == BookingStatus.Held
+                // A guest's hold is paid only after the emailed code (the proof's answer carries the payment).
+                var body = created.Booking.Status == BookingStatus.Held && !created.Booking.AwaitsEmailProof
                     ? await PaymentEndpoints.WithPaymentAsync(created.ResponseBody, payments, logger, ct)
                     : created.ResponseBody;
                 return TypedResults.Content(body, "application/json", Encoding.UTF8, StatusCodes.Status201Created);
