@@ -69,6 +69,10 @@ public sealed class ConsumerOptions
     [Range(0, 43200)]
     public int RetryMaxDelaySeconds { get; set; } = 900;
 
+    /// <summary>How long a dependency's outage (SES, SQS, Stripe, the database) is waited out before a message failing
+    /// on it is left to the dead-letter queue like a permanent failure. Well inside the queues' four days' retention.</summary>
+    public TimeSpan TransientRetryWindow { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How long in-flight handlers may finish on shutdown before their messages are released.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -1,5 +1,3 @@
-using Serilog;
-using Serilog.Events;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BookingAws.Api.Features.Analytics;
@@ -31,6 +29,8 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Events;
 
 namespace BookingAws.Api.Infrastructure;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace BookingAws.Shared.Data;
 
@@ -38,8 +39,11 @@ public static class DataServiceCollectionExtensions
 
         services.AddDbContext<BookingDbContext>((sp, o) => Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary)));
         services.AddDbContext<ReadDbContext>((sp, o) =>
-            Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Replica))
-                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        {
+            var replica = sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Replica);
+            Configure(o, replica, npgsql => npgsql.ExecutionStrategy(d => new ReplicaReadStrategy(d, replica)))
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        });
         return services;
     }
 
@@ -100,9 +104,14 @@ public static class DataServiceCollectionExtensions
         return new BookingDbContext(options.Options);
     }
 
-    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+    internal static DbContextOptionsBuilder Configure(
+        DbContextOptionsBuilder options, NpgsqlDataSource dataSource, Action<NpgsqlDbContextOptionsBuilder>? npgsqlOptions = null) =>
         options
-            .UseNpgsql(dataSource, npgsql => npgsql.UseNodaTime().MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(dataSource, npgsql =>
+            {
+                npgsql.UseNodaTime().MigrationsHistoryTable("__ef_migrations_history");
+                npgsqlOptions?.Invoke(npgsql);
+            })
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(RowScopeInterceptor.Instance);
 }

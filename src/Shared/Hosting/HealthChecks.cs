@@ -26,7 +26,12 @@ internal sealed class PostgresHealthCheck(IServiceProvider services, string key)
             var source = services.GetRequiredKeyedService<NpgsqlDataSource>(key);
             await using var cmd = source.CreateCommand("SELECT pg_is_in_recovery()");
             var inRecovery = (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-            return HealthCheckResult.Healthy(inRecovery ? "replica" : "primary");
+
+            // The read source prefers a standby and falls back to the primary: answered by a primary, the replica is gone.
+            var wantsStandby = new NpgsqlConnectionStringBuilder(source.ConnectionString).TargetSessionAttributes == "prefer-standby";
+            return wantsStandby && !inRecovery
+                ? new HealthCheckResult(context.Registration.FailureStatus, "replica unreachable: reads are served by the primary")
+                : HealthCheckResult.Healthy(inRecovery ? "replica" : "primary");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {

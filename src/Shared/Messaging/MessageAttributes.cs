@@ -8,4 +8,7 @@ public static class MessageAttributes
     public const string MessageId = "message-id";
     public const string TraceParent = "traceparent";
     public const string CorrelationId = "correlation-id";
+
+    /// <summary>On a copy requeued after an outage: when the message first failed and how many attempts it has had.</summary>
+    public const string Retry = "retry";
 }

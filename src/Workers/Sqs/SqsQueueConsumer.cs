@@ -16,8 +16,9 @@ namespace BookingAws.Workers.Sqs;
 /// <summary>
 /// Consumes one queue: long polls, runs at most <see cref="ConsumerOptions.MaxConcurrency"/> handlers at once,
 /// keeps a message invisible while its handler runs (heartbeat), deletes it only after success, and on failure
-/// makes it visible again after a delay growing with its receive count (the redrive policy moves it to the DLQ
-/// after N receives). On shutdown it stops polling, lets in-flight handlers finish within the grace period and
+/// makes it visible again after a delay growing with its attempts (the redrive policy moves it to the DLQ after N
+/// receives). A failure that is a dependency's outage (<see cref="TransientFailure"/>) is instead requeued as a
+/// delayed copy, so an outage shorter than <see cref="ConsumerOptions.TransientRetryWindow"/> dead-letters nothing. On shutdown it stops polling, lets in-flight handlers finish within the grace period and
 /// releases the rest (visibility 0) so another worker takes them at once.
 /// </summary>
 public sealed partial class SqsQueueConsumer(
@@ -31,6 +32,9 @@ public sealed partial class SqsQueueConsumer(
     ILogger<SqsQueueConsumer> logger) : BackgroundService
 {
     private readonly ConsumerOptions _settings = options.Value.Consumers;
+
+    // Live pushes are worthless late: their failures are never waited out.
+    private readonly bool _bestEffort = MessageTopology.Find(concern)?.BestEffort ?? false;
 
     // The worker's own setting wins (tests shorten it); otherwise the queue's declared visibility, as in AWS.
     private readonly int _visibilitySeconds = options.Value.Consumers.VisibilityTimeoutSeconds
@@ -209,11 +213,53 @@ public sealed partial class SqsQueueConsumer(
             await heartbeatStop.CancelAsync();
             await heartbeat;
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            var delay = RetryDelaySeconds(incoming.ReceiveCount);
-            LogHandlerFailed(logger, ex, incoming.Type, incoming.MessageId, incoming.ReceiveCount, delay);
+            var retry = RetryState.Of(message, incoming.ReceiveCount, DateTimeOffset.UtcNow);
+            var delay = RetryDelaySeconds(retry.Attempts);
+            LogHandlerFailed(logger, ex, incoming.Type, incoming.MessageId, retry.Attempts, delay);
             await RecordFailureAsync(incoming, $"{ex.GetType().Name}: {ex.Message}");
+
+            // An outage is waited out: a fresh copy (receive count 1) returns after the back-off, so the redrive policy's
+            // few receives are spent only on permanent failures. Past the window the outage is no longer "transient".
+            if (TransientFailure.Is(ex) && !_bestEffort && DateTimeOffset.UtcNow - retry.FirstFailedAt < _settings.TransientRetryWindow
+                && await RequeueAsync(url, message, incoming, retry, delay))
+            {
+                return;
+            }
+
             await ChangeVisibilityAsync(url, message.ReceiptHandle, delay);
         }
+    }
+
+    /// <summary>Sends a delayed copy carrying the retry state, then deletes this receive. False if the copy could not be sent.</summary>
+    private async Task<bool> RequeueAsync(string url, Message message, IncomingMessage incoming, RetryState retry, int delaySeconds)
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>(message.MessageAttributes ?? [])
+        {
+            // Scheduler messages have no id of their own: the copy keeps the one derived from the first receive, so the inbox still dedupes.
+            [MessageAttributes.MessageId] = new() { DataType = "String", StringValue = incoming.MessageId.ToString() },
+            [MessageAttributes.Retry] = new() { DataType = "String", StringValue = retry.ToAttribute() },
+        };
+        try
+        {
+            await sqs.SendMessageAsync(
+                new SendMessageRequest
+                {
+                    QueueUrl = url,
+                    MessageBody = message.Body,
+                    MessageAttributes = attributes,
+                    DelaySeconds = Math.Min(delaySeconds, 900),
+                },
+                CancellationToken.None);
+        }
+        catch (Exception sendError)
+        {
+            LogSqsCallFailed(logger, sendError, "SendMessage (retry copy)");
+            return false;
+        }
+
+        LogRequeued(logger, incoming.MessageId, retry.Attempts, delaySeconds);
+        await DeleteAsync(url, message);
+        return true;
     }
 
     internal int RetryDelaySeconds(int receiveCount)
@@ -358,8 +404,11 @@ public sealed partial class SqsQueueConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Released message {MessageId} on shutdown")]
     private static partial void LogReleased(ILogger logger, Guid messageId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Handler for {Type} failed on message {MessageId} (receive {ReceiveCount}); retry in {DelaySeconds} s")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string type, Guid messageId, int receiveCount, int delaySeconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handler for {Type} failed on message {MessageId} (attempt {Attempt}); retry in {DelaySeconds} s")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string type, Guid messageId, int attempt, int delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed on an outage (attempt {Attempt}): a copy returns in {DelaySeconds} s")]
+    private static partial void LogRequeued(ILogger logger, Guid messageId, int attempt, int delaySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS call {Call} failed")]
     private static partial void LogSqsCallFailed(ILogger logger, Exception exception, string call);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.SQS.Model;
 using BookingAws.Shared.Messaging;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Tests.Infrastructure;
 using NodaTime;
 using UglyToad.PdfPig;

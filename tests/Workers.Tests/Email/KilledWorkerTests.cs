@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Amazon.SQS.Model;
 using BookingAws.Shared.Messaging;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Tests.Infrastructure;
 using NodaTime;
 
@@ -16,16 +15,7 @@ public class KilledWorkerTests
         var seed = await Platform.SeedAsync();
         var booking = await Platform.AddBookingAsync(seed, Instant.FromUtc(2027, 8, 1, 9, 0));
         var messageId = Guid.NewGuid();
-        await Platform.Sqs.SendMessageAsync(new SendMessageRequest
-        {
-            QueueUrl = await Platform.QueueUrlAsync(queues.Notifications),
-            MessageBody = JsonSerializer.Serialize(new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null), Shared.Messaging.Outbox.Json),
-            MessageAttributes = new Dictionary<string, MessageAttributeValue>
-            {
-                [MessageAttributes.Type] = new() { DataType = "String", StringValue = BookingConfirmed.WireName },
-                [MessageAttributes.MessageId] = new() { DataType = "String", StringValue = messageId.ToString() },
-            },
-        });
+        await Platform.SendAsync(queues.Notifications, new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null), messageId);
 
         await using var ses = new FaultProxy(Platform.SesUrl) { Delay = TimeSpan.FromMinutes(5) };
         using (var first = StartWorker(queues, seed.Tenant.Id, ses.Url))

@@ -43,6 +43,28 @@ public static class Platform
 
     public static async Task<string> QueueUrlAsync(string name) => (await Sqs.GetQueueUrlAsync(name)).QueueUrl;
 
+    /// <summary>Puts <paramref name="message"/> on a queue as the outbox relay would, under a known message id.</summary>
+    public static async Task SendAsync<TMessage>(string queue, TMessage message, Guid messageId, Guid? tenantId = null)
+        where TMessage : IMessage
+    {
+        var attributes = new Dictionary<string, MessageAttributeValue>
+        {
+            [MessageAttributes.Type] = new() { DataType = "String", StringValue = TMessage.WireName },
+            [MessageAttributes.MessageId] = new() { DataType = "String", StringValue = messageId.ToString() },
+        };
+        if (tenantId is { } tenant)
+        {
+            attributes[MessageAttributes.TenantId] = new() { DataType = "String", StringValue = tenant.ToString() };
+        }
+
+        await Sqs.SendMessageAsync(new SendMessageRequest
+        {
+            QueueUrl = await QueueUrlAsync(queue),
+            MessageBody = System.Text.Json.JsonSerializer.Serialize(message, Shared.Messaging.Outbox.Json),
+            MessageAttributes = attributes,
+        });
+    }
+
     public static BookingDbContext NewDbContext() => Services.Value.CreateScope().ServiceProvider.GetRequiredService<BookingDbContext>();
 
     /// <summary>Creates each concern's queue with a unique suffix, each with a DLQ after <paramref name="maxReceives"/>.</summary>

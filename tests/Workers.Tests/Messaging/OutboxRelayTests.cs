@@ -1,4 +1,5 @@
 using BookingAws.Shared.Messaging;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

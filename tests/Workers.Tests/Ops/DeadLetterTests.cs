@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amazon.SQS.Model;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Ops;
@@ -18,17 +17,7 @@ public class DeadLetterTests
 
         // A confirmation of a booking that does not exist: the handler fails every time.
         var ghost = new BookingSnapshot(Guid.NewGuid(), seed.Tenant.Id, seed.Package.Id, seed.Customer.Id, "confirmed", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), 100, "GBP");
-        await Platform.Sqs.SendMessageAsync(new SendMessageRequest
-        {
-            QueueUrl = await Platform.QueueUrlAsync(queues.Notifications),
-            MessageBody = JsonSerializer.Serialize(new BookingConfirmed(ghost, DateTimeOffset.UtcNow, null, null), Shared.Messaging.Outbox.Json),
-            MessageAttributes = new Dictionary<string, MessageAttributeValue>
-            {
-                [MessageAttributes.Type] = new() { DataType = "String", StringValue = BookingConfirmed.WireName },
-                [MessageAttributes.MessageId] = new() { DataType = "String", StringValue = messageId.ToString() },
-                [MessageAttributes.TenantId] = new() { DataType = "String", StringValue = seed.Tenant.Id.ToString() },
-            },
-        });
+        await Platform.SendAsync(queues.Notifications, new BookingConfirmed(ghost, DateTimeOffset.UtcNow, null, null), messageId, seed.Tenant.Id);
 
         var settings = WorkerHost.Settings(queues, seed.Tenant.Id);
         settings["Workers:Consumers:Queues:0"] = "notifications";

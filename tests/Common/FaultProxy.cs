@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace BookingAws.Workers.Tests.Infrastructure;
+namespace BookingAws.Tests.Common;
 
 /// <summary>
 /// A TCP fault injector in front of a real server. <see cref="Refuse"/> closes new connections at once (server down);
 /// <see cref="Delay"/> holds each client chunk before forwarding it. A client that disconnects while its bytes are
-/// held never reaches the server, like a request lost on the way.
+/// held never reaches the server, like a request lost on the way. <see cref="DropAll"/> cuts every open connection,
+/// as a server that dies leaves its clients' pooled connections dead.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -25,6 +26,16 @@ public sealed class FaultProxy : IAsyncDisposable
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     public bool Refuse { get; set; }
+
+    private CancellationTokenSource _connections = new();
+
+    /// <summary>Cuts every connection open now; new ones are accepted unless <see cref="Refuse"/> is set.</summary>
+    public void DropAll()
+    {
+        var old = Interlocked.Exchange(ref _connections, new CancellationTokenSource());
+        old.Cancel();
+        old.Dispose();
+    }
 
     public TimeSpan Delay { get; set; }
 
@@ -66,14 +77,20 @@ public sealed class FaultProxy : IAsyncDisposable
                 continue;
             }
 
-            _ = PipeAsync(client);
+            _ = PipeAsync(client, _connections.Token);
         }
     }
 
-    private async Task PipeAsync(TcpClient client)
+    private async Task PipeAsync(TcpClient client, CancellationToken dropped)
     {
         using var _ = client;
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, dropped);
         using var upstream = new TcpClient();
+        using var cutClient = dropped.Register(() =>
+        {
+            client.Client.Close(0);
+            upstream.Client.Close(0);
+        });
         var chunks = Channel.CreateUnbounded<(byte[] Data, DateTime At)>();
         var clientClosed = false;
         var clientStream = client.GetStream();
@@ -83,7 +100,7 @@ public sealed class FaultProxy : IAsyncDisposable
             try
             {
                 int n;
-                while ((n = await clientStream.ReadAsync(buffer, _stop.Token)) > 0)
+                while ((n = await clientStream.ReadAsync(buffer, cut.Token)) > 0)
                 {
                     chunks.Writer.TryWrite((buffer[..n], DateTime.UtcNow));
                     Interlocked.Increment(ref _received);
@@ -96,19 +113,20 @@ public sealed class FaultProxy : IAsyncDisposable
 
             clientClosed = true;
             chunks.Writer.TryComplete();
-        });
+        },
+        CancellationToken.None);
 
         try
         {
-            await upstream.ConnectAsync(_target.Host, _target.Port, _stop.Token);
+            await upstream.ConnectAsync(_target.Host, _target.Port, cut.Token);
             var upstreamStream = upstream.GetStream();
-            var back = upstreamStream.CopyToAsync(clientStream, _stop.Token);
-            await foreach (var (data, at) in chunks.Reader.ReadAllAsync(_stop.Token))
+            var back = upstreamStream.CopyToAsync(clientStream, cut.Token);
+            await foreach (var (data, at) in chunks.Reader.ReadAllAsync(cut.Token))
             {
                 var wait = at + Delay - DateTime.UtcNow;
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _stop.Token);
+                    await Task.Delay(wait, cut.Token);
                 }
 
                 if (Delay > TimeSpan.Zero && clientClosed)
@@ -117,7 +135,7 @@ public sealed class FaultProxy : IAsyncDisposable
                     return;
                 }
 
-                await upstreamStream.WriteAsync(data, _stop.Token);
+                await upstreamStream.WriteAsync(data, cut.Token);
                 Interlocked.Increment(ref _forwarded);
             }
 

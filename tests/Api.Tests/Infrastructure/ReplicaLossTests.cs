@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using BookingAws.Api.Features.Catalog;
+using BookingAws.Api.Tests.Bookings;
+using BookingAws.Tests.Common;
+using Microsoft.AspNetCore.Hosting;
+using Npgsql;
+
+namespace BookingAws.Api.Tests.Infrastructure;
+
+/// <summary>The API reading the real replica through a TCP proxy the test can cut, as when the replica dies under it.</summary>
+public sealed class ApiOverCuttableReplica : ApiFactory
+{
+    private static readonly NpgsqlConnectionStringBuilder Replica = new(Environment.GetEnvironmentVariable("ConnectionStrings__Replica")
+        ?? "Host=127.0.0.1;Port=55433;Database=bookingaws;Username=bookingaws;Password=bookingaws");
+
+    public FaultProxy ReplicaProxy { get; } = new($"tcp://{Replica.Host}:{Replica.Port}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        var proxied = new NpgsqlConnectionStringBuilder(Replica.ConnectionString) { Port = new Uri(ReplicaProxy.Url).Port, Timeout = 3 };
+        builder.UseSetting("ConnectionStrings:Replica", proxied.ConnectionString);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await ReplicaProxy.DisposeAsync();
+    }
+}
+
+public sealed class ReplicaLossTests : IClassFixture<ApiOverCuttableReplica>
+{
+    private readonly ApiOverCuttableReplica api;
+
+    public ReplicaLossTests(ApiOverCuttableReplica api) => this.api = api;
+
+    [Fact]
+    public async Task When_the_replica_dies_under_pooled_connections_the_next_reads_succeed_from_the_primary_and_readiness_says_degraded()
+    {
+        var s = await BookingScenario.CreateAsync(api, quantity: 2, priceMinor: 0);
+        var anonymous = api.CreateClient();
+
+        // Several reads at once, so the pool holds several replica connections that the cut leaves dead.
+        var before = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => anonymous.GetAsync(s.Tenant.Url("/catalog"))));
+        Assert.All(before, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var ready = await (await anonymous.GetAsync("/health/ready")).ReadAsync<JsonElement>(HttpStatusCode.OK);
+        Assert.Equal("Healthy", Check(ready, "replica"));
+
+        api.ReplicaProxy.Refuse = true;
+        api.ReplicaProxy.DropAll();
+
+        var after = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => anonymous.GetAsync(s.Tenant.Url("/catalog"))));
+        foreach (var response in after)
+        {
+            Assert.Single((await response.ReadAsync<CatalogDto>()).Packages);
+        }
+
+        var degraded = await (await anonymous.GetAsync("/health/ready")).ReadAsync<JsonElement>(HttpStatusCode.OK);
+        Assert.Equal("Degraded", degraded.GetProperty("status").GetString());
+        Assert.Equal("Degraded", Check(degraded, "replica"));
+        Assert.Equal("Healthy", Check(degraded, "primary"));
+    }
+
+    private static string? Check(JsonElement report, string name) => report.GetProperty("checks").GetProperty(name).GetProperty("status").GetString();
+}
