@@ -61,7 +61,9 @@ public static class DataServiceCollectionExtensions
             return replica;
         }
 
-        r.Host = $"{r.Host}:{r.Port},{p.Host}:{p.Port}";
+        // A multi-host primary (the fleet names both database hosts, as a cluster endpoint would) already carries its ports.
+        var primaryHosts = p.Host.Contains(',', StringComparison.Ordinal) ? p.Host : $"{p.Host}:{p.Port}";
+        r.Host = $"{r.Host}:{r.Port},{primaryHosts}";
         r.TargetSessionAttributes = "prefer-standby";
         return r.ConnectionString;
     }

@@ -186,7 +186,8 @@ export ConnectionStrings__Replica="${cs/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOO
 export ConnectionStrings__Migrations="${owner/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_PORT;}"
 export ConnectionStrings__Redis="127.0.0.1:$BOOKINGAWS_REDIS_PORT"
 export Sqs__ServiceUrl="http://127.0.0.1:$BOOKINGAWS_SQS_PORT"
-export Ses__ServiceUrl="http://127.0.0.1:$BOOKINGAWS_SES_PORT"
+# BOOKINGAWS_SES_URL puts something between the app and SES (bench/faults.sh puts its fault proxy there).
+export Ses__ServiceUrl="${BOOKINGAWS_SES_URL:-http://127.0.0.1:$BOOKINGAWS_SES_PORT}"
 export Stripe__ApiBase="http://127.0.0.1:$BOOKINGAWS_STRIPE_PORT"
 export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$BOOKINGAWS_OTLP_GRPC_PORT"
 export AWS_ACCESS_KEY_ID=local

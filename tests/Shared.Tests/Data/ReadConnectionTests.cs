@@ -1,0 +1,28 @@
+using BookingAws.Shared.Data;
+using Npgsql;
+
+namespace BookingAws.Shared.Tests.Data;
+
+public class ReadConnectionTests
+{
+    [Fact]
+    public void Reads_prefer_the_replica_and_fall_back_to_the_primary()
+    {
+        var reads = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.ReadsPreferringReplica(
+            "Host=10.0.0.2;Port=5433;Database=b;Username=app", "Host=10.0.0.1;Port=5432;Database=b;Username=app"));
+
+        Assert.Equal("10.0.0.2:5433,10.0.0.1:5432", reads.Host);
+        Assert.Equal("prefer-standby", reads.TargetSessionAttributes);
+    }
+
+    [Fact]
+    public void A_primary_naming_both_hosts_as_a_cluster_endpoint_keeps_its_own_ports()
+    {
+        var reads = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.ReadsPreferringReplica(
+            "Host=127.0.0.1;Port=55433;Database=b;Username=app",
+            "Host=127.0.0.1:55432,127.0.0.1:55433;Database=b;Username=app;Target Session Attributes=read-write"));
+
+        Assert.Equal("127.0.0.1:55433,127.0.0.1:55432,127.0.0.1:55433", reads.Host);
+        Assert.Equal("prefer-standby", reads.TargetSessionAttributes);
+    }
+}
