@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BookingAws.Shared.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -29,13 +30,32 @@ public sealed class DomainException(int status, string title, string detail, str
 /// <summary>
 /// Turns failures a client caused into RFC 7807 responses: malformed JSON and bad parameters become
 /// 400 naming the field, PostgreSQL unique violations and serialization failures 409 (never naming a
-/// constraint or table). Anything else is a genuine 500 and is logged by the framework.
+/// constraint or table). A database that cannot be reached is 503 with Retry-After. Anything else is a genuine 500
+/// and is logged by the framework.
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Map(exception);
+        if (problem is null && DatabaseUnreachable(exception))
+        {
+            // The pooled connections to a server that died (or was failed over) are all dead; empty the pools so the
+            // next requests open fresh ones, to the promoted writer or back to the fallback for reads.
+            foreach (var key in new[] { DataSources.Primary, DataSources.Replica })
+            {
+                httpContext.RequestServices.GetKeyedService<NpgsqlDataSource>(key)?.Clear();
+            }
+
+            httpContext.Response.Headers.RetryAfter = "2";
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "The booking database could not be reached for a moment; nothing was changed unless the response said so. Retry the request (with the same Idempotency-Key for a booking).",
+            };
+        }
+
         if (problem is null)
         {
             return false;
@@ -79,6 +99,20 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         PostgresException pg => FromPostgres(pg),
         _ => null,
     };
+
+    /// <summary>A lost or refused database connection (not an error the database answered with), anywhere in the chain.</summary>
+    private static bool DatabaseUnreachable(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is NpgsqlException { IsTransient: true } and not PostgresException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // Constraint names are schema details: a client learns at most which of its own fields clashed. The
     // whole map is public knowledge (a slug is in every URL; a customer's email clashes only inside the

@@ -2,33 +2,8 @@ using System.Net;
 using System.Text.Json;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Tests.Bookings;
-using BookingAws.Tests.Common;
-using Microsoft.AspNetCore.Hosting;
-using Npgsql;
 
 namespace BookingAws.Api.Tests.Infrastructure;
-
-/// <summary>The API reading the real replica through a TCP proxy the test can cut, as when the replica dies under it.</summary>
-public sealed class ApiOverCuttableReplica : ApiFactory
-{
-    private static readonly NpgsqlConnectionStringBuilder Replica = new(Environment.GetEnvironmentVariable("ConnectionStrings__Replica")
-        ?? "Host=127.0.0.1;Port=55433;Database=bookingaws;Username=bookingaws;Password=bookingaws");
-
-    public FaultProxy ReplicaProxy { get; } = new($"tcp://{Replica.Host}:{Replica.Port}");
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        var proxied = new NpgsqlConnectionStringBuilder(Replica.ConnectionString) { Port = new Uri(ReplicaProxy.Url).Port, Timeout = 3 };
-        builder.UseSetting("ConnectionStrings:Replica", proxied.ConnectionString);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await ReplicaProxy.DisposeAsync();
-    }
-}
 
 public sealed class ReplicaLossTests : IClassFixture<ApiOverCuttableReplica>
 {
@@ -48,8 +23,8 @@ public sealed class ReplicaLossTests : IClassFixture<ApiOverCuttableReplica>
         var ready = await (await anonymous.GetAsync("/health/ready")).ReadAsync<JsonElement>(HttpStatusCode.OK);
         Assert.Equal("Healthy", Check(ready, "replica"));
 
-        api.ReplicaProxy.Refuse = true;
-        api.ReplicaProxy.DropAll();
+        api.Proxy.Refuse = true;
+        api.Proxy.DropAll();
 
         var after = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => anonymous.GetAsync(s.Tenant.Url("/catalog"))));
         foreach (var response in after)
