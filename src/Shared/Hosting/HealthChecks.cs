@@ -33,7 +33,7 @@ internal sealed class PostgresHealthCheck(IServiceProvider services, string key)
                 ? new HealthCheckResult(context.Registration.FailureStatus, "replica unreachable: reads are served by the primary")
                 : HealthCheckResult.Healthy(inRecovery ? "replica" : "primary");
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"{key} database unreachable", ex);
         }
@@ -46,10 +46,12 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
     {
         try
         {
-            var latency = await redis.GetDatabase().PingAsync();
+            // PING does not observe the check's timeout; a Redis that hangs (rather than refuses) would hold the
+            // readiness answer past the load balancer's own timeout and take every instance out at once.
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:0.0} ms");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "redis unreachable", ex);
         }
@@ -77,7 +79,7 @@ internal sealed class SqsHealthCheck(IAmazonSQS sqs, IOptions<SqsOptions> option
                 cancellationToken);
             return HealthCheckResult.Healthy($"{attributes.ApproximateNumberOfMessages} message(s) waiting on {queue}");
         }
-        catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
+        catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException or OperationCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"sqs unreachable or queue {queue} not readable", ex);
         }
@@ -94,15 +96,18 @@ public static class HealthCheckExtensions
     /// </summary>
     public static IHealthChecksBuilder AddBookingReadinessChecks(this IHealthChecksBuilder checks)
     {
+        // The whole answer must come well inside the load balancer's check timeout (5 s on the ALB) even when a
+        // dependency hangs: the checks run in parallel, the ones that only degrade give up after one second.
         var timeout = TimeSpan.FromSeconds(3);
+        var degradedTimeout = TimeSpan.FromSeconds(1);
         checks.Services.AddSingleton<SchemaHealthCheck>();
         checks.Services.AddSingleton<SqsHealthCheck>();
         return checks
             .AddTypeActivatedCheck<PostgresHealthCheck>("primary", HealthStatus.Unhealthy, [HealthTags.Ready], timeout, DataSources.Primary)
             .Add(new HealthCheckRegistration("schema", sp => sp.GetRequiredService<SchemaHealthCheck>(), HealthStatus.Unhealthy, [HealthTags.Ready], timeout))
-            .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Degraded, [HealthTags.Ready], timeout, DataSources.Replica)
-            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [HealthTags.Ready], timeout)
-            .Add(new HealthCheckRegistration("sqs", sp => sp.GetRequiredService<SqsHealthCheck>(), HealthStatus.Degraded, [HealthTags.Ready], timeout));
+            .AddTypeActivatedCheck<PostgresHealthCheck>("replica", HealthStatus.Degraded, [HealthTags.Ready], degradedTimeout, DataSources.Replica)
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [HealthTags.Ready], degradedTimeout)
+            .Add(new HealthCheckRegistration("sqs", sp => sp.GetRequiredService<SqsHealthCheck>(), HealthStatus.Degraded, [HealthTags.Ready], degradedTimeout));
     }
 
     /// <summary>Writes each check's status, so on-call sees which dependency is degraded.</summary>
