@@ -7,6 +7,7 @@ public sealed class EmulatorSettings
     private string webhookUrl;
     private string webhookSecret;
     private IReadOnlySet<string>? enabledEvents;
+    private int webhookConcurrency;
 
     public EmulatorSettings(IConfiguration configuration)
     {
@@ -15,6 +16,7 @@ public sealed class EmulatorSettings
         this.WebhookMaxAttempts = configuration.GetValue("Emulator:WebhookMaxAttempts", 6);
         this.WebhookRetryBaseDelay = TimeSpan.FromMilliseconds(configuration.GetValue("Emulator:WebhookRetryBaseMs", 1000));
         this.MaxHang = TimeSpan.FromMilliseconds(configuration.GetValue("Emulator:MaxHangMs", 120_000));
+        this.webhookConcurrency = Math.Max(1, configuration.GetValue("Emulator:WebhookConcurrency", 1));
         var events = configuration["Emulator:EnabledEvents"];
         this.enabledEvents = ParseEvents(events);
     }
@@ -35,6 +37,16 @@ public sealed class EmulatorSettings
     {
         get { lock (this.gate) { return this.webhookSecret; } }
         set { lock (this.gate) { this.webhookSecret = value; } }
+    }
+
+    /// <summary>
+    /// First attempts in flight at once. 1 (the default) sends them strictly in event order, which tests rely on;
+    /// Stripe itself sends concurrently and in no guaranteed order, which a load (bench/faults.sh) needs.
+    /// </summary>
+    public int WebhookConcurrency
+    {
+        get => Volatile.Read(ref this.webhookConcurrency);
+        set => Volatile.Write(ref this.webhookConcurrency, Math.Max(1, value));
     }
 
     /// <summary>Null means every event type is sent, as for an endpoint listening to <c>*</c>.</summary>

@@ -1,7 +1,7 @@
 namespace BookingAws.StripeEmulator;
 
 /// <summary>Settings for <c>POST /test/config</c>; absent fields keep their value.</summary>
-public sealed record ConfigPatch(string? WebhookUrl, string? WebhookSecret, string[]? EnabledEvents);
+public sealed record ConfigPatch(string? WebhookUrl, string? WebhookSecret, string[]? EnabledEvents, int? WebhookConcurrency = null);
 
 /// <summary>Test-only routes (no API key): what a customer's browser would do, fault switches, inspection, reset.</summary>
 public static class TestControlEndpoints
@@ -22,6 +22,11 @@ public static class TestControlEndpoints
             if (patch.WebhookSecret is not null)
             {
                 s.WebhookSecret = patch.WebhookSecret;
+            }
+
+            if (patch.WebhookConcurrency is { } concurrency)
+            {
+                s.WebhookConcurrency = concurrency;
             }
 
             if (patch.EnabledEvents is not null)
@@ -82,5 +87,6 @@ public static class TestControlEndpoints
         s.WebhookUrl,
         s.WebhookSecret,
         EnabledEvents = s.EnabledEvents?.Order().ToArray() ?? ["*"],
+        s.WebhookConcurrency,
     };
 }

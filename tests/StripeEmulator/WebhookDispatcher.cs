@@ -22,7 +22,8 @@ public sealed class WebhookQueue
 /// <summary>
 /// Sends events to the configured endpoint like Stripe does: POST of the event JSON with a
 /// <c>Stripe-Signature: t=…,v1=…</c> header, retried with back-off until a 2xx. First attempts go out in
-/// event order; retries run on their own so one failing event does not hold back the rest.
+/// event order (or, with <see cref="EmulatorSettings.WebhookConcurrency"/> above 1, that many at once, as Stripe
+/// does); retries run on their own so one failing event does not hold back the rest.
 /// </summary>
 public sealed class WebhookDispatcher(
     WebhookQueue queue,
@@ -64,16 +65,46 @@ public sealed class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var inFlight = 0;
         await foreach (var evt in queue.Reader.ReadAllAsync(stoppingToken))
         {
-            try
+            if (settings.WebhookConcurrency <= 1)
             {
-                await this.RouteAsync(evt, stoppingToken);
+                await this.RouteLoggedAsync(evt, stoppingToken);
+                continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            while (Volatile.Read(ref inFlight) >= settings.WebhookConcurrency)
             {
-                logger.LogError(ex, "Webhook routing failed for {EventId}", evt.Id);
+                await Task.Delay(5, stoppingToken);
             }
+
+            Interlocked.Increment(ref inFlight);
+            _ = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await this.RouteLoggedAsync(evt, stoppingToken);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inFlight);
+                    }
+                },
+                CancellationToken.None);
+        }
+    }
+
+    private async Task RouteLoggedAsync(QueuedEvent evt, CancellationToken ct)
+    {
+        try
+        {
+            await this.RouteAsync(evt, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Webhook routing failed for {EventId}", evt.Id);
         }
     }
 
