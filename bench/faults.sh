@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2016 # the node -e programs are JavaScript, not shell
+# shellcheck disable=SC2016,SC2154 # the node -e programs are JavaScript; the Stripe__ and other settings come from the env file
 # Fault drill: the local fleet (./platform up --fleet: HAProxy as the ALB in front of two API instances, two
 # workers, PostgreSQL primary + streaming replica, Redis, SQS, SES and Stripe stand-ins) under a steady mixed load
 # (bench/faults/load.mjs: guest and signed-in holds, email proofs, paid bookings confirmed by the Stripe emulator's
@@ -51,6 +51,8 @@ cleanup() {
   for name in redis sqs; do
     pid="$(cat "$(pid_file "$name")" 2>/dev/null)" && kill -CONT "$pid" 2>/dev/null
   done
+  curl -sf -X POST "$Stripe__ApiBase/test/config" -H 'Content-Type: application/json' -d '{"webhookConcurrency":1}' >/dev/null
+  curl -sf -X DELETE "$Stripe__ApiBase/test/faults" >/dev/null
 }
 trap cleanup EXIT
 
@@ -64,8 +66,9 @@ resolve_pg_root
 # SES behind a proxy the script can make fail or slow; the apps reach SES only through it.
 SES_PROXY_TARGET="http://127.0.0.1:$BOOKINGAWS_SES_PORT" node bench/ses-delay-proxy.mjs "$SES_PROXY_PORT" 0 >"$RUN_DIR/ses-proxy.log" 2>&1 &
 PROXY_PID=$!
+# Stripe sends webhooks concurrently; the emulator's default (one at a time, in order) is for tests.
+curl -sf -X POST "$Stripe__ApiBase/test/config" -H 'Content-Type: application/json' -d '{"webhookConcurrency":8}' >/dev/null
 ses_faults() { curl -sf -X POST "http://127.0.0.1:$SES_PROXY_PORT/__faults" -d "$1" >/dev/null; }
-# shellcheck disable=SC2154 # exported by the env file
 stripe_faults() { curl -sf -X "${2:-POST}" "$Stripe__ApiBase/test/faults" -H 'Content-Type: application/json' -d "$1" >/dev/null; }
 
 echo "== ./platform up --fleet (log: $RUN_DIR/up.log)"
@@ -152,11 +155,13 @@ inject_replica() {
   as_postgres "$BOOKINGAWS_PG_BIN/pg_ctl" -D "$PG_REPLICA_DIR" -m immediate stop >/dev/null
   sleep "$FAULT_SECONDS"
   pg_ctl_start "$PG_REPLICA_DIR" "$PG_REPLICA_LOG"
+  record_pid pg-replica "$(postmaster_pid "$PG_REPLICA_DIR")"
 }
 inject_failover() {
   # Aurora acknowledges a commit only once its storage quorum has it; synchronous replication is the local equivalent.
   PGPASSWORD=bookingaws psql -X -q -h "$PG_SOCKETS" -p "$BOOKINGAWS_PG_PORT" -U postgres -d postgres \
-    -c "ALTER SYSTEM SET synchronous_standby_names = 'replica'" -c "SELECT pg_reload_conf()" >/dev/null
+    -c "ALTER SYSTEM SET synchronous_standby_names = 'replica'" -c "ALTER SYSTEM SET synchronous_commit = 'on'" \
+    -c "SELECT pg_reload_conf()" >/dev/null
   sleep 5
   kill -9 "$(postmaster_pid "$PG_PRIMARY_DIR")"
   sleep 2
@@ -165,8 +170,28 @@ inject_failover() {
   sleep "$FAULT_SECONDS"
 }
 
+# A succeeded, unrefunded charge for a booking that is missing, or held or expired (never confirmed), is an orphaned
+# charge; a cancelled booking keeps what its policy lets the business keep.
+orphaned_charges() {
+  psql_owner -v ON_ERROR_STOP=1 <<SQL | tail -1
+CREATE TEMP TABLE paid (booking uuid);
+\copy paid FROM '$RUN_DIR/paid.txt'
+SELECT count(*) FROM paid p LEFT JOIN bookings b ON b.id = p.booking WHERE b.id IS NULL OR b.status IN ('held', 'expired');
+SQL
+}
+# Emails that reached SES beyond the one the workers recorded sending (email_deliveries: one row per message and template).
+duplicate_emails() {
+  psql_owner -v ON_ERROR_STOP=1 <<SQL | tail -1
+CREATE TEMP TABLE sent (recipient text, subject text, n int);
+\copy sent FROM '$RUN_DIR/sent.tsv'
+SELECT coalesce(sum(greatest(s.n - coalesce(d.n, 0), 0)), 0) FROM sent s
+LEFT JOIN (SELECT recipient, subject, count(*) AS n FROM email_deliveries GROUP BY 1, 2) d USING (recipient, subject);
+SQL
+}
+
 TOTAL_LOST=0 TOTAL_OVERSOLD=0 TOTAL_DUPLICATES=0 TOTAL_DLQ=0 WORST_RECOVERY=0
-BEFORE="$(state)"
+BEFORE="$(state --paid "$RUN_DIR/paid.txt" --sent "$RUN_DIR/sent.tsv")"
+ORPHANED_BEFORE=$(orphaned_charges) DUPLICATE_EMAILS_BEFORE=$(duplicate_emails)
 printf '%-12s %8s %7s %5s %8s %9s %5s %9s %11s %10s %6s\n' fault requests failed 5xx p99_ms recovery_s lost oversold dup_emails dup_charges dlq
 for fault in "${FAULTS[@]}"; do
   [[ $fault == failover && ${FAULTS[-1]} != failover ]] && die "failover must be the last fault"
@@ -176,7 +201,7 @@ for fault in "${FAULTS[@]}"; do
   sleep "$RECOVERY_SECONDS"
   echo "after-$fault" >"$PHASE_FILE"
   sleep 2
-  AFTER="$(state --paid "$RUN_DIR/paid.txt")"
+  AFTER="$(state --paid "$RUN_DIR/paid.txt" --sent "$RUN_DIR/sent.tsv")"
 
   # Requests from injection to the end of recovery; a failure is a 5xx or no answer (4xx are the API's answers).
   read -r sent failed five p99 recovery < <(node -e '
@@ -211,16 +236,12 @@ SQL
   lost=$((lost - TOTAL_LOST))
   oversold=$(($(psql_owner -c "$OVERSOLD_SQL") - TOTAL_OVERSOLD))
   # A succeeded, unrefunded charge for a booking that is not confirmed (nor completed) is an orphaned charge.
-  orphaned=$(psql_owner -v ON_ERROR_STOP=1 <<SQL | tail -1
-CREATE TEMP TABLE paid (booking uuid);
-\copy paid FROM '$RUN_DIR/paid.txt'
-SELECT count(*) FROM paid p LEFT JOIN bookings b ON b.id = p.booking WHERE b.id IS NULL OR b.status NOT IN ('confirmed', 'completed');
-SQL
-)
-  dup_emails=$(($(field "$AFTER" duplicateEmails) - $(field "$BEFORE" duplicateEmails)))
-  dup_charges=$(($(field "$AFTER" duplicateCharges) - $(field "$BEFORE" duplicateCharges) + orphaned - ${ORPHANED_BEFORE:-0}))
+  orphaned=$(orphaned_charges)
+  duplicate_emails=$(duplicate_emails)
+  dup_emails=$((duplicate_emails - DUPLICATE_EMAILS_BEFORE))
+  dup_charges=$(($(field "$AFTER" duplicateCharges) - $(field "$BEFORE" duplicateCharges) + orphaned - ORPHANED_BEFORE))
   dlq=$(($(field "$AFTER" deadLettered) - $(field "$BEFORE" deadLettered)))
-  ORPHANED_BEFORE=$orphaned
+  ORPHANED_BEFORE=$orphaned DUPLICATE_EMAILS_BEFORE=$duplicate_emails
   BEFORE="$AFTER"
   printf '%-12s %8s %7s %5s %8s %9s %5s %9s %11s %10s %6s\n' "$fault" "$sent" "$failed" "$five" "$p99" "$recovery" "$lost" "$oversold" "$dup_emails" "$dup_charges" "$dlq"
   TOTAL_LOST=$((TOTAL_LOST + lost)) TOTAL_OVERSOLD=$((TOTAL_OVERSOLD + oversold))
@@ -239,6 +260,7 @@ if [[ " ${FAULTS[*]} " == *" failover "* ]]; then
   wait "$UP_PID" 2>/dev/null || true
   UP_PID=""
   ./platform down >/dev/null
+  as_postgres "$BOOKINGAWS_PG_BIN/pg_ctl" -D "$PG_REPLICA_DIR" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$PG_PRIMARY_DIR"
   mv "$PG_REPLICA_DIR" "$PG_PRIMARY_DIR"
   ./platform services >/dev/null

@@ -1,6 +1,7 @@
 // What bench/faults.sh compares before and after each fault, read from the local stand-ins themselves: messages
 // in the dead-letter queues (SQS), emails that reached SES more than once (same recipient, subject and text),
 // and charges (Stripe emulator): bookings with more than one succeeded PaymentIntent. Prints one JSON object;
+// with --sent FILE it also writes how many emails SES got per recipient list and subject (COPY text format);
 // with --paid FILE it also writes the booking ids of succeeded, unrefunded PaymentIntents there, one per line,
 // so the script can ask the database which of them are not confirmed (an orphaned charge). No dependencies.
 import { writeFileSync } from "node:fs";
@@ -8,7 +9,11 @@ import { writeFileSync } from "node:fs";
 const sqs = (process.env.Sqs__ServiceUrl ?? "http://127.0.0.1:59324").replace(/\/+$/, "");
 const ses = `http://127.0.0.1:${process.env.BOOKINGAWS_SES_PORT ?? 58005}`;
 const stripe = (process.env.Stripe__ApiBase ?? "http://127.0.0.1:58012").replace(/\/+$/, "");
-const paidFile = process.argv.includes("--paid") ? process.argv[process.argv.indexOf("--paid") + 1] : undefined;
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const paidFile = option("--paid");
+const sentFile = option("--sent");
+// PostgreSQL's COPY text format: tab-separated, with backslash, tab and newline escaped.
+const copyField = (value) => String(value).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 
 async function sqsCall(action, body) {
   const response = await fetch(`${sqs}/`, {
@@ -43,6 +48,16 @@ async function emails() {
   }
   let duplicates = 0;
   for (const count of seen.values()) duplicates += count - 1;
+
+  // Per recipient list and subject, as the workers record each send (email_deliveries), for the exact comparison.
+  if (sentFile) {
+    const sent = new Map();
+    for (const email of store.emails ?? []) {
+      const key = `${copyField((email.destination?.to ?? []).join(", "))}\t${copyField((email.subject ?? "").slice(0, 500))}`;
+      sent.set(key, (sent.get(key) ?? 0) + 1);
+    }
+    writeFileSync(sentFile, [...sent].map(([key, n]) => `${key}\t${n}\n`).join(""));
+  }
   return { emails: (store.emails ?? []).length, duplicateEmails: duplicates };
 }
 
