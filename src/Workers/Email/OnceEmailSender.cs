@@ -10,13 +10,14 @@ namespace BookingAws.Workers.Email;
 /// commits right after SES accepts. The uncommitted row is the "pending" state: a second worker handling the same
 /// message (a redelivery after a visibility timeout, or a duplicate from the at-least-once relay) blocks on the
 /// unique key until the first transaction ends, then finds the row committed (and skips) or rolled back (and sends).
-/// If the sender dies before or during the SES call, PostgreSQL rolls the row back when the connection drops, so
+/// If the sender dies before its request reached SES, PostgreSQL rolls the row back when the connection drops, so
 /// the next delivery sends it once.
 /// </para>
 /// <para>
-/// Remaining window: SES accepted the email but the process died (or lost the database) before the commit — a few
-/// milliseconds per email. The redelivery then sends a second copy. SES v2 has no idempotency key that could close
-/// it; we prefer a rare duplicate over a lost confirmation.
+/// Remaining window: SES received the request but the process died (or lost the database) before the commit — the
+/// SES call's own duration plus one round trip. The redelivery then sends a second copy. SES v2 has no idempotency
+/// key that could close it; we prefer a rare duplicate over a lost confirmation. <c>bench/faults.sh worker-kill</c>
+/// measures how rare (README, fault drill).
 /// </para>
 /// <para>
 /// A recipient on the tenant's suppression list (or the platform-wide one) after a hard bounce or a complaint is left
