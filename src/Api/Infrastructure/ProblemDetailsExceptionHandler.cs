@@ -105,7 +105,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     {
         for (; exception is not null; exception = exception.InnerException)
         {
-            if (exception is NpgsqlException { IsTransient: true } and not PostgresException)
+            // Npgsql's own exceptions (not the server's answers) are about reaching a server: refused, broken, timed out,
+            // or "no suitable host" while a failover has no writer yet. The server's shutdown and connection codes too.
+            if (exception is NpgsqlException and not PostgresException
+                || exception is PostgresException { SqlState: "57P01" or "57P02" or "57P03" } or PostgresException { SqlState: ['0', '8', ..] })
             {
                 return true;
             }

@@ -27,6 +27,14 @@ public abstract class ApiOverCuttableDatabase : ApiFactory
     {
         base.ConfigureWebHost(builder);
         var proxied = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Port = new Uri(Proxy.Url).Port, Timeout = 3 };
+        if (connection == "Primary")
+        {
+            // As the fleet names both database hosts: the writer is whichever accepts writes, found per connection
+            // (Npgsql takes that setting only with several hosts; here both are the proxy).
+            proxied.Host = $"{proxied.Host}:{proxied.Port},{proxied.Host}:{proxied.Port}";
+            proxied.TargetSessionAttributes = "read-write";
+        }
+
         builder.UseSetting($"ConnectionStrings:{connection}", proxied.ConnectionString);
     }
 
