@@ -18,8 +18,9 @@ namespace BookingAws.Workers.Sqs;
 /// keeps a message invisible while its handler runs (heartbeat), deletes it only after success, and on failure
 /// makes it visible again after a delay growing with its attempts (the redrive policy moves it to the DLQ after N
 /// receives). A failure that is a dependency's outage (<see cref="TransientFailure"/>) is instead requeued as a
-/// delayed copy, so an outage shorter than <see cref="ConsumerOptions.TransientRetryWindow"/> dead-letters nothing. On shutdown it stops polling, lets in-flight handlers finish within the grace period and
-/// releases the rest (visibility 0) so another worker takes them at once.
+/// delayed copy, so an outage shorter than <see cref="ConsumerOptions.TransientRetryWindow"/> dead-letters nothing.
+/// On shutdown it stops polling, lets in-flight handlers finish within the grace period and releases the rest
+/// (visibility 0) so another worker takes them at once.
 /// </summary>
 public sealed partial class SqsQueueConsumer(
     string concern,
