@@ -99,7 +99,7 @@ wait_port() { # $1 = port, $2 = log name
 
 start_workers() { # $1 = SES url, $2 = relayed tenant, $3 = log name; QUEUE_ENV set by queues_for
   env "${QUEUE_ENV[@]}" DOTNET_ENVIRONMENT=Development Ses__ServiceUrl="$1" Workers__Relay__TenantId="$2" Workers__Reminders__LocalTimerEnabled=false \
-    Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+    Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT='' \
     dotnet "$WORKERS_DIR/BookingAws.Workers.dll" >"$LOGS/$3.log" 2>&1 &
   WORKERS_PID=$!
   PIDS+=("$WORKERS_PID")
@@ -136,7 +136,7 @@ API_TENANT=$(seed_free_tenant "$RUN-api" "$API_PACKAGES")
 TENANTS+=("$API_TENANT")
 queues_for delayed
 start_workers "$PROXY" "$API_TENANT" workers-delayed
-ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+ASPNETCORE_ENVIRONMENT=Development Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT='' \
   dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$API_PORT" --contentRoot "$API_DIR" >"$LOGS/api.log" 2>&1 &
 API_PID=$!
 PIDS+=("$API_PID")
@@ -154,7 +154,7 @@ echo "== baseline: the request sends the email itself through the same delayed S
 BASELINE_PACKAGES="$LOGS/baseline-packages"
 BASELINE_TENANT=$(seed_free_tenant "$RUN-inline" "$BASELINE_PACKAGES")
 TENANTS+=("$BASELINE_TENANT")
-Ses__ServiceUrl="$PROXY" OTEL_EXPORTER_OTLP_ENDPOINT= \
+Ses__ServiceUrl="$PROXY" OTEL_EXPORTER_OTLP_ENDPOINT='' \
   dotnet "$BASELINE_DIR/InlineEmailBaseline.dll" --urls "http://127.0.0.1:$BASELINE_PORT" >"$LOGS/baseline.log" 2>&1 &
 BASELINE_PID=$!
 PIDS+=("$BASELINE_PID")

@@ -16,28 +16,10 @@ RUN_PGBENCH="${BENCH_PGBENCH:-1}"
 # part of what is measured) but are raised above anything the run sends.
 BENCH_LIMIT="${BENCH_LIMIT:-1000000000}"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-./platform services >/dev/null
-set -a; . .platform/env; set +a
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_setup src/Api
 
-echo "== build (Release)"
-dotnet build src/Api -c Release -v q -nologo >/dev/null
-API_DIR="$PWD/src/Api/bin/Release/net10.0"
-ASPNETCORE_ENVIRONMENT=Development dotnet "$API_DIR/BookingAws.Api.dll" migrate --contentRoot "$API_DIR" >/dev/null
-
-PSQL=(psql "postgresql://bookingaws:bookingaws@127.0.0.1:${BOOKINGAWS_PG_PORT:-55432}/bookingaws" -X -q -v ON_ERROR_STOP=1)
-# Each run starts from the same state: earlier runs' tenants and everything they wrote are removed.
-delete_bench_tenants() { # SQL condition on tenants
-  "${PSQL[@]}" <<SQL
-CREATE TEMP TABLE gone AS SELECT id FROM tenants WHERE $1;
-DELETE FROM booking_allocations WHERE tenant_id IN (SELECT id FROM gone);
-DELETE FROM bookings WHERE tenant_id IN (SELECT id FROM gone);
-DELETE FROM outbox_messages WHERE tenant_id IN (SELECT id FROM gone);
-DELETE FROM idempotency_keys WHERE tenant_id IN (SELECT id FROM gone);
-DELETE FROM package_inventory WHERE package_id IN (SELECT id FROM packages WHERE tenant_id IN (SELECT id FROM gone));
-DELETE FROM tenants WHERE id IN (SELECT id FROM gone);
-SQL
-}
 # Between phases: remove what the previous phase wrote (holds, events, idempotency records), so every
 # phase starts from the same seeded tables.
 remove_measured_rows() {
@@ -61,60 +43,20 @@ delete_bench_tenants "slug LIKE 'bench-%'"
 SLUG="bench-$(date +%s)"
 BASE_EPOCH=$(date -u -d "$(date -u +%F)" +%s)
 echo "== seed tenant $SLUG: 20 packages, each with its own inventory item, and 100k existing bookings"
-"${PSQL[@]}" <<SQL
-CREATE TABLE IF NOT EXISTS bench_items (n int PRIMARY KEY, tenant uuid, package uuid, item uuid, customer uuid, base timestamptz);
-TRUNCATE bench_items;
-WITH t AS (
-  INSERT INTO tenants (id, slug, name, time_zone, currency, created_at, policy_buffer_after_minutes, policy_buffer_before_minutes,
-    policy_cancellation_window_hours, policy_hold_minutes, policy_horizon_days, policy_late_refund_percent, policy_lead_time_minutes,
-    policy_refund_rule, policy_reschedule_window_hours, policy_slot_step_minutes)
-  VALUES (gen_random_uuid(), '$SLUG', 'Bench', 'Etc/UTC', 'GBP', now(), 0, 0, 24, 10, 90, 0, 0, 'FullBeforeWindow', 24, 30)
-  RETURNING id)
-INSERT INTO bench_items (n, tenant, package, item, customer, base)
-SELECT n, t.id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), to_timestamp($BASE_EPOCH) FROM t, generate_series(1, 20) n;
-INSERT INTO inventory_items (id, tenant_id, name, quantity, archived, created_at) SELECT item, tenant, 'Item ' || n, 1000000, false, now() FROM bench_items;
-INSERT INTO packages (id, tenant_id, name, duration_minutes, price_minor, currency, max_seats, archived, created_at)
-  SELECT package, tenant, 'Package ' || n, 30, $PRICE, 'GBP', 10, false, now() FROM bench_items;
-INSERT INTO package_inventory (package_id, inventory_item_id, units, per_seat) SELECT package, item, 1, true FROM bench_items;
-INSERT INTO customers (id, tenant_id, email, name, created_at) SELECT customer, tenant, 'seed' || n || '@example.test', 'Seed', now() FROM bench_items;
-INSERT INTO opening_hours (id, tenant_id, day, opens, closes)
-  SELECT gen_random_uuid(), (SELECT tenant FROM bench_items LIMIT 1), d, '00:00', '23:30' FROM generate_series(1, 7) d;
--- Existing bookings, so plans are the ones a busy table gets (an empty table keeps sequential scans).
-WITH s AS (
-  SELECT gen_random_uuid() AS id, i.*, i.base + make_interval(days => (g % 60) + 2, mins => 540 + (g % 26) * 30) AS st
-  FROM bench_items i, generate_series(1, 5000) g),
-b AS (
-  INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, amount_minor, currency, created_at, updated_at, confirmed_at)
-  SELECT id, tenant, package, customer, 'confirmed', 1, st, st + interval '30 minutes', 1000, 'GBP', now(), now(), now() FROM s
-  RETURNING id, tenant_id, package_id, starts_at, ends_at)
-INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to)
-SELECT b.id, i.item, b.tenant_id, 1, b.starts_at, b.ends_at FROM b JOIN bench_items i ON i.package = b.package_id;
-SQL
+seed_hold_tenant "$SLUG" "$BASE_EPOCH" "$PRICE" 5000
 settle
 SEEDED_AT=$("${PSQL[@]}" -At -c "SELECT now()")
 PACKAGES=$(mktemp)
 "${PSQL[@]}" -At -c "SELECT package FROM bench_items ORDER BY n" >"$PACKAGES"
 
 echo "== start API (Release) on 127.0.0.1:$PORT"
-# Production pipeline (no developer exception page, no dev endpoints), with the settings Development
-# would have supplied given explicitly; the user pool settings (Auth__*, Cognito__*) come from .platform/env.
-# The abuse limits are raised to BENCH_LIMIT (above).
-ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
-  Links__SigningKey=bench-link-key-bench-link-key-0123456789 \
-  Stripe__ApiKey=sk_test_local \
-  Stripe__WebhookSecret=whsec_local_emulator \
-  RateLimits__Holds__PerIp__PermitLimit="$BENCH_LIMIT" RateLimits__Holds__PerEmail__PermitLimit="$BENCH_LIMIT" \
-  RateLimits__Holds__PerBusiness__PermitLimit="$BENCH_LIMIT" RateLimits__MaxActiveHoldsPerEmail="$BENCH_LIMIT" \
-  dotnet "$API_DIR/BookingAws.Api.dll" --urls "http://127.0.0.1:$PORT" --contentRoot "$API_DIR" >/tmp/bench-api.log 2>&1 &
-API_PID=$!
-# The bench's own events are not for the workers: mark them sent so no relay floods the queues.
+start_api "$PORT" /tmp/bench-api.log
 cleanup() {
   kill $API_PID 2>/dev/null || true
   rm -f "$PACKAGES"
   delete_bench_tenants "slug = '$SLUG'" >/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done
 
 export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES
 echo "== warm up ${WARMUP}s"
@@ -158,7 +100,7 @@ for variant in plain pipelined; do
   done
 done
 
-ratio() { [ "$2" = 0 ] && echo 0 || echo "$1 / $2" | bc -l; }
+ratio() { if [ "$2" = 0 ]; then echo 0; else echo "$1 / $2" | bc -l; fi; }
 echo
 printf '%-8s %10s %8s %8s %12s %10s %14s %12s\n' clients api_rps p50_ms p99_ms pgbench_tps api/pgbench pipelined_tps api/pipelined
 for c in 32 128; do
