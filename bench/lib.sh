@@ -39,6 +39,7 @@ SQL
 # Fills table bench_items (n, tenant, package, item, customer, base).
 seed_hold_tenant() { # slug base-epoch price-minor bookings-per-package
   "${PSQL[@]}" <<SQL
+SET client_min_messages = warning;
 CREATE TABLE IF NOT EXISTS bench_items (n int PRIMARY KEY, tenant uuid, package uuid, item uuid, customer uuid, base timestamptz);
 TRUNCATE bench_items;
 WITH t AS (
