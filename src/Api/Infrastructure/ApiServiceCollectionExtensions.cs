@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using BookingAws.Api.Features.Analytics;
 using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
+using BookingAws.Api.Features.Calendar;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Hours;
@@ -217,6 +218,7 @@ public static class ApiServiceCollectionExtensions
         api.MapManageLinkEndpoints();
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
+        api.MapCalendarFeedEndpoints(dashboard);
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();
         return app;
     }

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Calendar;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
@@ -17,6 +18,8 @@ public sealed class BookingCancelledHandler(
         var values = facts.Values();
         values["reason"] = string.IsNullOrWhiteSpace(evt.Reason) ? "No reason was given." : evt.Reason;
         values["cancelledBy"] = evt.CancelledBy;
-        return SendTemplateAsync(message, Template, facts, values, [], cancellationToken);
+        // Only a booking that was confirmed had an invitation to withdraw; a released hold never reached a calendar.
+        IReadOnlyList<EmailAttachment> calendar = facts.Booking.ConfirmedAt is null ? [] : [Calendar(facts, evt.CancelledAt, IcsMethod.Cancel)];
+        return SendTemplateAsync(message, Template, facts, values, calendar, cancellationToken);
     }
 }

@@ -1,9 +1,12 @@
 using System.Text;
+using BookingAws.Shared.Calendar;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using BookingAws.Workers.Email;
 using BookingAws.Workers.Sqs;
+using Microsoft.Extensions.Options;
+using NodaTime;
 using Npgsql;
 
 namespace BookingAws.Workers.Handlers;
@@ -14,7 +17,8 @@ public sealed class BookingEmailServices(
     [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource primary,
     OnceEmailSender emails,
     TemplateRenderer templates,
-    BookingLinks links)
+    BookingLinks links,
+    IOptions<SesOptions> ses)
 {
     public BookingDbContext Db => db;
 
@@ -25,6 +29,9 @@ public sealed class BookingEmailServices(
     public TemplateRenderer Templates => templates;
 
     public BookingLinks Links => links;
+
+    /// <summary>The address invitations come from, named as their organizer.</summary>
+    public string SenderAddress => ses.Value.FromAddress ?? SesOptions.DevelopmentFromAddress;
 }
 
 /// <summary>
@@ -89,16 +96,24 @@ public abstract class BookingEmailHandler<TEvent>(BookingEmailServices services)
         return services.Emails.SendAsync(message.MessageId, template, facts.Booking.TenantId, email, cancellationToken);
     }
 
-    protected static EmailAttachment Calendar(BookingEmailFacts facts, DateTimeOffset stamp)
+    /// <summary>
+    /// The booking as an invitation (<see cref="IcsMethod.Request"/>: add or update) or its withdrawal
+    /// (<see cref="IcsMethod.Cancel"/>), one UID per booking and its current calendar revision, in the business's zone.
+    /// </summary>
+    protected EmailAttachment Calendar(BookingEmailFacts facts, DateTimeOffset stamp, IcsMethod method = IcsMethod.Request)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var ics = IcsCalendar.Create(
+        var evt = new IcsEvent(
             facts.Booking.Id,
-            stamp,
-            facts.Booking.StartsAt.ToDateTimeOffset(),
-            facts.Booking.EndsAt.ToDateTimeOffset(),
+            facts.CalendarSequence,
+            facts.Booking.StartsAt,
+            facts.Booking.EndsAt,
             $"{facts.Package.Name} ({facts.Booking.Seats} × seat)",
-            facts.Tenant.Name);
-        return new EmailAttachment("booking.ics", IcsCalendar.ContentType, Encoding.UTF8.GetBytes(ics));
+            facts.Tenant.Name,
+            $"Booking {BookingReference.For(facts.Booking.Id)}. Manage it: {facts.ManageUrl}",
+            AttendeeEmail: facts.Customer.Email,
+            AttendeeName: facts.Customer.Name);
+        var ics = IcsCalendar.Create(method, facts.Zone, new IcsOrganizer(facts.Tenant.Name, services.SenderAddress), Instant.FromDateTimeOffset(stamp), [evt]);
+        return new EmailAttachment("booking.ics", IcsCalendar.ContentType(method), Encoding.UTF8.GetBytes(ics));
     }
 }

@@ -35,11 +35,13 @@ public class BookingEmailFlowTests
         Assert.Contains(manage, confirmation.GetProperty("body").GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains(manage.Replace("&", "&amp;", StringComparison.Ordinal), confirmation.GetProperty("body").GetProperty("html").GetString(), StringComparison.Ordinal);
         var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Attachment(confirmation, "booking.ics").GetProperty("content").GetString()!));
-        var lines = RenderingTests.Unfold(ics);
-        Assert.Contains("DTSTART:20270328T093000Z", lines);
-        Assert.Contains("DTEND:20270328T110000Z", lines);
-        Assert.Contains($"UID:{booking.Id:D}@bookingaws", lines);
-        Assert.Contains("LOCATION:Kayak & Co <Harbour>", lines);
+        var invite = Ical.Net.Calendar.Load(ics)!;
+        Assert.Equal("REQUEST", invite.Method);
+        var evt = Assert.Single(invite.Events);
+        Assert.Equal((new DateTime(2027, 3, 28, 9, 30, 0, DateTimeKind.Utc), new DateTime(2027, 3, 28, 11, 0, 0, DateTimeKind.Utc)), (evt.DtStart!.AsUtc, evt.DtEnd!.AsUtc));
+        Assert.Equal(($"{booking.Id:D}@bookingaws", 0), (evt.Uid, evt.Sequence));
+        Assert.Equal("Kayak & Co <Harbour>", evt.Location);
+        Assert.Equal($"mailto:{seed.Customer.Email}", Assert.Single(evt.Attendees).Value!.ToString());
 
         var receipt = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.StartsWith("Receipt 1042", StringComparison.Ordinal));
         var pdf = Convert.FromBase64String(Attachment(receipt, "receipt-1042.pdf").GetProperty("content").GetString()!);
@@ -58,6 +60,52 @@ public class BookingEmailFlowTests
         Assert.Equal(5000, await Platform.ScalarAsync("SELECT sum(revenue_minor) FROM tenant_daily_stats WHERE tenant_id = $1 AND date = '2027-03-28'", seed.Tenant.Id));
         Assert.Equal(0, await Platform.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE tenant_id = $1 AND sent_at IS NULL", seed.Tenant.Id));
         Assert.Equal(2, (await SesStore.EmailsToAsync(seed.Customer.Email)).Count);
+    }
+
+    [Fact]
+    public async Task A_booking_moved_across_the_clock_change_then_cancelled_updates_then_withdraws_one_calendar_event()
+    {
+        var queues = await Platform.CreateQueuesAsync();
+        var seed = await Platform.SeedAsync();
+        var saturday = Instant.FromUtc(2027, 3, 27, 10, 0);
+        var sunday = Instant.FromUtc(2027, 3, 28, 9, 0);
+        var booking = await Platform.AddBookingAsync(seed, saturday);
+        await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id));
+
+        await Platform.WriteOutboxAsync(new BookingConfirmed(Platform.Snapshot(booking), DateTimeOffset.UtcNow, null, null));
+        var invite = await CalendarAsync(seed, 1, "is confirmed");
+
+        // The rows as the booking core leaves them (its writes raising calendar_sequence are tested through the API).
+        var end = sunday + Duration.FromMinutes(seed.Package.DurationMinutes);
+        await Platform.ScalarAsync("UPDATE bookings SET starts_at = $2, ends_at = $3, calendar_sequence = 1 WHERE id = $1 RETURNING 1", booking.Id, sunday, end);
+        var moved = Platform.Snapshot(booking) with { StartsAt = sunday.ToDateTimeOffset(), EndsAt = end.ToDateTimeOffset() };
+        await Platform.WriteOutboxAsync(new BookingRescheduled(moved, booking.StartsAt.ToDateTimeOffset(), booking.EndsAt.ToDateTimeOffset()));
+        var update = await CalendarAsync(seed, 2, "has moved");
+
+        await Platform.ScalarAsync(
+            "UPDATE bookings SET status = 'cancelled', cancelled_at = now(), cancelled_by = 'business', calendar_sequence = 2 WHERE id = $1 RETURNING 1", booking.Id);
+        await Platform.WriteOutboxAsync(new BookingCancelled(moved with { Status = "cancelled" }, DateTimeOffset.UtcNow, "business", "Storm warning"));
+        var cancel = await CalendarAsync(seed, 3, "is cancelled");
+
+        Assert.Equal(["REQUEST", "REQUEST", "CANCEL"], new[] { invite, update, cancel }.Select(c => c.Method));
+        var events = new[] { invite, update, cancel }.Select(c => Assert.Single(c.Events)).ToList();
+        Assert.All(events, e => Assert.Equal($"{booking.Id:D}@bookingaws", e.Uid));
+        Assert.Equal([0, 1, 2], events.Select(e => e.Sequence));
+
+        // Saturday 10:00 GMT, then Sunday 10:00 BST: the same wall time, an hour apart in UTC terms of the day.
+        Assert.Equal((new DateTime(2027, 3, 27, 10, 0, 0), "Europe/London"), (events[0].DtStart!.Value, events[0].DtStart!.TzId));
+        Assert.Equal(new DateTime(2027, 3, 28, 10, 0, 0), events[1].DtStart!.Value);
+        Assert.Equal(new DateTime(2027, 3, 28, 9, 0, 0, DateTimeKind.Utc), events[1].DtStart!.AsUtc);
+        Assert.Equal(("CONFIRMED", "CANCELLED"), (events[1].Status, events[2].Status));
+    }
+
+    /// <summary>Waits for the customer's <paramref name="count"/>th email and parses the invite of the one whose subject has <paramref name="subject"/>.</summary>
+    private static async Task<Ical.Net.Calendar> CalendarAsync(Seed seed, int count, string subject)
+    {
+        var emails = await SesStore.WaitForAsync(seed.Customer.Email, count);
+        var email = Assert.Single(emails, e => e.GetProperty("subject").GetString()!.Contains(subject, StringComparison.Ordinal));
+        var ics = Encoding.UTF8.GetString(Convert.FromBase64String(Attachment(email, "booking.ics").GetProperty("content").GetString()!));
+        return Ical.Net.Calendar.Load(ics)!;
     }
 
     [Fact]

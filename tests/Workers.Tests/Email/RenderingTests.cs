@@ -1,4 +1,3 @@
-using System.Text;
 using BookingAws.Workers.Email;
 using UglyToad.PdfPig;
 
@@ -6,44 +5,6 @@ namespace BookingAws.Workers.Tests.Email;
 
 public class RenderingTests
 {
-    [Fact]
-    public void Ics_has_one_event_in_utc_with_escaped_text_and_crlf_lines()
-    {
-        var id = Guid.NewGuid();
-        var ics = IcsCalendar.Create(
-            id,
-            new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero),
-            new DateTimeOffset(2027, 3, 28, 10, 30, 0, TimeSpan.FromHours(1)),
-            new DateTimeOffset(2027, 3, 28, 12, 0, 0, TimeSpan.FromHours(1)),
-            "Sunset paddle, 2 seats; bring a towel",
-            "Kayak & Co");
-
-        Assert.DoesNotContain("\n", ics.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
-        var lines = Unfold(ics);
-        Assert.Equal("BEGIN:VCALENDAR", lines[0]);
-        Assert.Equal("END:VCALENDAR", lines[^1]);
-        Assert.Contains("VERSION:2.0", lines);
-        Assert.Single(lines, l => l == "BEGIN:VEVENT");
-        Assert.Contains($"UID:{id:D}@bookingaws", lines);
-        Assert.Contains("DTSTAMP:20270301T090000Z", lines);
-        Assert.Contains("DTSTART:20270328T093000Z", lines);
-        Assert.Contains("DTEND:20270328T110000Z", lines);
-        Assert.Contains("SUMMARY:Sunset paddle\\, 2 seats\\; bring a towel", lines);
-        Assert.Contains("LOCATION:Kayak & Co", lines);
-    }
-
-    [Fact]
-    public void Ics_folds_long_lines_at_75_octets_without_splitting_characters()
-    {
-        var ics = IcsCalendar.Create(Guid.NewGuid(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), new string('é', 100), "Zürich");
-        foreach (var physical in ics.Split("\r\n"))
-        {
-            Assert.True(Encoding.UTF8.GetByteCount(physical) <= 75, physical);
-        }
-
-        Assert.Contains("SUMMARY:" + new string('é', 100), Unfold(ics));
-    }
-
     [Fact]
     public void Html_templates_encode_values_and_text_templates_do_not()
     {
@@ -69,6 +30,4 @@ public class RenderingTests
         Assert.Contains("pi_123abc", text, StringComparison.Ordinal);
     }
 
-    internal static List<string> Unfold(string ics) =>
-        ics.Replace("\r\n ", string.Empty, StringComparison.Ordinal).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
 }

@@ -115,7 +115,8 @@ public sealed class BookingChange : IAsyncDisposable
             """
             UPDATE bookings SET status = $3, starts_at = $4, ends_at = $5, expires_at = $6::timestamptz, updated_at = $7, confirmed_at = $8::timestamptz,
               cancelled_at = $9::timestamptz, cancelled_by = $10, cancel_reason = $11, payment_intent_id = $12, receipt_number = $13::int,
-              email_proof = $14
+              email_proof = $14,
+              calendar_sequence = calendar_sequence + CASE WHEN starts_at <> $4 OR ends_at <> $5 OR (status <> $3 AND $3 = 'cancelled') THEN 1 ELSE 0 END
             WHERE tenant_id = $1 AND id = $2
             """,
             b.TenantId,

@@ -23,6 +23,10 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         // Wrong one-time codes so far; counted by SQL only (the model needs no more than the limit).
         b.Property<int>("EmailProofFailures").HasDefaultValue(0);
 
+        // The booking's calendar revision (iCalendar SEQUENCE): raised by SQL when its time changes or it is cancelled,
+        // so every invitation, update and cancellation sent carries a higher number than the last.
+        b.Property<int>(BookingCalendar.SequenceProperty).HasDefaultValue(0);
+
         // Nullable while the previous release may still insert rows without it (migration BookingPolicySnapshot).
         b.Property(x => x.Policy)
             .HasColumnName("policy_snapshot")

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using BookingAws.Shared.Domain.Customers;
 using BookingAws.Shared.Domain.Staff;
@@ -20,6 +21,10 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.StripeAccountId).HasMaxLength(255);
         b.Property(t => t.Version).IsRowVersion();
         b.ComplexProperty(t => t.Policy, p => p.Property(x => x.RefundRule).HasConversion<string>().HasMaxLength(32));
+
+        // The private calendar feed's secret, kept only as its hash (a leaked table opens no feed).
+        b.Property<byte[]?>(BookingCalendar.FeedTokenHashProperty).HasMaxLength(32);
+        b.HasIndex(BookingCalendar.FeedTokenHashProperty).IsUnique().HasFilter("calendar_feed_token_hash IS NOT NULL");
     }
 }
 
