@@ -42,6 +42,18 @@ public static class Ledger
         return violations;
     }
 
+    /// <summary>One value read as the owner (outside the app's scoping), e.g. a column the API does not show.</summary>
+    public static async Task<long> ScalarAsync(string sql, params object[] values)
+    {
+        await using var cmd = PlatformDatabase.OwnerSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            cmd.Parameters.AddWithValue(value);
+        }
+
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static async Task<List<(string Status, int Seats)>> BookingsAsync(IServiceProvider services, Guid tenantId)
     {
         await using var scope = services.CreateAsyncScope();
