@@ -7,10 +7,14 @@ using StackExchange.Redis;
 
 namespace BookingAws.Shared.Realtime;
 
-/// <summary>What the portal is told when a business's availability changed: the changed booking's time,
-/// so a client refetches only when it shows an overlapping range. Inventory can be shared between
-/// packages, so clients refetch whatever package they show.</summary>
-public sealed record AvailabilityChanged(Guid TenantId, Guid PackageId, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+/// <summary>What the portal is told when a business's availability changed: the times of every booking that
+/// changed since the last push (held, confirmed, cancelled, expired, or freed by a reschedule), merged where
+/// they overlap, in UTC. A client maps them to days in the business's zone and refetches only the days it
+/// shows. No package: inventory can be shared between packages, so any change may alter any package's seats.</summary>
+public sealed record AvailabilityChanged(Guid TenantId, IReadOnlyList<ChangedTime> Changes);
+
+/// <summary>One changed span of time [StartsAt, EndsAt).</summary>
+public sealed record ChangedTime(DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
 /// <summary>
 /// Live availability for the customer portal. A client calls <see cref="WatchTenant"/> with a business's
