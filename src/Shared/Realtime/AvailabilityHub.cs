@@ -2,7 +2,9 @@ using BookingAws.Shared.Data;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BookingAws.Shared.Realtime;
@@ -22,7 +24,7 @@ public sealed record ChangedTime(DateTimeOffset StartsAt, DateTimeOffset EndsAt)
 /// the Redis backplane, so whichever API instance holds the socket delivers it and no instance keeps
 /// state another needs. The hub type lives here because the workers address it by type too.
 /// </summary>
-public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache) : Hub
+public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache, IOptions<AvailabilityHubOptions> options) : Hub
 {
     public const string Path = "/hubs/availability";
     public const string ChangedMethod = "availabilityChanged";
@@ -33,8 +35,36 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache) : Hub
 
     private const string WatchingKey = "watching";
     private const string CallsKey = "watch-calls";
+    private const string StateKey = "watch-state";
 
     public static string GroupFor(Guid tenantId) => $"tenant:{tenantId}";
+
+    /// <summary>A socket that never watches a business costs memory and a connection slot for nothing: it is
+    /// closed once <see cref="AvailabilityHubOptions.WatchTimeout"/> passes without a successful watch.</summary>
+    public override Task OnConnectedAsync()
+    {
+        var state = new WatchState();
+        Context.Items[StateKey] = state;
+        _ = CloseUnlessWatchingAsync(Context, state, options.Value.WatchTimeout);
+        return Task.CompletedTask;
+    }
+
+    private static async Task CloseUnlessWatchingAsync(HubCallerContext context, WatchState state, TimeSpan timeout)
+    {
+        try
+        {
+            await Task.Delay(timeout, context.ConnectionAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (!state.Watching)
+        {
+            context.Abort();
+        }
+    }
 
     /// <summary>Watches one business; watching another leaves the first, so a connection costs one group at most.</summary>
     public async Task WatchTenant(string slug)
@@ -69,7 +99,40 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache) : Hub
 
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
         Context.Items[WatchingKey] = group;
+        if (Context.Items.TryGetValue(StateKey, out var state) && state is WatchState watch)
+        {
+            watch.Watching = true;
+        }
     }
+
+    /// <summary>Read by the watch timeout, off the hub's invocation loop.</summary>
+    private sealed class WatchState
+    {
+        private volatile bool _watching;
+
+        public bool Watching { get => _watching; set => _watching = value; }
+    }
+}
+
+/// <summary>Limits of the live availability hub, section <c>AvailabilityHub</c>.</summary>
+public sealed class AvailabilityHubOptions
+{
+    public const string Section = "AvailabilityHub";
+
+    /// <summary>Open hub connections one client address may hold on one instance (the address as rate limiting
+    /// sees it, behind the trusted proxies); one more is answered 429. Sized for many tabs behind one NAT.</summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerIp { get; set; } = 50;
+
+    /// <summary>A connection that has not watched a business this long after connecting is closed.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the server pings a quiet client (SignalR's KeepAliveInterval).</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A client silent this long (no message, no ping; the client pings every 15 s by default) is
+    /// closed (SignalR's ClientTimeoutInterval): a vanished phone does not hold a socket for hours.</summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public static class RealtimeServiceCollectionExtensions
