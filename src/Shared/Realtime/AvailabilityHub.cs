@@ -51,14 +51,22 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache, IOptio
 
     private static async Task CloseUnlessWatchingAsync(HubCallerContext context, WatchState state, TimeSpan timeout)
     {
-        try
+        // A watch still being answered (a cold cache, a slow replica), or one that failed during the period (the
+        // client may try again), earns another period rather than a close.
+        int calls;
+        do
         {
-            await Task.Delay(timeout, context.ConnectionAborted);
+            calls = state.Calls;
+            try
+            {
+                await Task.Delay(timeout, context.ConnectionAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+        while (!state.Watching && (state.InCall || state.Calls != calls));
 
         if (!state.Watching)
         {
@@ -68,6 +76,22 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache, IOptio
 
     /// <summary>Watches one business; watching another leaves the first, so a connection costs one group at most.</summary>
     public async Task WatchTenant(string slug)
+    {
+        var state = Context.Items.TryGetValue(StateKey, out var value) ? value as WatchState : null;
+        state?.InCall = true;
+        state?.Called();
+        try
+        {
+            await WatchAsync(slug);
+            state?.Watching = true;
+        }
+        finally
+        {
+            state?.InCall = false;
+        }
+    }
+
+    private async Task WatchAsync(string slug)
     {
         var calls = (Context.Items.TryGetValue(CallsKey, out var n) ? (int)n! : 0) + 1;
         Context.Items[CallsKey] = calls;
@@ -99,18 +123,22 @@ public sealed class AvailabilityHub(ReadDbContext db, IMemoryCache cache, IOptio
 
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
         Context.Items[WatchingKey] = group;
-        if (Context.Items.TryGetValue(StateKey, out var state) && state is WatchState watch)
-        {
-            watch.Watching = true;
-        }
     }
 
     /// <summary>Read by the watch timeout, off the hub's invocation loop.</summary>
     private sealed class WatchState
     {
         private volatile bool _watching;
+        private volatile bool _inCall;
+        private int _calls;
 
         public bool Watching { get => _watching; set => _watching = value; }
+
+        public bool InCall { get => _inCall; set => _inCall = value; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Called() => Interlocked.Increment(ref _calls);
     }
 }
 
@@ -139,12 +167,18 @@ public static class RealtimeServiceCollectionExtensions
 {
     /// <summary>SignalR with the Redis backplane: the API hosts the hub, the workers only send through it.
     /// Redis being down stops live pushes (clients keep what they fetched), nothing else.</summary>
-    public static ISignalRServerBuilder AddAvailabilityPush(this IServiceCollection services, string redisConnectionString) =>
-        services.AddMemoryCache().AddSignalR(o => o.MaximumReceiveMessageSize = 4 * 1024)
+    public static ISignalRServerBuilder AddAvailabilityPush(this IServiceCollection services, string redisConnectionString)
+    {
+        var builder = services.AddMemoryCache().AddSignalR(o => o.MaximumReceiveMessageSize = 4 * 1024)
             .AddStackExchangeRedis(o =>
             {
                 // The connection string's own settings win; these are only defaults.
                 o.Configuration = ConfigurationOptions.Parse("abortConnect=false,connectTimeout=2000," + redisConnectionString);
                 o.Configuration.ChannelPrefix = RedisChannel.Literal("bookingaws");
+                // With Redis down, fail at once instead of holding each connect or push 5 s in the backlog.
+                o.Configuration.BacklogPolicy = BacklogPolicy.FailFast;
             });
+        services.AddSingleton(typeof(HubLifetimeManager<>), typeof(OutageTolerantHubLifetimeManager<>));
+        return builder;
+    }
 }

@@ -22,7 +22,7 @@ public static class HubLimits
         return services;
     }
 
-    /// <summary>Counts the hub's WebSocket requests (each lasts as long as its connection) per client address,
+    /// <summary>Counts the hub's connection requests (each lasts as long as its WebSocket) per client address,
     /// and answers 429 before the upgrade to one over the cap. Runs after the trusted-proxy middleware, so the
     /// address is the viewer's, not CloudFront's or the load balancer's.</summary>
     public static HubEndpointConventionBuilder WithConnectionCapPerIp(this HubEndpointConventionBuilder hub)
@@ -30,7 +30,9 @@ public static class HubLimits
         hub.Add(endpoint =>
         {
             var inner = endpoint.RequestDelegate!;
-            endpoint.RequestDelegate = context => context.WebSockets.IsWebSocketRequest && context.Connection.RemoteIpAddress is { } address
+            // Every request but negotiate holds a connection: the hub takes WebSockets only, and the WebSocket
+            // middleware runs inside the hub's endpoint, so the upgrade is not visible here yet.
+            endpoint.RequestDelegate = context => !context.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal) && context.Connection.RemoteIpAddress is { } address
                 ? context.RequestServices.GetRequiredService<HubConnectionsPerIp>().RunAsync(address, context, inner)
                 : inner(context);
         });
