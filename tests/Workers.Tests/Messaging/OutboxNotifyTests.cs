@@ -5,8 +5,8 @@ using BookingAws.Workers.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace BookingAws.Workers.Tests.Messaging;
 
