@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 const plain = (s: string) => s.replace(/\s+/g, " ");
 import {
   addDays, formatDayLabel, formatDuration, formatInZone, formatLocalDateTime, formatLocalTime, formatMoney, fractionDigits,
-  groupByDay, pushOverlapsRange, shiftWeek, todayIn, weekFrom, type Slot,
+  changedDaysIn, groupByDay, pushOverlapsRange, replaceDays, runsOf, shiftWeek, todayIn, weekFrom, type Slot,
 } from "./format";
 
 describe("formatMoney", () => {
@@ -98,35 +98,57 @@ describe("local display", () => {
   });
 });
 
-describe("pushOverlapsRange", () => {
+describe("changedDaysIn", () => {
   const range = { from: "2026-03-02", to: "2026-03-08" };
-  const push = (startsAt: string, endsAt: string) => ({ tenantId: "t", packageId: "other", startsAt, endsAt });
+  const push = (...spans: [string, string][]) => ({ tenantId: "t", changes: spans.map(([startsAt, endsAt]) => ({ startsAt, endsAt })) });
 
-  it("matches bookings inside the displayed tenant-local days, whatever the package", () => {
-    expect(pushOverlapsRange(push("2026-03-04T10:00:00Z", "2026-03-04T11:00:00Z"), range, "UTC")).toBe(true);
+  it("names the displayed tenant-local days the changed times fall on, and only those", () => {
+    expect(changedDaysIn(push(["2026-03-04T10:00:00Z", "2026-03-04T11:00:00Z"], ["2026-03-06T09:00:00Z", "2026-03-06T10:00:00Z"]), range, "UTC"))
+      .toEqual(["2026-03-04", "2026-03-06"]);
   });
 
-  it("ignores bookings wholly before or after the range", () => {
-    expect(pushOverlapsRange(push("2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"), range, "UTC")).toBe(false);
-    expect(pushOverlapsRange(push("2026-03-09T00:00:00Z", "2026-03-09T01:00:00Z"), range, "UTC")).toBe(false);
+  it("ignores times wholly before or after the range", () => {
+    expect(changedDaysIn(push(["2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"], ["2026-03-09T00:00:00Z", "2026-03-09T01:00:00Z"]), range, "UTC")).toEqual([]);
     // Ending exactly at the first displayed midnight does not touch the range.
-    expect(pushOverlapsRange(push("2026-03-01T23:00:00Z", "2026-03-02T00:00:00Z"), range, "UTC")).toBe(false);
+    expect(changedDaysIn(push(["2026-03-01T23:00:00Z", "2026-03-02T00:00:00Z"]), range, "UTC")).toEqual([]);
+    expect(pushOverlapsRange(push(["2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"]), range, "UTC")).toBe(false);
   });
 
-  it("compares in the tenant's zone", () => {
+  it("maps times to days in the tenant's zone", () => {
     // 1 March 16:00 UTC is 2 March 01:00 in Tokyo: inside.
-    expect(pushOverlapsRange(push("2026-03-01T16:00:00Z", "2026-03-01T17:00:00Z"), range, "Asia/Tokyo")).toBe(true);
+    expect(changedDaysIn(push(["2026-03-01T16:00:00Z", "2026-03-01T17:00:00Z"]), range, "Asia/Tokyo")).toEqual(["2026-03-02"]);
     // 8 March 16:00 UTC is 9 March 01:00 in Tokyo: outside, though inside in UTC.
-    expect(pushOverlapsRange(push("2026-03-08T16:00:00Z", "2026-03-08T17:00:00Z"), range, "Asia/Tokyo")).toBe(false);
-    expect(pushOverlapsRange(push("2026-03-08T16:00:00Z", "2026-03-08T17:00:00Z"), range, "UTC")).toBe(true);
+    expect(changedDaysIn(push(["2026-03-08T16:00:00Z", "2026-03-08T17:00:00Z"]), range, "Asia/Tokyo")).toEqual([]);
+    expect(changedDaysIn(push(["2026-03-08T16:00:00Z", "2026-03-08T17:00:00Z"]), range, "UTC")).toEqual(["2026-03-08"]);
   });
 
-  it("counts a booking spanning the range edge", () => {
-    expect(pushOverlapsRange(push("2026-03-01T22:00:00Z", "2026-03-02T02:00:00Z"), range, "UTC")).toBe(true);
-    expect(pushOverlapsRange(push("2026-03-08T23:00:00Z", "2026-03-09T02:00:00Z"), range, "UTC")).toBe(true);
+  it("names both days of a time across midnight, and the day of a shown slot that runs into the changed time", () => {
+    expect(changedDaysIn(push(["2026-03-03T22:00:00Z", "2026-03-04T02:00:00Z"]), range, "UTC")).toEqual(["2026-03-03", "2026-03-04"]);
+    const lateSlot = { startsAtLocal: "2026-03-04T23:00:00+00:00", startsAt: "2026-03-04T23:00:00Z", endsAt: "2026-03-05T01:00:00Z", remainingSeats: 2 };
+    expect(changedDaysIn(push(["2026-03-05T00:30:00Z", "2026-03-05T01:30:00Z"]), range, "UTC", [lateSlot])).toEqual(["2026-03-04", "2026-03-05"]);
   });
 
-  it("refetches when the push cannot be read", () => {
-    expect(pushOverlapsRange(push("nonsense", "2026-03-09T02:00:00Z"), range, "UTC")).toBe(true);
+  it("names every shown day when the push cannot be read", () => {
+    expect(changedDaysIn(push(["nonsense", "2026-03-09T02:00:00Z"]), range, "UTC")).toHaveLength(7);
+    expect(changedDaysIn({ tenantId: "t" }, range, "UTC")).toHaveLength(7);
+  });
+});
+
+describe("runsOf", () => {
+  it("groups changed days into runs of consecutive days, one request each", () => {
+    expect(runsOf(["2026-03-06", "2026-03-02", "2026-03-03", "2026-03-03", "2026-03-08"])).toEqual([
+      { from: "2026-03-02", to: "2026-03-03" }, { from: "2026-03-06", to: "2026-03-06" }, { from: "2026-03-08", to: "2026-03-08" },
+    ]);
+    expect(runsOf([])).toEqual([]);
+  });
+});
+
+describe("replaceDays", () => {
+  const slot = (local: string, seats: number) => ({ startsAtLocal: `${local}+00:00`, startsAt: `${local}Z`, endsAt: `${local}Z`, remainingSeats: seats });
+
+  it("replaces only the refetched days, keeping the others as shown", () => {
+    const shown = [slot("2026-03-02T10:00:00", 4), slot("2026-03-03T10:00:00", 4), slot("2026-03-03T12:00:00", 4)];
+    // The day's fresh answer no longer has the 12:00 slot and 10:00 has fewer seats.
+    expect(replaceDays(shown, [slot("2026-03-03T10:00:00", 1)], ["2026-03-03"])).toEqual([slot("2026-03-02T10:00:00", 4), slot("2026-03-03T10:00:00", 1)]);
   });
 });

@@ -113,24 +113,66 @@ export function wallClock(instant: string | Date, timeZone: string): string {
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
 }
 
-export interface AvailabilityPush {
-  tenantId?: string;
-  packageId?: string;
+/** A changed span of time [startsAt, endsAt), as instants (UTC). */
+export interface ChangedTime {
   startsAt: string;
   endsAt: string;
 }
 
 /**
- * Whether a changed booking [startsAt, endsAt) touches the displayed local days
- * [from 00:00, to+1 00:00) in the tenant's zone. The packageId is deliberately ignored:
- * packages can share inventory, so any booking may change this package's seats.
+ * An `availabilityChanged` push: every booking time that changed since the business's previous push
+ * (the workers send at most one push per business per 250 ms). No package: packages can share
+ * inventory, so any booking may change this package's seats.
  */
+export interface AvailabilityPush {
+  tenantId?: string;
+  changes?: ChangedTime[];
+}
+
+const day = (s: Slot): LocalDate => s.startsAtLocal.slice(0, 10);
+
+/**
+ * The displayed tenant-local days a push touches: the days a changed span covers in the tenant's zone,
+ * plus the day of any shown slot the span overlaps (a slot running past midnight belongs to the day it
+ * starts). A push that cannot be read might still matter, so it touches every shown day.
+ */
+export function changedDaysIn(push: AvailabilityPush, range: DateRange, timeZone: string, shown: Slot[] = []): LocalDate[] {
+  const all = datesIn(range);
+  if (!push || !Array.isArray(push.changes)) return all;
+  const touched = new Set<LocalDate>();
+  for (const change of push.changes) {
+    const from = Date.parse(change?.startsAt);
+    const to = Date.parse(change?.endsAt);
+    if (Number.isNaN(from) || Number.isNaN(to)) return all;
+    const start = wallClock(change.startsAt, timeZone);
+    const end = wallClock(change.endsAt, timeZone);
+    for (const d of all) if (start < `${addDays(d, 1)}T00:00:00` && end > `${d}T00:00:00`) touched.add(d);
+    for (const s of shown) if (Date.parse(s.startsAt) < to && Date.parse(s.endsAt) > from) touched.add(day(s));
+  }
+  return all.filter((d) => touched.has(d));
+}
+
+/** Whether a push touches any displayed day (see changedDaysIn). */
 export function pushOverlapsRange(push: AvailabilityPush, range: DateRange, timeZone: string): boolean {
-  // A push we cannot read might still matter: refetching is the safe answer.
-  if (Number.isNaN(Date.parse(push.startsAt)) || Number.isNaN(Date.parse(push.endsAt))) return true;
-  const start = wallClock(push.startsAt, timeZone);
-  const end = wallClock(push.endsAt, timeZone);
-  return start < `${addDays(range.to, 1)}T00:00:00` && end > `${range.from}T00:00:00`;
+  return changedDaysIn(push, range, timeZone).length > 0;
+}
+
+/** Sorted days as runs of consecutive days: one availability request per run. */
+export function runsOf(days: LocalDate[]): DateRange[] {
+  const runs: DateRange[] = [];
+  for (const d of [...new Set(days)].sort()) {
+    const last = runs[runs.length - 1];
+    if (last && addDays(last.to, 1) === d) last.to = d;
+    else runs.push({ from: d, to: d });
+  }
+  return runs;
+}
+
+/** The shown slots with those of `days` replaced by `fresh` (refetched for exactly those days), in time order. */
+export function replaceDays(slots: Slot[], fresh: Slot[], days: LocalDate[]): Slot[] {
+  const replaced = new Set(days);
+  return [...slots.filter((s) => !replaced.has(day(s))), ...fresh.filter((s) => replaced.has(day(s)))]
+    .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
 }
 
 /** "Tuesday, 1 December 2026 at 10:00" from the wall-clock part of startsAtLocal, whatever the browser's zone. */

@@ -3,8 +3,8 @@ import "./style.css";
 import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, proveEmail, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
 import { $, el, show, slotButton, weekColumns } from "./dom";
 import {
-  formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, pushOverlapsRange,
-  shiftWeek, todayIn, weekFrom, type DateRange, type LocalDate, type Slot,
+  changedDaysIn, formatDayLabel, formatDuration, formatInZone, formatLocalTime, formatMoney, replaceDays,
+  runsOf, shiftWeek, todayIn, weekFrom, type DateRange, type LocalDate, type Slot,
 } from "./format";
 import { SubmissionKeys } from "./idempotency";
 import { startLive, type LiveStatus } from "./live";
@@ -64,8 +64,11 @@ async function init() {
   startLive({
     slug,
     onStatus: setLiveStatus,
+    // Only the shown days the push names are refetched.
     onChange: (push) => {
-      if (pkg && !showingResult && catalog && pushOverlapsRange(push, range, catalog.timeZone)) scheduleRefresh();
+      if (!pkg || showingResult || !catalog) return;
+      const days = changedDaysIn(push, range, catalog.timeZone, slots);
+      if (days.length > 0) scheduleRefresh(days);
     },
     // Pushes sent while disconnected are lost, so catch up whenever watching (re)starts.
     onWatching: () => {
@@ -127,11 +130,51 @@ function choosePackage(p: CatalogPackage) {
 
 let inFlight: AbortController | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+// What the pending refetch covers: the changed days pushes named, or the whole week after a reconnect.
+let pendingDays = new Set<LocalDate>();
+let pendingWeek = false;
 
-/** Bursts of pushes (e.g. a batch of expiries) become one refetch. */
-function scheduleRefresh() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => void loadAvailability(false), refetchDelayMs());
+/**
+ * Gathers pushes into one refetch per page (a burst of changes, e.g. a batch of expiries). The first push
+ * sets the timer and later ones only add days: resetting it would starve a page of a business that
+ * changes more often than the delay.
+ */
+function scheduleRefresh(days?: LocalDate[]) {
+  if (days) for (const d of days) pendingDays.add(d);
+  else pendingWeek = true;
+  if (refreshTimer !== undefined) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    const week = pendingWeek;
+    const changed = [...pendingDays];
+    pendingDays = new Set();
+    pendingWeek = false;
+    void (week ? loadAvailability(false) : refreshDays(changed));
+  }, refetchDelayMs());
+}
+
+/** Refetches only the given days of the shown week (one request per run of days) and redraws if they changed. */
+async function refreshDays(days: LocalDate[]) {
+  if (!pkg || !catalog) return;
+  const wanted = days.filter((d) => d >= range.from && d <= range.to);
+  if (wanted.length === 0) return;
+  // A full load still under way may predate the change: fetch the week again rather than mix answers.
+  if (inFlight) return loadAvailability(false);
+  const controller = (inFlight = new AbortController());
+  const forPackage = pkg.id;
+  try {
+    const answers = await Promise.all(runsOf(wanted).map((r) => getAvailability(slug, forPackage, r.from, r.to, controller.signal)));
+    if (controller.signal.aborted) return;
+    const next = replaceDays(slots, answers.flatMap((a) => a.slots), wanted);
+    if (JSON.stringify(next) !== JSON.stringify(slots)) {
+      slots = next;
+      renderSlots();
+    }
+  } catch {
+    // Keep what is shown: the next push or reconnect refetches.
+  } finally {
+    if (inFlight === controller) inFlight = undefined;
+  }
 }
 
 async function loadAvailability(fresh: boolean) {
@@ -158,7 +201,10 @@ async function loadAvailability(fresh: boolean) {
     if (fresh) $("days").replaceChildren();
     status.textContent = err instanceof Error ? err.message : "Could not load times.";
   } finally {
-    if (inFlight === controller) $("days").removeAttribute("aria-busy");
+    if (inFlight === controller) {
+      inFlight = undefined;
+      $("days").removeAttribute("aria-busy");
+    }
   }
 }
 

@@ -20,6 +20,15 @@ public sealed class WorkerOptions
     public ReceiptOptions Receipts { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
+
+    public PushOptions Push { get; set; } = new();
+}
+
+public sealed class PushOptions
+{
+    /// <summary>At most one live availability push per business per this window on one instance; the first
+    /// change after a quiet window is sent at once, later ones together when the window ends.</summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
 public sealed class RelayOptions
@@ -29,8 +38,12 @@ public sealed class RelayOptions
     [Range(1, 500)]
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Pause between polls when the outbox is empty.</summary>
+    /// <summary>Pause between polls when the outbox is empty. A NOTIFY from the outbox trigger ends the pause
+    /// at once; the poll is what remains while the LISTEN connection is down.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Wake on the outbox trigger's NOTIFY (channel <c>outbox_messages</c>) instead of waiting for the poll.</summary>
+    public bool Listen { get; set; } = true;
 
     /// <summary>First back-off after a failed publish; doubles per consecutive failure up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromSeconds(1);

@@ -39,6 +39,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<SuppressionList>();
         services.AddSingleton<BookingAnalyticsProjection>();
         services.AddSingleton<OutboxRelay>();
+        services.AddSingleton<OutboxWakeup>();
+        services.AddSingleton<AvailabilityPushCoalescer>();
         services.AddSingleton<ReminderScheduler>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<IValidateOptions<WorkerOptions>, RetentionOptionsValidator>();
@@ -61,6 +63,11 @@ public static class WorkerServiceCollectionExtensions
         if (settings.Relay.Enabled)
         {
             services.AddHostedService<OutboxRelayService>();
+            if (settings.Relay.Listen)
+            {
+                services.AddSingleton<OutboxListener>();
+                services.AddHostedService(sp => sp.GetRequiredService<OutboxListener>());
+            }
         }
 
         if (settings.Consumers.Enabled)

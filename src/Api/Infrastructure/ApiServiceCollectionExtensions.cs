@@ -12,6 +12,7 @@ using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure.RateLimiting;
+using BookingAws.Api.Infrastructure.Realtime;
 using BookingAws.Api.Infrastructure.Tracing;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
@@ -24,6 +25,7 @@ using BookingAws.Shared.Realtime;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -45,6 +47,7 @@ public static class ApiServiceCollectionExtensions
         services.AddBookingData(configuration);
         services.AddRedis(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddAvailabilityPush(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
+        services.AddHubLimits();
         services.AddSqs();
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
@@ -219,7 +222,8 @@ public static class ApiServiceCollectionExtensions
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
-        app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();
+        // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
+        app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;
     }
 }

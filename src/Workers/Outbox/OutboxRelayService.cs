@@ -3,21 +3,23 @@ using Microsoft.Extensions.Options;
 
 namespace BookingAws.Workers.Outbox;
 
-/// <summary>Runs <see cref="OutboxRelay"/> in a loop: straight on while there is work, a short pause when the outbox
-/// is empty, exponential back-off while publishing fails. Publishes the backlog as <c>bookingaws.outbox.backlog</c> and
+/// <summary>Runs <see cref="OutboxRelay"/> in a loop: straight on while there is work, a pause when the outbox is empty
+/// that <see cref="OutboxListener"/> ends as soon as a commit writes a row, exponential back-off while publishing fails. Publishes the backlog as <c>bookingaws.outbox.backlog</c> and
 /// the age of its oldest row as <c>bookingaws.outbox.oldest_age</c> (a relay that runs but cannot publish shows as age).</summary>
 public sealed partial class OutboxRelayService : BackgroundService
 {
     private readonly OutboxRelay _relay;
+    private readonly OutboxWakeup _wakeup;
     private readonly IOptions<WorkerOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxRelayService> _logger;
     private long _backlog;
     private double _oldestAge;
 
-    public OutboxRelayService(OutboxRelay relay, IOptions<WorkerOptions> options, TimeProvider time, ILogger<OutboxRelayService> logger)
+    public OutboxRelayService(OutboxRelay relay, OutboxWakeup wakeup, IOptions<WorkerOptions> options, TimeProvider time, ILogger<OutboxRelayService> logger)
     {
         _relay = relay;
+        _wakeup = wakeup;
         _options = options;
         _time = time;
         _logger = logger;
@@ -67,7 +69,15 @@ public sealed partial class OutboxRelayService : BackgroundService
             {
                 try
                 {
-                    await Task.Delay(pause, _time, stoppingToken);
+                    // Only the idle pause is cut short: a failing SQS or database keeps its back-off.
+                    if (failures == 0)
+                    {
+                        await _wakeup.WaitAsync(pause, stoppingToken);
+                    }
+                    else
+                    {
+                        await Task.Delay(pause, _time, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {

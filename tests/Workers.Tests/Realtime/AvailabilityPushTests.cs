@@ -39,13 +39,14 @@ public sealed class AvailabilityPushTests
 
         // The real workers registration: relay → SQS availability queue → consumer → push handler.
         await using var workers = await WorkerHost.StartAsync(WorkerHost.Settings(queues, seed.Tenant.Id));
-        var first = await ReadAsync(received.Reader);
-        var second = await ReadAsync(received.Reader);
+        var push = await ReadAsync(received.Reader);
 
-        Assert.All([first, second], c => Assert.Equal((seed.Tenant.Id, seed.Package.Id), (c.TenantId, c.PackageId)));
-        Assert.Equal(booking.StartsAt.ToDateTimeOffset(), first.StartsAt);
-        Assert.Equal(booking.EndsAt.ToDateTimeOffset(), first.EndsAt);
-        Assert.Equal(new DateTimeOffset(2027, 5, 30, 9, 0, 0, TimeSpan.Zero), second.StartsAt);
+        // One push names both the new time and the freed one, in time order.
+        Assert.Equal(seed.Tenant.Id, push.TenantId);
+        Assert.Equal(
+            [new ChangedTime(new DateTimeOffset(2027, 5, 30, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 5, 30, 10, 0, 0, TimeSpan.Zero)),
+             new ChangedTime(booking.StartsAt.ToDateTimeOffset(), booking.EndsAt.ToDateTimeOffset())],
+            push.Changes);
 
         // Another business's change is not sent to this watcher.
         var otherHandler = ActivatorUtilities.CreateInstance<AvailabilityPushHandler>(workers.Services);
@@ -70,15 +71,62 @@ public sealed class AvailabilityPushTests
         var services = new ServiceCollection().AddLogging();
         services.AddAvailabilityPush("127.0.0.1:56379");
         await using var provider = services.BuildServiceProvider();
-        var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
+        var handler = HandlerOver(provider, TimeProvider.System);
         await PushAsync(handler, new BookingHeld(Platform.Snapshot(firstBooking, "held"), DateTimeOffset.UtcNow));
         await PushAsync(handler, new BookingHeld(Platform.Snapshot(secondBooking, "held"), DateTimeOffset.UtcNow));
 
         var only = await ReadAsync(received.Reader);
         Assert.Equal(second.Tenant.Id, only.TenantId);
+        Assert.Equal([new ChangedTime(secondBooking.StartsAt.ToDateTimeOffset(), secondBooking.EndsAt.ToDateTimeOffset())], only.Changes);
         await Task.Delay(300);
         Assert.False(received.Reader.TryRead(out _), "the first business was left when the second was watched");
     }
+
+    [Fact]
+    public async Task A_burst_of_changes_reaches_a_watcher_as_one_push_at_once_then_one_push_naming_all_the_rest()
+    {
+        var seed = await Platform.SeedAsync();
+        await ReplicaHasAsync(seed.Tenant.Slug);
+        await using var hubHost = await HubHost.StartAsync();
+        var received = Channel.CreateUnbounded<AvailabilityChanged>();
+        await using var client = await hubHost.WatchAsync(seed.Tenant.Slug, received.Writer);
+
+        // The window's clock only moves when the test says so: everything below happens "within 250 ms".
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var services = new ServiceCollection().AddLogging();
+        services.AddAvailabilityPush("127.0.0.1:56379");
+        await using var provider = services.BuildServiceProvider();
+        var handler = HandlerOver(provider, clock);
+        var days = Enumerable.Range(0, 30).Select(d => new DateTimeOffset(2027, 7, 1, 9, 0, 0, TimeSpan.Zero).AddDays(d)).ToList();
+        foreach (var day in days)
+        {
+            await PushAsync(handler, new BookingHeld(Snapshot(seed, day), DateTimeOffset.UtcNow));
+        }
+
+        // Leading edge: the first change went out without waiting for the window.
+        var first = await ReadAsync(received.Reader);
+        Assert.Equal([new ChangedTime(days[0], days[0].AddHours(1))], first.Changes);
+
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        var rest = await ReadAsync(received.Reader);
+        Assert.Equal(days.Skip(1).Select(d => new ChangedTime(d, d.AddHours(1))), rest.Changes);
+
+        await Task.Delay(300);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Task.Delay(300);
+        Assert.False(received.Reader.TryRead(out _), "30 changes within one window make two pushes, no more");
+
+        // A change after a quiet window goes out at once again.
+        await PushAsync(handler, new BookingHeld(Snapshot(seed, days[3]), DateTimeOffset.UtcNow));
+        Assert.Equal([new ChangedTime(days[3], days[3].AddHours(1))], (await ReadAsync(received.Reader)).Changes);
+    }
+
+    private static BookingSnapshot Snapshot(Seed seed, DateTimeOffset startsAt) =>
+        new(Guid.NewGuid(), seed.Tenant.Id, seed.Package.Id, seed.Customer.Id, "held", 1, startsAt, startsAt.AddHours(1), 0, "GBP");
+
+    private static AvailabilityPushHandler HandlerOver(IServiceProvider provider, TimeProvider clock) =>
+        new(new AvailabilityPushCoalescer(
+            provider.GetRequiredService<IHubContext<AvailabilityHub>>(), Microsoft.Extensions.Options.Options.Create(new WorkerOptions()), clock, NullLogger<AvailabilityPushCoalescer>.Instance));
 
     [Fact]
     public async Task Watching_an_unknown_business_is_refused()
@@ -96,7 +144,7 @@ public sealed class AvailabilityPushTests
         var services = new ServiceCollection().AddLogging();
         services.AddAvailabilityPush("127.0.0.1:1,connectTimeout=200");
         await using var provider = services.BuildServiceProvider();
-        var handler = new AvailabilityPushHandler(provider.GetRequiredService<IHubContext<AvailabilityHub>>(), NullLogger<AvailabilityPushHandler>.Instance);
+        var handler = HandlerOver(provider, TimeProvider.System);
 
         // Completes (the message is acknowledged): a late push is worth nothing, clients refetch on reconnect.
         await PushAsync(handler, new BookingHeld(Platform.Snapshot(booking, "held"), DateTimeOffset.UtcNow));
