@@ -14,7 +14,7 @@ PORT2=$((PORT1 + 1))
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-30}"
 BENCH_LIMIT="${BENCH_LIMIT:-1000000000}"
 # The hub's own limits raised: every watcher comes from 127.0.0.1.
-HUB=(Realtime__MaxConnectionsPerIp=100000)
+HUB=(AvailabilityHub__MaxConnectionsPerIp=100000)
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

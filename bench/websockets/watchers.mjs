@@ -6,8 +6,8 @@
 //     keeps them open (answering nothing but SignalR pings) until SIGTERM.
 //   node bench/websockets/watchers.mjs --urls ... --count N --slug SLUG push --hold-url API --holds H --body-file F
 //     Then makes H holds (POST API/api/v1/tenants/SLUG/bookings, one every 1.5 s so each is pushed alone) from the
-//     JSON bodies in F (one per line), and prints per hold and overall the time from sending the hold to each
-//     watcher's next availabilityChanged, as "PUSH watchers=N holds=H samples=S missing=M p50_ms=X p99_ms=X max_ms=X".
+//     JSON bodies in F (one per line), and prints per hold and overall the time from sending the hold to the first
+//     availabilityChanged naming the hold's time at each watcher, as "PUSH watchers=N holds=H samples=S missing=M p50_ms=X p99_ms=X max_ms=X".
 //     Measured from the hold's request (an upper bound on time from its commit), on one clock.
 import { fork } from "node:child_process";
 import { createRequire } from "node:module";
@@ -27,7 +27,7 @@ if (process.env.WATCHER_CHILD) {
   const WebSocket = createRequire(new URL("../../portal/package.json", import.meta.url))("ws");
   const { url, count, slug } = JSON.parse(process.env.WATCHER_CHILD);
   const wsUrl = url.replace(/^http/, "ws") + "/hubs/availability";
-  const arrivals = []; // per connection: arrival times of availabilityChanged
+  const arrivals = []; // per connection: [arrival time, changed spans] of each availabilityChanged
   let open = 0;
   let failed = 0;
   const connect = (i) =>
@@ -52,7 +52,8 @@ if (process.env.WATCHER_CHILD) {
           } else if (message.type === 3 && message.invocationId === "1") {
             done(!message.error);
           } else if (message.type === 1 && message.target === "availabilityChanged") {
-            arrivals[i].push(at);
+            // The push names the changed times; kept so each arrival is matched to the hold it reports.
+            arrivals[i].push([at, (message.arguments[0]?.changes ?? []).map((c) => [Date.parse(c.startsAt), Date.parse(c.endsAt)])]);
           } else if (message.type === 7 || message.error) {
             done(false);
           }
@@ -138,12 +139,12 @@ if (process.env.WATCHER_CHILD) {
     const samples = [];
     let missing = 0;
     for (let h = 0; h < holds; h++) {
-      const until = h + 1 < holds ? sentAt[h + 1] : Infinity;
+      const start = Date.parse(JSON.parse(bodies[h % bodies.length]).startsAt);
       const perHold = [];
-      for (const times of all) {
-        const first = times.find((t) => t >= sentAt[h] && t < until);
+      for (const pushes of all) {
+        const first = pushes.find(([at, spans]) => at >= sentAt[h] && spans.some(([s, e]) => s <= start && start < e));
         if (first === undefined) missing++;
-        else perHold.push(first - sentAt[h]);
+        else perHold.push(first[0] - sentAt[h]);
       }
       perHold.sort((a, b) => a - b);
       console.log(`hold ${h + 1}: ${perHold.length} watchers, p50 ${perHold[Math.floor(perHold.length / 2)]?.toFixed(0)} ms, max ${perHold.at(-1)?.toFixed(0)} ms`);
