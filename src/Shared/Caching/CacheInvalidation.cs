@@ -17,8 +17,8 @@ namespace BookingAws.Shared.Caching;
 public sealed class CacheInvalidation(
     IConnectionMultiplexer redis, IOptions<CacheOptions> options, ILogger<CacheInvalidation> logger, HybridCache? cache = null)
 {
-    /// <summary>Tells this instance's listener which messages it sent itself (already applied).</summary>
-    internal static readonly string InstanceId = Guid.NewGuid().ToString("N");
+    /// <summary>Tells this host's listener which messages it sent itself (already applied).</summary>
+    internal string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Catalogue, hours, closures, policy, inventory, package or tenant edits: everything of the business.</summary>
     public Task TenantChangedAsync(Guid tenantId, string slug, CancellationToken ct) =>
@@ -51,7 +51,7 @@ public sealed class CacheInvalidation(
         }
     }
 
-    /// <summary>Removes now and once more after the replica's allowance (see <see cref="CacheOptions.ReplicaLagAllowance"/>).</summary>
+    /// <summary>Removes now and again after each of <see cref="CacheOptions.ReapplyAfter"/> (a lagging replica).</summary>
     internal static async Task ApplyLocallyAsync(IReadOnlyCollection<string> tags, CacheOptions options, HybridCache? cache, ILogger logger)
     {
         if (cache is null)
@@ -60,9 +60,20 @@ public sealed class CacheInvalidation(
         }
 
         await RemoveAsync(tags, cache, logger);
-        if (options.ReplicaLagAllowance > TimeSpan.Zero)
+        if (options.ReapplyAfter.Length > 0)
         {
-            _ = Task.Delay(options.ReplicaLagAllowance).ContinueWith(_ => RemoveAsync(tags, cache, logger), TaskScheduler.Default).Unwrap();
+            _ = ReapplyAsync(tags, options.ReapplyAfter, cache, logger);
+        }
+    }
+
+    private static async Task ReapplyAsync(IReadOnlyCollection<string> tags, TimeSpan[] delays, HybridCache cache, ILogger logger)
+    {
+        var waited = TimeSpan.Zero;
+        foreach (var delay in delays.Order())
+        {
+            await Task.Delay(delay - waited);
+            waited = delay;
+            await RemoveAsync(tags, cache, logger);
         }
     }
 

@@ -12,7 +12,7 @@ namespace BookingAws.Shared.Caching;
 /// off are lost, so on reconnecting it drops everything it holds (the wildcard tag).
 /// </summary>
 internal sealed class CacheInvalidationListener(
-    IConnectionMultiplexer redis, HybridCache cache, IOptions<CacheOptions> options, ILogger<CacheInvalidationListener> logger)
+    IConnectionMultiplexer redis, HybridCache cache, CacheInvalidation self, IOptions<CacheOptions> options, ILogger<CacheInvalidationListener> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ internal sealed class CacheInvalidationListener(
     private void OnMessage(RedisChannel channel, RedisValue message)
     {
         var parts = ((string?)message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 2 || parts[0] == CacheInvalidation.InstanceId)
+        if (parts.Length < 2 || parts[0] == self.InstanceId)
         {
             return;
         }

@@ -27,9 +27,10 @@ public sealed class CacheOptions
     public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Each invalidation is applied again this much later: a request that missed just before the commit may
-    /// have read the replica before it replayed the change and stored the old answer after the first removal.
+    /// Each invalidation is applied again after each of these delays: a request that missed just after the
+    /// commit may have read a replica that had not yet replayed it, and stored the old answer after the first
+    /// removal. A replica lagging less than the first delay is covered at once; a slower one (seconds, under
+    /// load) by the later ones. Each repeat costs one recomputation of the entries it drops.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.900")]
-    public TimeSpan ReplicaLagAllowance { get; set; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan[] ReapplyAfter { get; set; } = [TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 }
