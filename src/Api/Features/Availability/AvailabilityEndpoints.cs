@@ -1,10 +1,10 @@
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Caching;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -38,23 +38,27 @@ public static class AvailabilityEndpoints
     /// the hold, which then answers 409; the hold, not this list (nor the cache), is the authority.
     /// </summary>
     public static async Task<IResult> GetPublicAvailability(
-        Guid packageId, DateOnly from, DateOnly to, TenantContext scope, ReadCache cache, IOptions<CacheOptions> options, IClock clock, HttpContext http, CancellationToken ct)
+        Guid packageId,
+        DateOnly from,
+        DateOnly to,
+        TenantContext scope,
+        ReadCache cache,
+        AvailabilityReads reads,
+        IOptions<CacheOptions> options,
+        IClock clock,
+        HttpContext http,
+        CancellationToken ct)
     {
         var tenant = scope.Tenant;
         Validate(from, to, tenant);
-        var services = http.RequestServices;
-        var json = CachedJson.Options(services);
+        var json = CachedJson.Options(http.RequestServices);
         var cached = await cache.GetOrCreateAsync(
             CacheName.Availability,
             $"availability:{tenant.Id:N}:{packageId:N}:{from:yyyy-MM-dd}:{to:yyyy-MM-dd}",
             async token =>
             {
-                // A scope of its own: concurrent misses share this computation, which must outlive the request that started it.
-                await using var owned = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-                var db = owned.ServiceProvider.GetRequiredService<ReadDbContext>();
-                db.TenantId = tenant.Id;
-                using var rowScope = DatabaseScope.Tenant(tenant.Id);
-                var dto = await ComputeAsync(packageId, from, to, tenant, db, clock.GetCurrentInstant(), token);
+                // Singletons only: concurrent misses share this computation, which may outlive the request that started it.
+                var dto = await ComputeAsync(packageId, from, to, tenant, reads, clock.GetCurrentInstant(), token);
                 return dto is null ? null : CachedJson.Of(dto, json);
             },
             options.Value.AvailabilityFor,
@@ -65,11 +69,11 @@ public static class AvailabilityEndpoints
 
     /// <summary>Uncached, for personalised pages (a booking's manage link), which must not share public entries.</summary>
     public static async Task<Results<Ok<AvailabilityDto>, NotFound<string>>> GetAvailability(
-        Guid packageId, DateOnly from, DateOnly to, TenantContext scope, ReadDbContext db, IClock clock, CancellationToken ct)
+        Guid packageId, DateOnly from, DateOnly to, TenantContext scope, AvailabilityReads reads, IClock clock, CancellationToken ct)
     {
         var tenant = scope.Tenant;
         Validate(from, to, tenant);
-        return await ComputeAsync(packageId, from, to, tenant, db, clock.GetCurrentInstant(), ct) is { } dto
+        return await ComputeAsync(packageId, from, to, tenant, reads, clock.GetCurrentInstant(), ct) is { } dto
             ? TypedResults.Ok(dto)
             : TypedResults.NotFound("No such package.");
     }
@@ -90,46 +94,34 @@ public static class AvailabilityEndpoints
         }
     }
 
+    /// <summary>One round trip to the replica for the whole range, then slots and seats in memory.</summary>
     private static async Task<AvailabilityDto?> ComputeAsync(
-        Guid packageId, DateOnly from, DateOnly to, Tenant tenant, ReadDbContext db, Instant now, CancellationToken ct)
+        Guid packageId, DateOnly from, DateOnly to, Tenant tenant, AvailabilityReads reads, Instant now, CancellationToken ct)
     {
-        var package = await db.Packages.FirstOrDefaultAsync(p => p.Id == packageId && !p.Archived, ct);
-        if (package is null)
+        var zone = DateTimeZoneProviders.Tzdb[tenant.TimeZone];
+        var (first, last) = (LocalDate.FromDateOnly(from), LocalDate.FromDateOnly(to));
+        AvailabilityFacts? facts;
+        using (DatabaseScope.Tenant(tenant.Id))
+        {
+            facts = await reads.LoadAsync(tenant.Id, packageId, first, last, zone, now, ct);
+        }
+
+        if (facts is null)
         {
             return null;
         }
 
-        var zone = DateTimeZoneProviders.Tzdb[tenant.TimeZone];
-        var (first, last) = (LocalDate.FromDateOnly(from), LocalDate.FromDateOnly(to));
-        var hours = (await db.OpeningHours.ToListAsync(ct)).ConvertAll(h => new OpeningInterval(h.Day, h.Opens, h.Closes));
-        var closures = (await db.Closures.Where(c => c.StartDate <= last && c.EndDate >= first).ToListAsync(ct))
-            .ConvertAll(c => new ClosedRange(c.StartDate, c.EndDate));
-        var slots = SlotCalculator.Slots(zone, tenant.Policy, Duration.FromMinutes(package.DurationMinutes), hours, closures, first, last, now).ToList();
-        if (slots.Count == 0)
-        {
-            return new AvailabilityDto(packageId, tenant.TimeZone, from, to, []);
-        }
-
-        var itemIds = package.Inventory.Select(i => i.InventoryItemId).ToList();
-        var windowFrom = slots[0].Occupied(tenant.Policy).From;
-        var windowTo = slots.Max(s => s.Occupied(tenant.Policy).To);
-        var quantities = await db.InventoryItems.Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Quantity, ct);
-        var allocations = (await db.BookingAllocations
-                .Where(a => itemIds.Contains(a.InventoryItemId) && a.OccupiedFrom < windowTo && a.OccupiedTo > windowFrom && (a.HeldUntil == null || a.HeldUntil > now))
-                .Select(a => new { a.InventoryItemId, a.Units, a.OccupiedFrom, a.OccupiedTo })
-                .ToListAsync(ct))
-            .ConvertAll(a => new Allocation(a.InventoryItemId, a.Units, a.OccupiedFrom, a.OccupiedTo));
-        var uses = package.Inventory.ConvertAll(i => new ItemUse(i.InventoryItemId, i.Units, i.PerSeat, quantities.GetValueOrDefault(i.InventoryItemId)));
-
-        var result = slots.ConvertAll(s =>
-        {
-            var (f, t) = s.Occupied(tenant.Policy);
-            return new SlotDto(
-                s.Start.WithOffset(s.Offset).ToDateTimeOffset(),
-                s.Start.ToDateTimeOffset(),
-                s.End.ToDateTimeOffset(),
-                Capacity.MaxSeats(uses, allocations, f, t, package.MaxSeats));
-        });
+        var result = SlotCalculator.Slots(zone, tenant.Policy, Duration.FromMinutes(facts.DurationMinutes), facts.Hours, facts.Closures, first, last, now)
+            .Select(s =>
+            {
+                var (f, t) = s.Occupied(tenant.Policy);
+                return new SlotDto(
+                    s.Start.WithOffset(s.Offset).ToDateTimeOffset(),
+                    s.Start.ToDateTimeOffset(),
+                    s.End.ToDateTimeOffset(),
+                    Capacity.MaxSeats(facts.Uses, facts.Allocations, f, t, facts.MaxSeats));
+            })
+            .ToList();
         return new AvailabilityDto(packageId, tenant.TimeZone, from, to, result);
     }
 }
