@@ -51,7 +51,7 @@ public sealed class CacheInvalidation(
         }
     }
 
-    /// <summary>Removes now and again after each of <see cref="CacheOptions.ReapplyAfter"/> (a lagging replica).</summary>
+    /// <summary>Removes now and again after each of <see cref="CacheOptions.ReapplyDelays"/> (a lagging replica).</summary>
     internal static async Task ApplyLocallyAsync(IReadOnlyCollection<string> tags, CacheOptions options, HybridCache? cache, ILogger logger)
     {
         if (cache is null)
@@ -60,13 +60,10 @@ public sealed class CacheInvalidation(
         }
 
         await RemoveAsync(tags, cache, logger);
-        if (options.ReapplyAfter.Length > 0)
-        {
-            _ = ReapplyAsync(tags, options.ReapplyAfter, cache, logger);
-        }
+        _ = ReapplyAsync(tags, options.ReapplyDelays, cache, logger);
     }
 
-    private static async Task ReapplyAsync(IReadOnlyCollection<string> tags, TimeSpan[] delays, HybridCache cache, ILogger logger)
+    private static async Task ReapplyAsync(IReadOnlyCollection<string> tags, IReadOnlyList<TimeSpan> delays, HybridCache cache, ILogger logger)
     {
         var waited = TimeSpan.Zero;
         foreach (var delay in delays.Order())

@@ -30,8 +30,12 @@ public sealed class CacheOptions
     /// Each invalidation is applied again after each of these delays: a request that missed just after the
     /// commit may have read a replica that had not yet replayed it, and stored the old answer after the first
     /// removal. A replica lagging less than the first delay is covered at once; a slower one (seconds, under
-    /// load) by the later ones. Each repeat costs one recomputation of the entries it drops. Not set in
-    /// appsettings: the configuration binder appends array elements to these defaults instead of replacing them.
+    /// load) by the later ones. Each repeat costs one recomputation of the entries it drops. Empty means
+    /// <see cref="DefaultReapplyAfter"/> (an array default here would be appended to, not replaced, by configuration).
     /// </summary>
-    public TimeSpan[] ReapplyAfter { get; set; } = [TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+    public TimeSpan[] ReapplyAfter { get; set; } = [];
+
+    public static readonly TimeSpan[] DefaultReapplyAfter = [TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+
+    public IReadOnlyList<TimeSpan> ReapplyDelays => ReapplyAfter.Length > 0 ? ReapplyAfter : DefaultReapplyAfter;
 }

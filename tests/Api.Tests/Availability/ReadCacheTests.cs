@@ -7,8 +7,15 @@ using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Caching;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using NodaTime;
+using NodaTime.Testing;
+using StackExchange.Redis;
 
 namespace BookingAws.Api.Tests.Availability;
 
@@ -39,6 +46,31 @@ public sealed class ReadCacheTests(TwoApiInstances apis) : IClassFixture<TwoApiI
             async () => await (await b.GetAsync(s.Tenant.Url("/catalog"))).ReadAsync<CatalogDto>(),
             c => c.UpcomingClosures.Count == 1);
         Assert.Equal("Regatta", Assert.Single(catalog.UpcomingClosures).Reason);
+    }
+
+    [Fact]
+    public async Task An_expiry_swept_by_a_worker_frees_the_seat_on_every_instance()
+    {
+        var s = await BookingScenario.CreateAsync(apis.A, quantity: 1, priceMinor: 0);
+        var slot = BookingScenario.SlotOnDay(6, 12);
+        var b = apis.B.CreateClient();
+        Assert.Equal(1, await FirstSeatsAsync(b, s, slot));
+        var held = await (await s.HoldAsync(apis.A.CreateClient(), s.Guest(slot))).ReadAsync<BookingDto>(HttpStatusCode.Created);
+        Assert.Equal(0, await Eventually.Until(() => SeatsAsync(b, s, slot), seats => seats == 0));
+
+        // As the workers sweep: their own Redis connection, no cache of their own, only the publishing side.
+        using var redis = await ConnectionMultiplexer.ConnectAsync(ApiOverCuttableRedis.Redis);
+        var worker = new CacheInvalidation(redis, Options.Create(new CacheOptions()), NullLogger<CacheInvalidation>.Instance);
+        var db = DataServiceCollectionExtensions.BuildDataSource(DataServiceCollectionExtensions.WithSystemScope(PlatformDatabase.App), "test-worker");
+        await using (db)
+        {
+            var sweeps = new BookingSweeps(db, new FakeClock(Instant.FromDateTimeOffset(held.ExpiresAt!.Value) + Duration.FromSeconds(1)), worker);
+            while (await sweeps.ExpireDueHoldsAsync(500, CancellationToken.None) > 0)
+            {
+            }
+        }
+
+        Assert.Equal(1, await Eventually.Until(() => SeatsAsync(b, s, slot), seats => seats == 1));
     }
 
     [Fact]
