@@ -1,4 +1,5 @@
 using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Retention;
 using BookingAws.Shared.Domain.Bookings;
@@ -32,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSesEmail();
         services.AddBookingLinks();
         services.AddAvailabilityPush(builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
+        services.AddCacheInvalidation(builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSingleton<QueueResolver>();
         services.AddSingleton<TemplateRenderer>();
         services.AddScoped<BookingEmailServices>();

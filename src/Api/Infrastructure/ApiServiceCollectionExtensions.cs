@@ -15,6 +15,7 @@ using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Realtime;
 using BookingAws.Api.Infrastructure.Tracing;
 using BookingAws.Shared.Application.Bookings;
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Staff;
@@ -48,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         services.AddRedis(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddAvailabilityPush(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddHubLimits();
+        services.AddReadCache(configuration.GetConnectionString("Redis") ?? "127.0.0.1:56379");
         services.AddSqs();
         services.AddHttpContextAccessor();
         services.AddScoped<TenantContext>();
@@ -210,10 +212,12 @@ public static class ApiServiceCollectionExtensions
             .RequireAuthorization(Policies.Staff)
             .AddEndpointFilter(new TenantScopeFilter(requireMembership: true));
 
-        api.MapTenantEndpoints(dashboard);
-        dashboard.MapInventoryEndpoints();
-        dashboard.MapPackageEndpoints();
-        dashboard.MapHoursEndpoints();
+        // Writes here change what the public catalogue and availability show: they drop the business's cache.
+        var catalogue = dashboard.MapGroup("").AddEndpointFilter<CatalogueWriteInvalidation>();
+        api.MapTenantEndpoints(catalogue);
+        catalogue.MapInventoryEndpoints();
+        catalogue.MapPackageEndpoints();
+        catalogue.MapHoursEndpoints();
         dashboard.MapCustomerEndpoints();
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();

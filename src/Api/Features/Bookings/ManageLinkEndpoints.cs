@@ -3,6 +3,7 @@ using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +45,17 @@ public static class ManageLinkEndpoints
 
     /// <summary>Slots of the booking's own service, so the page can offer a new time without knowing the package's id.</summary>
     public static async Task<Results<Ok<ManagedAvailabilityDto>, ProblemHttpResult>> Availability(
-        Guid id, DateOnly from, DateOnly to, HttpContext http, BookingLinks links, BookingDbContext db, ReadDbContext read, TenantContext scope, IClock clock, CancellationToken ct)
+        Guid id,
+        DateOnly from,
+        DateOnly to,
+        HttpContext http,
+        BookingLinks links,
+        BookingDbContext db,
+        ReadDbContext read,
+        AvailabilityReads reads,
+        TenantContext scope,
+        IClock clock,
+        CancellationToken ct)
     {
         var admitted = await AdmitAsync(id, http, links, db, clock, ct);
         if (admitted.Booking is not { } booking)
@@ -55,7 +66,7 @@ public static class ManageLinkEndpoints
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == booking.TenantId, ct);
         scope.Set(tenant);
         read.TenantId = tenant.Id;
-        var result = await AvailabilityEndpoints.GetAvailability(booking.PackageId, from, to, scope, read, clock, ct);
+        var result = await AvailabilityEndpoints.GetAvailability(booking.PackageId, from, to, scope, reads, clock, ct);
         return result.Result is Ok<AvailabilityDto> { Value: { } a }
             ? TypedResults.Ok(new ManagedAvailabilityDto(a.TimeZone, a.From, a.To, a.Slots))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "This service is no longer offered; contact the business to change the time.");

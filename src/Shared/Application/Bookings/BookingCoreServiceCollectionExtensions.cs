@@ -24,6 +24,7 @@ public static class BookingCoreServiceCollectionExtensions
         services.TryAddSingleton<BookingChanges>();
         services.TryAddSingleton<BookingSweeps>();
         services.TryAddSingleton<BookingReads>();
+        services.TryAddSingleton<AvailabilityReads>();
         services.TryAddSingleton<HoldBooking>();
         services.TryAddSingleton<ConfirmBooking>();
         services.TryAddSingleton<CancelBooking>();

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Messaging;
@@ -9,7 +10,7 @@ using static BookingAws.Shared.Data.Bookings.BookingSql;
 namespace BookingAws.Shared.Data.Bookings;
 
 /// <summary>Opens one transaction around one booking: the row locked, ready for the model's decision.</summary>
-public sealed class BookingChanges([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock)
+public sealed class BookingChanges([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock, CacheInvalidation? cache = null)
 {
     /// <summary>The current instant as stored (microseconds), for the model.</summary>
     public Instant Now() => BookingSql.Now(clock);
@@ -29,7 +30,7 @@ public sealed class BookingChanges([FromKeyedServices(DataSources.Primary)] Npgs
                 return null;
             }
 
-            return new BookingChange(connection, tx, booking);
+            return new BookingChange(connection, tx, booking, cache);
         }
         catch
         {
@@ -48,11 +49,16 @@ public sealed class BookingChange : IAsyncDisposable
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction tx;
     private readonly NpgsqlBatch pending;
+    private readonly CacheInvalidation? cache;
 
-    internal BookingChange(NpgsqlConnection connection, NpgsqlTransaction tx, Booking booking)
+    /// <summary>Windows whose availability this change alters, dropped from the read cache after the commit.</summary>
+    private readonly List<(Instant From, Instant To)> changedWindows = [];
+
+    internal BookingChange(NpgsqlConnection connection, NpgsqlTransaction tx, Booking booking, CacheInvalidation? cache)
     {
         this.connection = connection;
         this.tx = tx;
+        this.cache = cache;
         Booking = booking;
         pending = new NpgsqlBatch(connection, tx);
     }
@@ -134,19 +140,27 @@ public sealed class BookingChange : IAsyncDisposable
             (object?)b.ReceiptNumber ?? DBNull.Value,
             (object?)b.EmailProof ?? DBNull.Value));
 
-    /// <summary>The booking's allocations stop being a hold's: they count until the window ends.</summary>
-    public void KeepAllocations() =>
+    /// <summary>The booking's allocations stop being a hold's: they count until the window ends (again, for a hold
+    /// that lapsed unswept, so the cached availability changes too).</summary>
+    public void KeepAllocations()
+    {
         pending.BatchCommands.Add(Command("UPDATE booking_allocations SET held_until = NULL WHERE booking_id = $1", Booking.Id));
+        changedWindows.Add((Booking.Occupied.From, Booking.Occupied.To));
+    }
 
     /// <summary>The booking frees its inventory at once.</summary>
-    public void ReleaseAllocations() =>
+    public void ReleaseAllocations()
+    {
         pending.BatchCommands.Add(Command("DELETE FROM booking_allocations WHERE booking_id = $1", Booking.Id));
+        changedWindows.Add((Booking.Occupied.From, Booking.Occupied.To));
+    }
 
     /// <summary>The booking's allocations are replaced by <paramref name="uses"/> over <paramref name="window"/>.</summary>
     public void ReplaceAllocations(Booking next, List<ItemUse> uses, OccupiedWindow window)
     {
         ReleaseAllocations();
         pending.BatchCommands.Add(InsertAllocations(next, uses, window, null));
+        changedWindows.Add((window.From, window.To));
     }
 
     /// <summary>Sends the queued writes in one round trip and commits.</summary>
@@ -158,6 +172,10 @@ public sealed class BookingChange : IAsyncDisposable
         }
 
         await tx.CommitAsync(ct);
+        if (cache is not null && changedWindows.Count > 0)
+        {
+            await cache.BookingsChangedAsync(Booking.TenantId, changedWindows, CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Messaging;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ namespace BookingAws.Shared.Data.Bookings;
 /// repeat. What happens to each claimed booking is the model's decision (<see cref="Booking.Expire"/>,
 /// <see cref="Booking.Complete"/>); this writes it.
 /// </summary>
-public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock)
+public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock, CacheInvalidation? cache = null)
 {
     /// <summary>Holds whose time ran out: expired, their inventory freed at once.</summary>
     public Task<int> ExpireDueHoldsAsync(int batchSize, CancellationToken ct) =>
@@ -79,6 +80,14 @@ public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] Npgsq
 
         await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
+        if (cache is not null)
+        {
+            foreach (var tenant in done.GroupBy(d => d.Booking.TenantId))
+            {
+                await cache.BookingsChangedAsync(tenant.Key, tenant.Select(d => (d.Booking.Occupied.From, d.Booking.Occupied.To)), CancellationToken.None);
+            }
+        }
+
         return done.Count;
     }
 }

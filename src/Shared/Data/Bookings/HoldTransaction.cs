@@ -1,3 +1,4 @@
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Messaging;
@@ -16,7 +17,7 @@ namespace BookingAws.Shared.Data.Bookings;
 /// <see cref="Booking.Hold"/>.
 /// </summary>
 public sealed class HoldTransaction(
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock, IActiveHoldCap? activeHoldCap = null)
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock, IActiveHoldCap? activeHoldCap = null, CacheInvalidation? cache = null)
 {
     public async Task<HoldOutcome> RunAsync(HoldCommand command, Func<Booking, Tenant, string> renderResponse, CancellationToken ct)
     {
@@ -125,6 +126,11 @@ public sealed class HoldTransaction(
             // failed statement skipped the rest of the batch, COMMIT included, so the transaction is open.
             await RollbackAsync(connection, ct);
             return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
+        }
+
+        if (cache is not null)
+        {
+            await cache.BookingsChangedAsync(tenant.Id, [(window.From, window.To)], CancellationToken.None);
         }
 
         return new HoldOutcome.Created(booking, body);
