@@ -28,8 +28,8 @@ public sealed record StageConfig
     public required int CacheReservedMemoryPercent { get; init; }
 
     /// <summary>
-    /// Output-buffer limits of a pub/sub client (one per API or worker process: the SignalR backplane's
-    /// subscription). Past the hard limit, or above the soft limit for the soft seconds, Redis disconnects the
+    /// Output-buffer limits of a pub/sub client (<see cref="CacheSubscribersMax"/>: the SignalR backplane and the
+    /// cache invalidations). Past the hard limit, or above the soft limit for the soft seconds, Redis disconnects the
     /// subscriber and that instance's pushes stop until it resubscribes. Worst case, every subscriber at its hard
     /// limit, is <see cref="CacheSubscribersMax"/> × the hard limit of <c>maxmemory</c>.
     /// </summary>
@@ -44,8 +44,11 @@ public sealed record StageConfig
     /// </summary>
     public required double CachePlannedDataGiB { get; init; }
 
-    /// <summary>Processes that subscribe to the backplane at most: every API and worker instance of a full fleet.</summary>
-    public int CacheSubscribersMax => ApiMax + WorkerMax;
+    /// <summary>
+    /// Pub/sub connections at most: two per API and worker process of a full fleet (the SignalR backplane's own
+    /// connection, and the app's, which carries the read cache's invalidations).
+    /// </summary>
+    public int CacheSubscribersMax => 2 * (ApiMax + WorkerMax);
 
     /// <summary>What Redis may hold, in GiB, once the reserve is set aside.</summary>
     public double CacheMaxMemoryGiB => CacheNodeMemoryGiB * (100 - CacheReservedMemoryPercent) / 100.0;
@@ -127,9 +130,9 @@ public sealed record StageConfig
         CacheReservedMemoryPercent = 50,
         // A few demo businesses: 20 packages three months ahead is 3 MB; 10 MB with everything else.
         CachePlannedDataGiB = 0.01,
-        // 4 subscribers × 16 MiB stays under a quarter of the ~0.25 GiB dev may hold; dev traffic never queues much.
-        CachePubSubHardLimitMiB = 16,
-        CachePubSubSoftLimitMiB = 4,
+        // 8 subscribers × 8 MiB is a quarter of the ~0.25 GiB dev may hold; dev traffic never queues much.
+        CachePubSubHardLimitMiB = 8,
+        CachePubSubSoftLimitMiB = 2,
         CachePubSubSoftSeconds = 60,
         Protect = false,
         ApiInstanceType = "t4g.small",
@@ -158,8 +161,8 @@ public sealed record StageConfig
         DbBackupDays = 14,
         // Sizing (README, "Cache sizing"): month availability ~50 KB per package, so 5,000 packages browsed three
         // months ahead is ~0.75 GB; tenants, catalogues, rate-limit windows and read-your-writes markers add under
-        // 0.1 GB; backplane buffers are bounded by the limits below (22 subscribers × 64 MiB = 1.4 GiB at worst).
-        // About 2.2 GiB at worst against ~9.8 GiB of maxmemory: room to grow, and the memory alarm says when not.
+        // 0.1 GB; pub/sub buffers are bounded by the limits below (44 subscribers × 64 MiB = 2.75 GiB at worst).
+        // About 3.6 GiB at worst against ~9.8 GiB of maxmemory: room to grow, and the memory alarm says when not.
         CacheNodeType = "cache.r7g.large",
         CacheReplicas = 2,
         CacheSnapshotDays = 7,

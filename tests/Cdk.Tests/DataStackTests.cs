@@ -139,7 +139,7 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
         prod.Data.HasResourceProperties("AWS::ElastiCache::ParameterGroup", new Dictionary<string, object>
         {
             ["CacheParameterGroupFamily"] = "redis7",
-            ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["maxmemory-policy"] = "allkeys-lru" }),
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["maxmemory-policy"] = "allkeys-lru", ["maxmemory-samples"] = "5" }),
         });
     }
 
@@ -167,7 +167,7 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
             {
                 ["maxmemory-policy"] = "allkeys-lru",
                 ["reserved-memory-percent"] = "50",
-                ["client-output-buffer-limit-pubsub-hard-limit"] = (16L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["client-output-buffer-limit-pubsub-hard-limit"] = (8L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             }),
         });
     }

@@ -30,7 +30,8 @@ public sealed class StageConfigTests
     {
         Assert.True(StageConfig.Prod.CacheReplicas >= 1);
         Assert.Equal(25, StageConfig.Prod.CacheReservedMemoryPercent);
-        Assert.Equal(22, StageConfig.Prod.CacheSubscribersMax);
+        // Two pub/sub connections per process (backplane, cache invalidations) of a full fleet of 12 API and 10 workers.
+        Assert.Equal(44, StageConfig.Prod.CacheSubscribersMax);
     }
 
     [Fact]
