@@ -17,6 +17,42 @@ public sealed record StageConfig
     public required int CacheReplicas { get; init; }
     public required int CacheSnapshotDays { get; init; }
 
+    /// <summary>
+    /// Memory of <see cref="CacheNodeType"/> in GiB. Redis may use <c>maxmemory</c> = this less
+    /// <see cref="CacheReservedMemoryPercent"/> (kept for the fork of a snapshot or a replica's full sync, and
+    /// for fragmentation).
+    /// </summary>
+    public required double CacheNodeMemoryGiB { get; init; }
+
+    /// <summary>ElastiCache's <c>reserved-memory-percent</c>: 25 by default, 50 on micro nodes (AWS: they swap otherwise).</summary>
+    public required int CacheReservedMemoryPercent { get; init; }
+
+    /// <summary>
+    /// Output-buffer limits of a pub/sub client (<see cref="CacheSubscribersMax"/>: the SignalR backplane and the
+    /// cache invalidations). Past the hard limit, or above the soft limit for the soft seconds, Redis disconnects the
+    /// subscriber and that instance's pushes stop until it resubscribes. Worst case, every subscriber at its hard
+    /// limit, is <see cref="CacheSubscribersMax"/> × the hard limit of <c>maxmemory</c>.
+    /// </summary>
+    public required int CachePubSubHardLimitMiB { get; init; }
+
+    public required int CachePubSubSoftLimitMiB { get; init; }
+    public required int CachePubSubSoftSeconds { get; init; }
+
+    /// <summary>
+    /// Read-cache data the stage is planned for, in GiB (README, "Cache sizing"): availability ~50 KB per month of a
+    /// package, plus tenants, catalogues, rate-limit windows and read-your-writes markers.
+    /// </summary>
+    public required double CachePlannedDataGiB { get; init; }
+
+    /// <summary>
+    /// Pub/sub connections at most: two per API and worker process of a full fleet (the SignalR backplane's own
+    /// connection, and the app's, which carries the read cache's invalidations).
+    /// </summary>
+    public int CacheSubscribersMax => 2 * (ApiMax + WorkerMax);
+
+    /// <summary>What Redis may hold, in GiB, once the reserve is set aside.</summary>
+    public double CacheMaxMemoryGiB => CacheNodeMemoryGiB * (100 - CacheReservedMemoryPercent) / 100.0;
+
     /// <summary>Prod keeps data when a stack is deleted and refuses accidental deletes.</summary>
     public required bool Protect { get; init; }
 
@@ -90,6 +126,14 @@ public sealed record StageConfig
         CacheNodeType = "cache.t4g.micro",
         CacheReplicas = 0,
         CacheSnapshotDays = 1,
+        CacheNodeMemoryGiB = 0.5,
+        CacheReservedMemoryPercent = 50,
+        // A few demo businesses: 20 packages three months ahead is 3 MB; 10 MB with everything else.
+        CachePlannedDataGiB = 0.01,
+        // 8 subscribers × 8 MiB is a quarter of the ~0.25 GiB dev may hold; dev traffic never queues much.
+        CachePubSubHardLimitMiB = 8,
+        CachePubSubSoftLimitMiB = 2,
+        CachePubSubSoftSeconds = 60,
         Protect = false,
         ApiInstanceType = "t4g.small",
         ApiMin = 1,
@@ -115,9 +159,21 @@ public sealed record StageConfig
         DbInstanceType = "r7g.large",
         DbReaders = 2,
         DbBackupDays = 14,
+        // Sizing (README, "Cache sizing"): month availability ~50 KB per package, so 5,000 packages browsed three
+        // months ahead is ~0.75 GB; tenants, catalogues, rate-limit windows and read-your-writes markers add under
+        // 0.1 GB; pub/sub buffers are bounded by the limits below (44 subscribers × 64 MiB = 2.75 GiB at worst).
+        // About 3.6 GiB at worst against ~9.8 GiB of maxmemory: room to grow, and the memory alarm says when not.
         CacheNodeType = "cache.r7g.large",
         CacheReplicas = 2,
         CacheSnapshotDays = 7,
+        CacheNodeMemoryGiB = 13.07,
+        CacheReservedMemoryPercent = 25,
+        CachePlannedDataGiB = 0.85,
+        // Twice ElastiCache's 32/8 MiB: a backplane subscriber is a whole API instance, and cutting it for a
+        // few seconds' GC pause under a push burst costs every watcher on it their live updates.
+        CachePubSubHardLimitMiB = 64,
+        CachePubSubSoftLimitMiB = 16,
+        CachePubSubSoftSeconds = 60,
         Protect = true,
         ApiInstanceType = "c7g.large",
         ApiMin = 3,

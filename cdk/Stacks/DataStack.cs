@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElastiCache;
@@ -49,6 +50,9 @@ public sealed class DataStack : Stack
     public const string SecretsManagerTransform = "AWS::SecretsManager-2024-09-16";
 
     public CfnReplicationGroup Cache { get; }
+
+    /// <summary>The cache's engine settings (eviction, reserve, backplane buffers).</summary>
+    public CfnParameterGroup CacheParameters { get; }
     /// <summary>The apps' ElastiCache RBAC user (JSON: username, password).</summary>
     public ISecret CacheAuthSecret { get; }
 
@@ -279,6 +283,12 @@ public sealed class DataStack : Stack
             Description = "Isolated subnets for BookingAws Redis",
             SubnetIds = props.Vpc.SelectSubnets(isolated).SubnetIds,
         });
+        CacheParameters = new CfnParameterGroup(this, "CacheParameters", new CfnParameterGroupProps
+        {
+            CacheParameterGroupFamily = "redis7",
+            Description = "BookingAws cache, SignalR backplane and rate limits",
+            Properties = CacheSettings(stage),
+        });
         var multiAz = stage.CacheReplicas > 0;
         Cache = new CfnReplicationGroup(this, "Cache", new CfnReplicationGroupProps
         {
@@ -286,6 +296,7 @@ public sealed class DataStack : Stack
             Engine = "redis",
             EngineVersion = "7.1",
             CacheNodeType = stage.CacheNodeType,
+            CacheParameterGroupName = CacheParameters.Ref,
             NumNodeGroups = 1,
             ReplicasPerNodeGroup = stage.CacheReplicas,
             AutomaticFailoverEnabled = multiAz,
@@ -314,6 +325,29 @@ public sealed class DataStack : Stack
                 "Dev runs a single cache node to stay cheap; prod has replicas with Multi-AZ failover.");
         }
     }
+
+    /// <summary>
+    /// Engine settings of the one Redis that holds the read cache, the SignalR backplane, the rate-limit windows
+    /// and the read-your-writes markers (README, "Cache sizing").
+    /// </summary>
+    public static Dictionary<string, string> CacheSettings(StageConfig stage) => new()
+    {
+        // Every key the apps write carries a TTL (cache entries, rate-limit windows, read-your-writes markers), so
+        // volatile-lru would pick among the same keys and protect nothing; it would only turn a key written without
+        // a TTL into OOM errors on every write once memory fills (the rate limiter then fails open). allkeys-lru
+        // always makes room, and LRU keeps what was just touched: a live window or marker outlives a cold month
+        // of availability. What must never be evicted does not belong in this Redis.
+        ["maxmemory-policy"] = "allkeys-lru",
+        // ElastiCache samples 3 keys per eviction; Redis's own 5 picks the least recently used far more reliably,
+        // which is what keeps a live window from being evicted, for a little CPU only while evicting.
+        ["maxmemory-samples"] = "5",
+        ["reserved-memory-percent"] = stage.CacheReservedMemoryPercent.ToString(CultureInfo.InvariantCulture),
+        ["client-output-buffer-limit-pubsub-hard-limit"] = Bytes(stage.CachePubSubHardLimitMiB),
+        ["client-output-buffer-limit-pubsub-soft-limit"] = Bytes(stage.CachePubSubSoftLimitMiB),
+        ["client-output-buffer-limit-pubsub-soft-seconds"] = stage.CachePubSubSoftSeconds.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string Bytes(int mebibytes) => (mebibytes * 1024L * 1024L).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Rotates the apps' cache password every 30 days (cdk/assets/cache-user-rotation: the user keeps the previous

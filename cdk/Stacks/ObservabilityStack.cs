@@ -56,10 +56,35 @@ public sealed class ObservabilityStack : Stack
         public const string EmailEvents = "bookingaws.email.events";
         public const string EmailSuppressed = "bookingaws.email.suppressed";
 
+        /// <summary>
+        /// The API's read-cache lookups, attributes <c>cache</c> (<see cref="CacheHitRatioFloors"/>' keys) and
+        /// <c>result</c> (<c>hit</c> or <c>miss</c>). The agent also publishes it under exactly those two
+        /// dimensions (<c>aggregation_dimensions</c> in cdk/assets/boot/cloudwatch-agent.json), which alarm math needs.
+        /// </summary>
+        public const string CacheLookups = "bookingaws.cache.lookups";
+
         // From the ASP.NET Core instrumentation (AddAspNetCoreInstrumentation in src/Shared/Hosting/ServiceDefaults.cs).
         public const string HttpServerDuration = "http.server.request.duration";
         public const string SignalRConnections = "signalr.server.active_connections";
     }
+
+    /// <summary>
+    /// Hit ratio (%) under which each cache of the API alarms. Availability is invalidated by every booking of its
+    /// day, so it hits less than the catalogue and far less than tenants (which change only when edited): each
+    /// floor is where that cache no longer shields the database, not a target.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double> CacheHitRatioFloors = new Dictionary<string, double>
+    {
+        ["availability"] = 50,
+        ["catalogue"] = 80,
+        ["tenant"] = 90,
+    };
+
+    /// <summary>Lookups a cache must see in five minutes (one a second) before its hit ratio can alarm.</summary>
+    public const int CacheHitRatioMinLookups = 300;
+
+    /// <summary>The dimensions the agent rolls <see cref="AppMetrics.CacheLookups"/> up to, in the agent's order.</summary>
+    public static readonly string[] CacheLookupDimensions = ["cache", "result"];
 
     private static readonly Duration Minute = Duration.Minutes(1);
     private readonly OnCallTopic _onCall;
@@ -214,6 +239,24 @@ public sealed class ObservabilityStack : Stack
             "Redis memory above 80% of maxmemory for 5 minutes: evictions follow, and evicted rate-limit counters let abuse through.");
         Alarm("CacheEvictions", "cache-evictions", AcrossNodes("Evictions", "Sum", "SUM", "Redis evictions"), 100, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
             "Redis evicting more than 100 keys a minute for 5 minutes (a full cache, not the odd expiry): read-your-writes markers and rate-limit windows are lost.");
+        // reserved-memory-percent keeps the fork of a snapshot or sync off swap; swapping means that reserve is too small.
+        Alarm("CacheSwap", "cache-swap", AcrossNodes("SwapUsage", "Maximum", "MAX", "Redis swap (max node, bytes)"), 50 * 1024 * 1024, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "A Redis node swapping more than 50 MB for 5 minutes: every command may wait on disk, so cache reads, rate limits and pushes slow down together.");
+        if (props.CacheNodes > 1)
+        {
+            // Only replicas publish ReplicationLag, and which nodes are replicas changes with each failover: take the max of all.
+            Alarm("CacheReplicationLag", "cache-replication-lag", AcrossNodes("ReplicationLag", "Maximum", "MAX", "Redis replica lag (s, max replica)"), 2, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+                "A Redis replica more than 2 s behind the primary for 5 minutes (normally milliseconds): a failover now would lose those seconds of cache invalidations, rate-limit windows and read-your-writes markers.");
+        }
+
+        // ---- The API's read cache (tenant, catalogue, availability): its own hit ratio, not the engine's, which
+        // also counts rate-limit and read-your-writes reads.
+        var fiveMinutes = Duration.Minutes(5);
+        foreach (var (cache, floor) in CacheHitRatioFloors)
+        {
+            Alarm($"CacheHitRatio{char.ToUpperInvariant(cache[0])}{cache[1..]}", "cache-hit-ratio", CacheHitRatio(cache, fiveMinutes, CacheHitRatioMinLookups), floor, 3, ComparisonOperator.LESS_THAN_THRESHOLD,
+                $"The API's {cache} cache answered under {floor:0}% of lookups from cache for 15 minutes while it saw at least {CacheHitRatioMinLookups} lookups every 5 minutes: those reads fall through to the database.");
+        }
 
         // ---- Events with no metric: each rule notifies on-call with its runbook line.
         EventAlarm("DatabaseFailover", "database-failover", new EventPattern
@@ -280,6 +323,21 @@ public sealed class ObservabilityStack : Stack
                 $"SELECT SUM(\"{AppMetrics.EmailEvents}\") FROM \"{AppNamespace}\" GROUP BY event_type", "SES events by type")),
             Graph("Redis hit ratio %", AcrossNodes("CacheHitRate", "Average", "AVG", "Cache hit rate % (mean of nodes)")),
             Graph("WebSocket connections", Insights($"SELECT SUM(\"{AppMetrics.SignalRConnections}\") FROM \"{AppNamespace}\"", "SignalR connections")));
+        Dashboard.AddWidgets(new GraphWidget(new GraphWidgetProps
+        {
+            Title = "App cache hit ratio %",
+            Left = [.. CacheHitRatioFloors.Keys.Select(cache => (IMetric)CacheHitRatio(cache, Minute, 0))],
+            // Beside the ratio, so an idle minute's 0% reads as idle.
+            Right = [.. CacheHitRatioFloors.Keys.Select(cache => (IMetric)CacheLookupCount(cache, Minute))],
+            LeftYAxis = new YAxisProps { Min = 0, Max = 100 },
+            Width = 6,
+        }),
+            Graph("Redis memory used %", AcrossNodes("DatabaseMemoryUsagePercentage", "Maximum", "MAX", "Redis memory used % (max node)")),
+            Graph("Redis engine CPU %", AcrossNodes("EngineCPUUtilization", "Maximum", "MAX", "Redis engine CPU (max node)")),
+            // Only replicas report lag; a single node (dev) has none to chart.
+            props.CacheNodes > 1
+                ? Graph("Redis replica lag (s)", AcrossNodes("ReplicationLag", "Maximum", "MAX", "Redis replica lag (s, max replica)"))
+                : Graph("Redis swap (bytes)", AcrossNodes("SwapUsage", "Maximum", "MAX", "Redis swap (max node, bytes)")));
         Dashboard.AddWidgets(
             Graph("Aurora connections", dbConnections),
             Graph("Aurora replica lag (ms)", replicaLag),
@@ -389,6 +447,48 @@ public sealed class ObservabilityStack : Stack
         UsingMetrics = new Dictionary<string, IMetric>(),
         Label = "",
         Period = Minute,
+    });
+
+    /// <summary>Lookups of one of the API's caches with one result, as the agent rolls them up (summed over instances).</summary>
+    private static Metric CacheLookup(string cache, string result, Duration period) => new(new MetricProps
+    {
+        Namespace = AppNamespace,
+        MetricName = AppMetrics.CacheLookups,
+        DimensionsMap = new Dictionary<string, string> { [CacheLookupDimensions[0]] = cache, [CacheLookupDimensions[1]] = result },
+        Statistic = "Sum",
+        Period = period,
+    });
+
+    // Ids carry the cache's name: a graph of all three caches may not reuse an id for another metric.
+    private static MathExpression CacheLookupCount(string cache, Duration period) => new(new MathExpressionProps
+    {
+        Expression = $"FILL({cache}Hit, 0) + FILL({cache}Miss, 0)",
+        UsingMetrics = new Dictionary<string, IMetric>
+        {
+            [$"{cache}Hit"] = CacheLookup(cache, "hit", period),
+            [$"{cache}Miss"] = CacheLookup(cache, "miss", period),
+        },
+        Label = $"{cache} lookups",
+        Period = period,
+    });
+
+    /// <summary>
+    /// Hits as a percentage of lookups. Below <paramref name="minimum"/> lookups a period reads 100: a handful of
+    /// cold misses after a deploy or at night says nothing about the cache. With no minimum (the dashboard), an
+    /// idle period reads 0 beside its lookup count.
+    /// </summary>
+    private static MathExpression CacheHitRatio(string cache, Duration period, int minimum) => new(new MathExpressionProps
+    {
+        Expression = minimum > 0
+            ? $"IF({cache}Total >= {minimum}, 100 * FILL({cache}Hit, 0) / {cache}Total, 100)"
+            : $"100 * FILL({cache}Hit, 0) / MAX([{cache}Total, 1])",
+        UsingMetrics = new Dictionary<string, IMetric>
+        {
+            [$"{cache}Hit"] = CacheLookup(cache, "hit", period),
+            [$"{cache}Total"] = CacheLookupCount(cache, period),
+        },
+        Label = $"{cache} hit %",
+        Period = period,
     });
 
     private static Metric Ses(string name, string statistic, Duration period) => new(new MetricProps

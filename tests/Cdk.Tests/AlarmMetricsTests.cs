@@ -48,6 +48,23 @@ public sealed partial class AlarmMetricsTests(ProdPlatform prod, DevPlatform dev
     }
 
     [Fact]
+    public void The_source_scan_reads_instrument_names_given_as_literals_or_as_constants()
+    {
+        const string source = """
+            public static class ReadCache
+            {
+                public const string LookupsMetric = "bookingaws.cache.lookups";
+                private static readonly Counter<long> Lookups = Telemetry.Meter.CreateCounter<long>(
+                    LookupsMetric, description: "Read-cache lookups");
+                private static readonly Counter<long> Other = Telemetry.Meter.CreateCounter<long>(Names.Other, description: "x");
+                private static readonly Counter<long> Literal = Telemetry.Meter.CreateCounter<long>("bookingaws.literal", description: "y");
+            }
+            public static class Names { public const string Other = "bookingaws.other"; }
+            """;
+        Assert.Equal(["bookingaws.cache.lookups", "bookingaws.literal", "bookingaws.other"], EmittedMetrics.InstrumentNames(source).Order());
+    }
+
+    [Fact]
     public void Every_log_metric_counts_words_of_a_line_the_apps_write()
     {
         var filters = EmittedMetrics.LogMetrics(Json(prod));
@@ -100,6 +117,10 @@ public sealed partial class AlarmMetricsTests(ProdPlatform prod, DevPlatform dev
     [InlineData("database-failover")]
     [InlineData("cache-memory")]
     [InlineData("cache-evictions")]
+    [InlineData("cache-cpu")]
+    [InlineData("cache-swap")]
+    [InlineData("cache-replication-lag")]
+    [InlineData("cache-hit-ratio")]
     [InlineData("secret-rotation-failed")]
     [InlineData("autoscaling-launch-failed")]
     [InlineData("payment-anomalies")]
@@ -152,6 +173,9 @@ public sealed partial class AlarmMetricsTests(ProdPlatform prod, DevPlatform dev
     [InlineData("Handler failures / DLQ depth")]
     [InlineData("Email sent / bounced / complained")]
     [InlineData("Redis hit ratio %")]
+    [InlineData("App cache hit ratio %")]
+    [InlineData("Redis memory used %")]
+    [InlineData("Redis engine CPU %")]
     [InlineData("WebSocket connections")]
     [InlineData("Aurora connections")]
     [InlineData("Aurora replica lag (ms)")]

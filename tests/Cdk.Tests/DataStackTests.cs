@@ -128,6 +128,51 @@ public sealed class DataStackTests(ProdPlatform prod, DevPlatform dev) : IClassF
     }
 
     [Fact]
+    public void The_cache_runs_on_its_own_parameter_group_evicting_least_recently_used_keys_of_any_kind()
+    {
+        var group = prod.Data.GetLogicalId(prod.Platform.Data.CacheParameters);
+        prod.Data.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>
+        {
+            ["CacheParameterGroupName"] = new Dictionary<string, object> { ["Ref"] = group },
+            ["EngineVersion"] = Match.StringLikeRegexp("^7\\."),
+        });
+        prod.Data.HasResourceProperties("AWS::ElastiCache::ParameterGroup", new Dictionary<string, object>
+        {
+            ["CacheParameterGroupFamily"] = "redis7",
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object> { ["maxmemory-policy"] = "allkeys-lru", ["maxmemory-samples"] = "5" }),
+        });
+    }
+
+    [Fact]
+    public void Prod_keeps_the_default_memory_reserve_and_doubles_the_backplane_buffers()
+    {
+        prod.Data.HasResourceProperties("AWS::ElastiCache::ParameterGroup", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["reserved-memory-percent"] = "25",
+                ["client-output-buffer-limit-pubsub-hard-limit"] = (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["client-output-buffer-limit-pubsub-soft-limit"] = (16L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["client-output-buffer-limit-pubsub-soft-seconds"] = "60",
+            }),
+        });
+    }
+
+    [Fact]
+    public void Dev_micro_node_reserves_half_its_memory_and_keeps_backplane_buffers_small()
+    {
+        dev.Data.HasResourceProperties("AWS::ElastiCache::ParameterGroup", new Dictionary<string, object>
+        {
+            ["Properties"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["maxmemory-policy"] = "allkeys-lru",
+                ["reserved-memory-percent"] = "50",
+                ["client-output-buffer-limit-pubsub-hard-limit"] = (8L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
+        });
+    }
+
+    [Fact]
     public void Dev_cache_is_a_single_node()
     {
         dev.Data.HasResourceProperties("AWS::ElastiCache::ReplicationGroup", new Dictionary<string, object>

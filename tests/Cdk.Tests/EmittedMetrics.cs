@@ -46,7 +46,7 @@ public static partial class EmittedMetrics
 
     private static HashSet<string> ReadAppInstruments()
     {
-        var names = InstrumentPattern().Matches(SourceText).Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        var names = InstrumentNames(SourceText).ToHashSet(StringComparer.Ordinal);
         var defaults = File.ReadAllText(Path.Combine(SourceRoot, "Shared", "Hosting", "ServiceDefaults.cs"));
         if (defaults.Contains(".AddAspNetCoreInstrumentation()", StringComparison.Ordinal)
             && defaults.Contains(".AddMeter(Telemetry.SourceName)", StringComparison.Ordinal))
@@ -61,8 +61,35 @@ public static partial class EmittedMetrics
         return names;
     }
 
-    [GeneratedRegex("""\.Create(?:Counter|Histogram|UpDownCounter|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)(?:<[^>]+>)?\(\s*"(?<name>[^"]+)"\s*,""")]
+    /// <summary>
+    /// Names given to <c>Meter.Create…</c> in <paramref name="source"/>: a string literal, or a constant
+    /// (<c>const string X = "…"</c>, possibly qualified as <c>Type.X</c>) declared somewhere in the same source.
+    /// </summary>
+    public static IEnumerable<string> InstrumentNames(string source)
+    {
+        foreach (Match m in InstrumentPattern().Matches(source))
+        {
+            if (m.Groups["name"].Success)
+            {
+                yield return m.Groups["name"].Value;
+                continue;
+            }
+            var constant = m.Groups["constant"].Value.Split('.')[^1];
+            foreach (Match declared in ConstantPattern().Matches(source))
+            {
+                if (declared.Groups["id"].Value == constant)
+                {
+                    yield return declared.Groups["value"].Value;
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("""\.Create(?:Counter|Histogram|UpDownCounter|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)(?:<[^>]+>)?\(\s*(?:"(?<name>[^"]+)"|(?<constant>[A-Za-z_][\w.]*))\s*,""")]
     private static partial Regex InstrumentPattern();
+
+    [GeneratedRegex("""const\s+string\s+(?<id>\w+)\s*=\s*"(?<value>[^"]+)"\s*;""")]
+    private static partial Regex ConstantPattern();
 
     /// <summary>(namespace, metric) pairs counted from logs by the metric filters of these templates, with their patterns.</summary>
     public static IReadOnlyList<(string Namespace, string Metric, string Pattern)> LogMetrics(IEnumerable<JsonNode> templates) =>

@@ -11,6 +11,29 @@ public sealed class StageConfigTests
             ? values.First(v => v.Key == key).Value
             : key == "stage" ? "prod" : ProdPlatform.RequiredContext.GetValueOrDefault(key);
 
+    public static TheoryData<string> Stages => new() { "dev", "prod" };
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void The_planned_cache_data_and_every_backplane_buffer_at_its_limit_fit_in_half_of_maxmemory(string name)
+    {
+        var stage = name == "prod" ? StageConfig.Prod : StageConfig.Dev;
+        var buffersGiB = stage.CacheSubscribersMax * stage.CachePubSubHardLimitMiB / 1024.0;
+        // Half, so the memory alarm at 80% fires on growth well before a burst of backlogged subscribers evicts anything.
+        Assert.True(stage.CachePlannedDataGiB + buffersGiB <= stage.CacheMaxMemoryGiB / 2,
+            $"{name}: {stage.CachePlannedDataGiB} GiB data + {buffersGiB} GiB buffers against {stage.CacheMaxMemoryGiB} GiB maxmemory");
+        Assert.True(stage.CachePubSubSoftLimitMiB < stage.CachePubSubHardLimitMiB);
+    }
+
+    [Fact]
+    public void Prod_cache_has_replicas_to_fail_over_to_and_keeps_the_aws_default_reserve()
+    {
+        Assert.True(StageConfig.Prod.CacheReplicas >= 1);
+        Assert.Equal(25, StageConfig.Prod.CacheReservedMemoryPercent);
+        // Two pub/sub connections per process (backplane, cache invalidations) of a full fleet of 12 API and 10 workers.
+        Assert.Equal(44, StageConfig.Prod.CacheSubscribersMax);
+    }
+
     [Fact]
     public void Stage_defaults_to_dev()
     {
