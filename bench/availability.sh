@@ -11,7 +11,7 @@ READ_RATE="${2:-300}"
 PORT="${BENCH_API_PORT:-5099}"
 BENCH_LIMIT="${BENCH_LIMIT:-1000000000}"
 # How the API is told to skip its cache for the uncached runs.
-UNCACHED=(Caching__Enabled=false)
+UNCACHED=(Cache__Enabled=false)
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

@@ -8,6 +8,10 @@ public sealed class CacheOptions
 {
     public const string Section = "Cache";
 
+    /// <summary>Off: every read is computed from the database (a switch for on-call if the cache misbehaves, and the
+    /// benchmark's uncached baseline). Invalidations are still published, so turning it back on serves nothing stale.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Availability also moves with the clock (lead time, holds lapsing before the sweep), so it is short.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan AvailabilityFor { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using BookingAws.Shared.Hosting;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
 
 namespace BookingAws.Shared.Caching;
 
@@ -17,7 +18,7 @@ public enum CacheName
 /// charted and alarmed on. Concurrent misses of one key on one instance run the factory once (HybridCache's
 /// stampede protection); the callers that waited for it count as hits.
 /// </summary>
-public sealed class ReadCache(HybridCache cache)
+public sealed class ReadCache(HybridCache cache, IOptionsMonitor<CacheOptions> options)
 {
     public const string LookupsMetric = "bookingaws.cache.lookups";
 
@@ -29,6 +30,12 @@ public sealed class ReadCache(HybridCache cache)
     public async ValueTask<T> GetOrCreateAsync<T>(
         CacheName name, string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan lifetime, IEnumerable<string> tags, CancellationToken ct)
     {
+        if (!options.CurrentValue.Enabled)
+        {
+            Lookups.Add(1, new KeyValuePair<string, object?>("cache", Names[(int)name]), new KeyValuePair<string, object?>("result", "miss"));
+            return await factory(ct);
+        }
+
         var miss = new StrongBox();
         var value = await cache.GetOrCreateAsync(
             key,

@@ -19,6 +19,16 @@ public class ApiWithLongCache : ApiFactory
     }
 }
 
+/// <summary>The same API with the cache switched off (<c>Cache:Enabled=false</c>), as on-call would.</summary>
+public sealed class ApiWithCacheOff : ApiWithLongCache
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Cache:Enabled", "false");
+    }
+}
+
 /// <summary>Two API instances over the same database and Redis, as two tasks behind the load balancer.</summary>
 public sealed class TwoApiInstances : IAsyncLifetime
 {
