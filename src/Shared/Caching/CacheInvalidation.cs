@@ -28,11 +28,36 @@ public sealed class CacheInvalidation(
     public Task BookingsChangedAsync(Guid tenantId, IEnumerable<(Instant From, Instant To)> windows, CancellationToken ct) =>
         InvalidateAsync(windows.SelectMany(w => CacheTags.ForBookingWindow(tenantId, w.From, w.To)).Distinct().ToList(), ct);
 
-    public async Task InvalidateAsync(IReadOnlyCollection<string> tags, CancellationToken ct)
+    /// <summary>
+    /// Queues <paramref name="tags"/> for the next batch and returns once that batch is applied here and published.
+    /// Writes arriving within <see cref="CacheOptions.InvalidationBatch"/> share one removal, one publish and one set
+    /// of repeats: at a thousand holds a second that is a few dozen Redis calls instead of tens of thousands.
+    /// </summary>
+    public Task InvalidateAsync(IReadOnlyCollection<string> tags, CancellationToken ct)
     {
         if (tags.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
+        }
+
+        lock (gate)
+        {
+            pending.UnionWith(tags);
+            return flush ??= FlushSoonAsync();
+        }
+    }
+
+    private readonly Lock gate = new();
+    private HashSet<string> pending = new(StringComparer.Ordinal);
+    private Task? flush;
+
+    private async Task FlushSoonAsync()
+    {
+        await Task.Delay(options.Value.InvalidationBatch);
+        HashSet<string> tags;
+        lock (gate)
+        {
+            (tags, pending, flush) = (pending, new HashSet<string>(StringComparer.Ordinal), null);
         }
 
         await ApplyLocallyAsync(tags, options.Value, cache, logger);

@@ -22,6 +22,11 @@ public sealed class CacheOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan TenantFor { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long an invalidation waits for others to share its Redis calls (well inside the one second in which
+    /// every instance must see a change).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.500")]
+    public TimeSpan InvalidationBatch { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Longest a Redis call may hold a request; past it the cache answers as a miss (reads go to the database).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);

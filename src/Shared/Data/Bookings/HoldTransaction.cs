@@ -128,10 +128,8 @@ public sealed class HoldTransaction(
             return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
         }
 
-        if (cache is not null)
-        {
-            await cache.BookingsChangedAsync(tenant.Id, [(window.From, window.To)], CancellationToken.None);
-        }
+        // Not awaited: the hold's answer does not wait for the batch (it never throws); a page refetches on the push.
+        _ = cache?.BookingsChangedAsync(tenant.Id, [(window.From, window.To)], CancellationToken.None);
 
         return new HoldOutcome.Created(booking, body);
     }
