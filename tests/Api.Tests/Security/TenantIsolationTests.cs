@@ -41,6 +41,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["POST /customers/"] = new CustomerRequest("stolen@example.test", "Stolen", null, null),
         ["PUT /customers/{id:guid}"] = new CustomerRequest("hijacked@example.test", "Hijacked", null, null),
         ["POST /bookings/{id:guid}/confirm"] = new { },
+        ["POST /calendar-feed"] = new { },
     };
 
     /// <summary>Required query parameters, so the request is valid apart from who sends it.</summary>
