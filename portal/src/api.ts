@@ -91,9 +91,14 @@ export function getCatalog(slug: string): Promise<Catalog> {
   return request(`${tenant(slug)}/catalog`);
 }
 
-export function getAvailability(slug: string, packageId: string, from: string, to: string, signal?: AbortSignal): Promise<Availability> {
+/**
+ * Availability is cacheable for a few seconds (`max-age`), which suits browsing. A refetch because something changed
+ * (a push, a reconnect, a refused hold) passes `revalidate`: the browser then asks the server, which answers 304 when
+ * its ETag still matches, instead of reusing the copy it was told had changed.
+ */
+export function getAvailability(slug: string, packageId: string, from: string, to: string, signal?: AbortSignal, revalidate = false): Promise<Availability> {
   const q = new URLSearchParams({ from, to });
-  return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal });
+  return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal, cache: revalidate ? "no-cache" : "default" });
 }
 
 export function createBooking(slug: string, body: string, idempotencyKey: string): Promise<Booking> {

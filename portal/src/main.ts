@@ -163,7 +163,7 @@ async function refreshDays(days: LocalDate[]) {
   const controller = (inFlight = new AbortController());
   const forPackage = pkg.id;
   try {
-    const answers = await Promise.all(runsOf(wanted).map((r) => getAvailability(slug, forPackage, r.from, r.to, controller.signal)));
+    const answers = await Promise.all(runsOf(wanted).map((r) => getAvailability(slug, forPackage, r.from, r.to, controller.signal, true)));
     if (controller.signal.aborted) return;
     const next = replaceDays(slots, answers.flatMap((a) => a.slots), wanted);
     if (JSON.stringify(next) !== JSON.stringify(slots)) {
@@ -189,7 +189,7 @@ async function loadAvailability(fresh: boolean) {
   }
   $("days").setAttribute("aria-busy", "true");
   try {
-    const result = await getAvailability(slug, pkg.id, range.from, range.to, controller.signal);
+    const result = await getAvailability(slug, pkg.id, range.from, range.to, controller.signal, !fresh);
     if (controller.signal.aborted) return;
     status.textContent = "";
     // Skip redrawing identical data so live refetches do not disturb the page.
