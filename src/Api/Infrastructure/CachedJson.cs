@@ -1,5 +1,5 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -8,15 +8,17 @@ using Microsoft.Net.Http.Headers;
 namespace BookingAws.Api.Infrastructure;
 
 /// <summary>
-/// A public response as cached: its JSON body, serialised once, and a strong ETag (hash of that body), so a
-/// hit costs no serialisation and a browser or CloudFront holding the same body gets 304 without it.
+/// A public response as cached: its JSON body, serialised once as UTF-8, and a strong ETag (hash of that body), so
+/// a hit costs no serialisation and a browser or CloudFront holding the same body gets 304 without it. Immutable
+/// (and marked so): HybridCache then hands out the L1 instance itself instead of deserialising a copy per hit.
 /// </summary>
-public sealed record CachedJson(string Body, string ETag)
+[ImmutableObject(true)]
+public sealed record CachedJson(byte[] Body, string ETag)
 {
     public static CachedJson Of<T>(T value, JsonSerializerOptions json)
     {
-        var body = JsonSerializer.Serialize(value, json);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(body));
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, json);
+        var hash = SHA256.HashData(body);
         return new CachedJson(body, $"\"{Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"");
     }
 
@@ -33,6 +35,6 @@ public sealed record CachedJson(string Body, string ETag)
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Text(Body, "application/json; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Bytes(Body, "application/json; charset=utf-8");
     }
 }
