@@ -6,6 +6,7 @@ using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Calendar;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Features.Dashboard;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
@@ -185,6 +186,7 @@ public static class ApiServiceCollectionExtensions
             }
         }
 
+        app.UseDashboardFiles();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -219,6 +221,7 @@ public static class ApiServiceCollectionExtensions
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
+        api.MapDashboardEndpoints();
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();
         return app;
     }
