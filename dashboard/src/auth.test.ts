@@ -34,6 +34,7 @@ describe("sign-in against the user pool", () => {
       "Wrong email or password.",
     );
     expect(() => readAuthResult(400, { __type: "com.amazon#UserNotFoundException" }, "o@x", null)).toThrow("Wrong email or password.");
+    expect(() => readAuthResult(400, { __type: "InvalidPasswordException", message: "Invalid password" }, "o@x", null)).toThrow("Wrong email or password.");
     expect(() => readAuthResult(0, null, "o@x", null)).toThrow("Could not reach the sign-in service.");
   });
 

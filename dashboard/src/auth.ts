@@ -72,7 +72,10 @@ export function readAuthResult(status: number, body: unknown, email: string, pre
   }
   // Cognito names the error in __type ("…#NotAuthorizedException" or bare).
   const type = String(b.__type ?? b.code ?? "").split("#").pop() ?? "";
-  if (type === "NotAuthorizedException" || type === "UserNotFoundException") return fail("Wrong email or password.");
+  // Cognito says NotAuthorized for a wrong password; cognito-local says InvalidPassword.
+  if (type === "NotAuthorizedException" || type === "UserNotFoundException" || type === "InvalidPasswordException") {
+    return fail("Wrong email or password.");
+  }
   if (type === "UserNotConfirmedException") return fail("Confirm your email address first (see the email we sent).");
   if (type === "PasswordResetRequiredException") return fail("Your password must be reset before you can sign in.");
   if (type === "TooManyRequestsException" || type === "LimitExceededException") return fail("Too many attempts; wait a minute and try again.");

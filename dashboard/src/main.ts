@@ -127,13 +127,13 @@ async function start(api: Api): Promise<void> {
     base: `/api/v1/tenants/${encodeURIComponent(business.slug)}`,
     locale: navigator.language || undefined,
   };
-  window.onhashchange = () => void route(context);
-  await route(context);
+  window.onhashchange = () => void route(context, true);
+  await route(context, false);
 }
 
 let current: AbortController | null = null;
 
-async function route(context: ViewContext): Promise<void> {
+async function route(context: ViewContext, moved: boolean): Promise<void> {
   current?.abort();
   current = new AbortController();
   const [, view = "today", ...rest] = location.hash.replace(/^#/, "").split("/");
@@ -143,7 +143,12 @@ async function route(context: ViewContext): Promise<void> {
   }
   const render = view === "bookings" ? renderBookings : view === "analytics" ? renderAnalytics : renderToday;
   try {
-    await render(main, context, rest, current.signal);
+    const signal = current.signal;
+    const origin = document.activeElement;
+    await render(main, context, rest, signal);
+    // A new view is announced by moving focus to its heading, as a page load would; not if the person has
+    // moved on meanwhile (tabbed elsewhere, or opened another view).
+    if (moved && !signal.aborted && document.activeElement === origin) document.getElementById("view-title")?.focus();
   } catch (e) {
     if (e instanceof ApiError && e.problem.status === 401) return;
     main.replaceChildren(errorBox((e as Error).message));

@@ -80,7 +80,16 @@ export async function renderBookings(main: HTMLElement, ctx: ViewContext, _args:
         h(
           "table",
           {},
-          h("thead", {}, h("tr", {}, ...["When", "Customer", "Package", "Seats", "Amount", "Status", ""].map((t) => h("th", { scope: "col" }, t)))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ...["When", "Customer", "Package", "Seats", "Amount", "Status"].map((t) => h("th", { scope: "col" }, t)),
+              h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")),
+            ),
+          ),
           h(
             "tbody",
             {},

@@ -37,7 +37,9 @@ export async function renderToday(main: HTMLElement, ctx: ViewContext, args: str
     const customer = customers.get(b.customerId);
     const paid = isPaid(b);
     const actions = h("td", {});
-    if (b.status === "held" && b.amountMinor > 0) {
+    if (b.status === "held" && b.awaitingEmailProof) {
+      actions.append(h("span", { class: "hint" }, "Waiting for the customer to enter the code we emailed"));
+    } else if (b.status === "held" && b.amountMinor > 0) {
       const confirm = h("button", { type: "button", class: "secondary" }, "Confirm paid in person");
       confirm.setAttribute("aria-label", `Confirm ${customer?.name ?? "this booking"} paid in person`);
       confirm.addEventListener("click", async () => {
