@@ -221,7 +221,7 @@ public static class ApiServiceCollectionExtensions
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
-        api.MapDashboardEndpoints();
+        api.MapDashboardEndpoints(dashboard);
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path).AllowAnonymous();
         return app;
     }

@@ -19,8 +19,9 @@ public static class DashboardEndpoints
     /// <summary>Where the dashboard lives when the API serves it (no CDN); CloudFront uses the same path.</summary>
     public const string BasePath = "/dashboard";
 
-    public static void MapDashboardEndpoints(this RouteGroupBuilder api)
+    public static void MapDashboardEndpoints(this RouteGroupBuilder api, RouteGroupBuilder dashboard)
     {
+        dashboard.MapCustomerHistoryEndpoints();
         api.MapGet("/dashboard/config", Config).WithName("GetDashboardConfig").WithTags("Dashboard").AllowAnonymous();
         api.MapGet("/me/businesses", MyBusinesses).WithName("ListMyBusinesses").WithTags("Dashboard").RequireAuthorization(Policies.Customer);
     }
