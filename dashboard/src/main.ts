@@ -5,6 +5,7 @@ import { h, errorBox, statusLine } from "./dom";
 import { renderToday } from "./views/today";
 import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
+import { renderCustomers } from "./views/customers";
 
 export interface Business {
   slug: string;
@@ -141,7 +142,11 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     if (link.dataset.view === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  const render = view === "bookings" ? renderBookings : view === "analytics" ? renderAnalytics : renderToday;
+  const render =
+    view === "bookings" ? renderBookings
+    : view === "customers" ? renderCustomers
+    : view === "analytics" ? renderAnalytics
+    : renderToday;
   try {
     const signal = current.signal;
     const origin = document.activeElement;

@@ -126,6 +126,33 @@ public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task Customers_finds_a_customer_and_shows_their_bookings_and_total_spent()
+    {
+        var business = await platform.CreateBusinessAsync(units: 3);
+        using var owner = await platform.OwnerClientAsync(business);
+        var package = await PaidPackageAsync(owner, business, priceMinor: 1500);
+        var tomorrow = DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd");
+        var paid = await ProvenHoldAsync(business, package, $"{tomorrow}T13:00:00Z", seats: 2, "Katherine Johnson", "katherine@example.test");
+        (await owner.PostAsync($"/api/v1/tenants/{business.Slug}/bookings/{paid}/confirm", null)).EnsureSuccessStatusCode();
+        await ProvenHoldAsync(business, package, $"{tomorrow}T15:00:00Z", seats: 1, "Katherine Johnson", "katherine@example.test");
+        await ProvenHoldAsync(business, business.PackageId, $"{tomorrow}T09:00:00Z", seats: 1, "Dorothy Vaughan", "dorothy@example.test");
+
+        var page = await platform.NewPageAsync(phone: true);
+        await platform.SignInAsync(page, business, "#/customers");
+        await Expect(page.GetByTestId("customer")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await page.GetByLabel("Name or email").FillAsync("kather");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByTestId("customer")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Katherine Johnson" }).ClickAsync();
+
+        // Two bookings; only the one paid in person counts as spent (the other is an unpaid hold).
+        await Expect(page.GetByTestId("history-booking")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("total-spent")).ToHaveTextAsync("£30.00");
+        Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
+        await DashboardFixture.ScreenshotAsync(page, "customer-phone");
+    }
+
+    [Fact]
     public async Task The_keyboard_reaches_every_view_from_the_navigation()
     {
         var business = await platform.CreateBusinessAsync(units: 1);
@@ -137,7 +164,7 @@ public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<Da
         // Skip link first, then the views in order: each opens with Enter and is marked as the current page.
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
-        foreach (var view in new[] { "Today", "Bookings", "Analytics" })
+        foreach (var view in new[] { "Today", "Bookings", "Customers", "Analytics" })
         {
             await page.Keyboard.PressAsync("Tab");
             var link = page.GetByRole(AriaRole.Link, new() { Name = view, Exact = true });

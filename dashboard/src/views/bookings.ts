@@ -76,7 +76,7 @@ export async function renderBookings(main: HTMLElement, ctx: ViewContext, _args:
       h("p", { class: "muted", role: "status" }, page.total > page.items.length ? `Showing the first ${page.items.length} of ${page.total}.` : `${page.total} bookings.`),
       h(
         "div",
-        { class: "table-scroll" },
+        { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Bookings found" },
         h(
           "table",
           {},

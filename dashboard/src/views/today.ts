@@ -81,7 +81,7 @@ export async function renderToday(main: HTMLElement, ctx: ViewContext, args: str
         h("h2", { id: `item-${g.item.id}` }, `${g.item.name} (${g.item.quantity})`),
         h(
           "div",
-          { class: "table-scroll" },
+          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": `Bookings using ${g.item.name}` },
           h(
             "table",
             {},
