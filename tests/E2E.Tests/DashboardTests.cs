@@ -77,6 +77,23 @@ public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task Today_shows_a_booking_made_elsewhere_without_a_reload()
+    {
+        var business = await platform.CreateBusinessAsync(units: 2);
+        using var workers = await platform.StartWorkersAsync(business);
+        var tomorrow = DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd");
+
+        var page = await platform.NewPageAsync();
+        await platform.SignInAsync(page, business, $"#/today/{tomorrow}");
+        await Expect(page.GetByTestId("today-empty")).ToBeVisibleAsync(Loaded);
+        await Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
+
+        // A customer books on the portal; the hub tells the open dashboard, which reloads the day.
+        await ProvenHoldAsync(business, business.PackageId, $"{tomorrow}T14:00:00Z", seats: 1, "Mae Jemison", "mae@example.test");
+        await Expect(page.GetByTestId("today-booking").Filter(new() { HasText = "Mae Jemison" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
+
+    [Fact]
     public async Task Bookings_shows_what_cancelling_would_do_before_the_click_then_cancels()
     {
         var business = await platform.CreateBusinessAsync(units: 2);
