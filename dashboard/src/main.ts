@@ -6,6 +6,7 @@ import { renderToday } from "./views/today";
 import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
+import { renderPolicy } from "./views/policy";
 
 export interface Business {
   slug: string;
@@ -146,6 +147,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     view === "bookings" ? renderBookings
     : view === "customers" ? renderCustomers
     : view === "analytics" ? renderAnalytics
+    : view === "policy" ? renderPolicy
     : renderToday;
   try {
     const signal = current.signal;

@@ -170,6 +170,31 @@ public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task The_policy_editor_shows_the_apis_error_next_to_the_field_and_saves_a_valid_policy()
+    {
+        var business = await platform.CreateBusinessAsync(units: 1);
+        var page = await platform.NewPageAsync();
+        await platform.SignInAsync(page, business, "#/policy");
+
+        var horizon = page.GetByLabel("Bookable days ahead");
+        await horizon.FillAsync("0", new() { Timeout = 15_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
+        await Expect(page.Locator("#horizonDays-error")).ToBeVisibleAsync(Loaded);
+        await Expect(horizon).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(horizon).ToBeFocusedAsync();
+        Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
+        await DashboardFixture.ScreenshotAsync(page, "policy-error");
+
+        await horizon.FillAsync("120");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
+        await Expect(page.GetByTestId("policy-saved")).ToContainTextAsync("Saved", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#horizonDays-error")).ToBeHiddenAsync();
+        using var owner = await platform.OwnerClientAsync(business);
+        var policy = await DashboardFixture.ReadAsync(await owner.GetAsync($"/api/v1/tenants/{business.Slug}/policy"));
+        Assert.Equal(120, policy.GetProperty("horizonDays").GetInt32());
+    }
+
+    [Fact]
     public async Task The_keyboard_reaches_every_view_from_the_navigation()
     {
         var business = await platform.CreateBusinessAsync(units: 1);
