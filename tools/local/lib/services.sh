@@ -730,7 +730,8 @@ pattern_for() {
   api-[0-9]*) echo "$API_DLL --urls http://127.0.0.1:$(api_instance_port "${1#api-}")" ;;
   haproxy) echo "$HAPROXY_CFG" ;;
   portal) echo "npm run dev" ;;
-  business) echo "npm run dev -- --host 127.0.0.1 --port $BOOKINGAWS_BUSINESS_PORT" ;;
+  # npm rewrites its process title without the "--".
+  business) echo "npm run dev --host 127.0.0.1 --port $BOOKINGAWS_BUSINESS_PORT " ;;
   *) echo "$1" ;;
   esac
 }
