@@ -117,6 +117,7 @@ public sealed class Platform
             ApiOriginHttps = compute.Https,
             WebAclArn = waf.WebAcl.AttrArn,
             PortalBundle = Context("portalBundle"),
+            DashboardBundle = Context("dashboardBundle"),
             OriginVerifySecret = compute.OriginVerifySecret,
             OriginVerifyVersion = Context("originVerifyVersion"),
         });

@@ -24,6 +24,9 @@ public sealed class EdgeStackProps : StackProps
 
     /// <summary>The portal's build folder (portal/dist); when given, deploys upload it and invalidate the cache.</summary>
     public string? PortalBundle { get; init; }
+
+    /// <summary>The business dashboard's build folder (dashboard/dist), served under /dashboard/; see <see cref="Constructs.DashboardSite"/>.</summary>
+    public string? DashboardBundle { get; init; }
 }
 
 /// <summary>Portal bucket and the CloudFront distribution in front of both the portal and the API.</summary>
@@ -137,13 +140,15 @@ public sealed class EdgeStack : Stack
             Compress = true,
         };
 
+        // One origin (and one origin access control) for the bucket, shared by the portal and the dashboard.
+        var portalOrigin = S3BucketOrigin.WithOriginAccessControl(PortalBucket);
         Distribution = new Distribution(this, "Distribution", new DistributionProps
         {
             Comment = $"BookingAws {stage.Name}",
             DefaultRootObject = "index.html",
             DefaultBehavior = new BehaviorOptions
             {
-                Origin = S3BucketOrigin.WithOriginAccessControl(PortalBucket),
+                Origin = portalOrigin,
                 ViewerProtocolPolicy = ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 CachePolicy = CachePolicy.CACHING_OPTIMIZED,
                 ResponseHeadersPolicy = securityHeaders,
@@ -189,6 +194,15 @@ public sealed class EdgeStack : Stack
                 "Dev only (prod refuses to synthesize without certificateArn and originDomainName): the API origin speaks HTTP until a certificate is configured.");
         }
 
+        _ = new Constructs.DashboardSite(this, "Dashboard", new Constructs.DashboardSiteProps
+        {
+            Distribution = Distribution,
+            Bucket = PortalBucket,
+            Origin = portalOrigin,
+            SecurityHeaders = securityHeaders,
+            Bundle = props.DashboardBundle,
+        });
+
         if (props.PortalBundle is { } portal)
         {
             // Hashed assets are immutable and kept (Prune off), so a page loaded before a deploy still finds the
@@ -215,6 +229,10 @@ public sealed class EdgeStack : Stack
                 MemoryLimit = 512,
             });
             page.Node.AddDependency(assets);
+        }
+
+        if (props.PortalBundle is not null || props.DashboardBundle is not null)
+        {
             // CDK's upload function reads the asset from the bootstrap bucket and writes every key of the portal bucket.
             var portalBucketId = GetLogicalId((CfnElement)PortalBucket.Node.DefaultChild!);
             Nag.SuppressCdkProvider(this, "CustomCDKBucketDeployment");
@@ -227,7 +245,7 @@ public sealed class EdgeStack : Stack
             })
             {
                 Nag.SuppressGenerated(this, "CustomCDKBucketDeployment", $"AwsSolutions-IAM5[{finding}]",
-                    "CDK's portal upload function: reads the build from the bootstrap asset bucket and writes the portal bucket's objects; " +
+                    "CDK's upload function (portal and dashboard): reads the build from the bootstrap asset bucket and writes the portal bucket's objects; " +
                     "'*' is CloudFront's CreateInvalidation/GetInvalidation, which take no resource-level permissions.");
             }
         }

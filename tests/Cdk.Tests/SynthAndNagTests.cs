@@ -8,10 +8,10 @@ public sealed class CliSynthFixture
 {
     public CliSynthFixture()
     {
-        // Prod with a portal build, so the checks also cover the upload a deploy with one does; dev without.
+        // Prod with portal and dashboard builds, so the checks also cover the uploads a deploy with them does; dev without.
         Dev = Run("bash", "cdk/scripts/synth.sh", "dev");
         Prod = Run("bash", [
-            "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}",
+            "cdk/scripts/synth.sh", "prod", "-c", $"portalBundle={PortalBundle.Folder}", "-c", $"dashboardBundle={PortalBundle.Folder}",
             .. ProdPlatform.RequiredContext.SelectMany(c => new[] { "-c", $"{c.Key}={c.Value}" })]);
         Nag = Run("node", "cdk/scripts/nag.mjs", "cdk.out/dev", "cdk.out/prod");
         Guard = Run("node", "cdk/scripts/guard.mjs", "cdk.out/dev", "cdk.out/prod");

@@ -20,7 +20,7 @@ namespace BookingAws.E2E.Tests;
 /// </summary>
 public class ApiWithWorkers : WebApplicationFactory<Program>
 {
-    private const string OwnerPassword = "Test-passw0rd!";
+    public const string OwnerPassword = "Test-passw0rd!";
 
     public ApiWithWorkers() => UseKestrel(0);
 

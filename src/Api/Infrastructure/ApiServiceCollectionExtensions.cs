@@ -6,6 +6,7 @@ using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Calendar;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Features.Customers;
+using BookingAws.Api.Features.Dashboard;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
@@ -190,6 +191,7 @@ public static class ApiServiceCollectionExtensions
             }
         }
 
+        app.UseDashboardFiles();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -226,6 +228,7 @@ public static class ApiServiceCollectionExtensions
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
+        api.MapDashboardEndpoints(dashboard);
         // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;

@@ -18,6 +18,8 @@ BOOKINGAWS_OTLP_GRPC_PORT="${BOOKINGAWS_OTLP_GRPC_PORT:-18889}"
 BOOKINGAWS_OTLP_HTTP_PORT="${BOOKINGAWS_OTLP_HTTP_PORT:-18890}"
 BOOKINGAWS_API_PORT="${BOOKINGAWS_API_PORT:-5080}"
 BOOKINGAWS_PORTAL_PORT="${BOOKINGAWS_PORTAL_PORT:-5173}"
+# The business dashboard (dashboard/); BOOKINGAWS_DASHBOARD_PORT is the Aspire telemetry dashboard.
+BOOKINGAWS_BUSINESS_PORT="${BOOKINGAWS_BUSINESS_PORT:-5174}"
 # Empty: each queue's own receive count from MessageTopology (tools/local/queues.json).
 BOOKINGAWS_SQS_MAX_RECEIVE_COUNT="${BOOKINGAWS_SQS_MAX_RECEIVE_COUNT:-}"
 BOOKINGAWS_PG_BIN="${BOOKINGAWS_PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -36,6 +38,7 @@ WORKERS_DLL="$ROOT/src/Workers/bin/Debug/net10.0/BookingAws.Workers.dll"
 STRIPE_PROJECT="$ROOT/tests/StripeEmulator/BookingAws.StripeEmulator.csproj"
 STRIPE_DLL="$ROOT/tests/StripeEmulator/bin/Debug/net10.0/BookingAws.StripeEmulator.dll"
 PORTAL_DIR="$ROOT/portal"
+BUSINESS_DIR="$ROOT/dashboard"
 
 # Names of the services this invocation started, in start order; the exit trap of `up` and
 # `test` stops exactly these (and nothing that was already running).
@@ -180,6 +183,7 @@ export BOOKINGAWS_OTLP_GRPC_PORT=$BOOKINGAWS_OTLP_GRPC_PORT
 export BOOKINGAWS_OTLP_HTTP_PORT=$BOOKINGAWS_OTLP_HTTP_PORT
 export BOOKINGAWS_API_PORT=$BOOKINGAWS_API_PORT
 export BOOKINGAWS_PORTAL_PORT=$BOOKINGAWS_PORTAL_PORT
+export BOOKINGAWS_BUSINESS_PORT=$BOOKINGAWS_BUSINESS_PORT
 export BOOKINGAWS_SQS_MAX_RECEIVE_COUNT=$BOOKINGAWS_SQS_MAX_RECEIVE_COUNT
 export ConnectionStrings__Primary="${cs/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_PORT;}"
 export ConnectionStrings__Replica="${cs/Host=127.0.0.1;/Host=127.0.0.1;Port=$BOOKINGAWS_PG_REPLICA_PORT;}"

@@ -485,6 +485,42 @@ serve_portal_if_present() {
   ensure_service portal "$BOOKINGAWS_PORTAL_PORT" portal_healthy start_portal
 }
 
+# The business dashboard (dashboard/): the same stack as the portal, served by its own `npm run dev` under
+# /dashboard/ (as CloudFront serves it), proxying /api and /hubs to the API like the portal.
+business_healthy() { http_ok "http://127.0.0.1:$BOOKINGAWS_BUSINESS_PORT/dashboard/"; }
+
+ensure_business_packages() {
+  local stamp="$BUSINESS_DIR/node_modules/.bookingaws-lock.sha256" want
+  want="$(sha256sum "$BUSINESS_DIR/package-lock.json" | cut -d' ' -f1)"
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && return 0
+  (cd "$BUSINESS_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$LOGS_DIR/business-npm.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/business-npm.log"; die "npm ci in dashboard/ failed; see $LOGS_DIR/business-npm.log"; }
+  printf '%s\n' "$want" >"$stamp"
+}
+
+# The production build (dashboard/dist) the browser tests load from the API, as CloudFront would serve it.
+build_business() {
+  ensure_business_packages
+  (cd "$BUSINESS_DIR" && npm run build) >"$LOGS_DIR/business-build.log" 2>&1 ||
+    { show_log_tail "$LOGS_DIR/business-build.log"; die "dashboard build failed; see $LOGS_DIR/business-build.log"; }
+}
+
+start_business() {
+  ensure_business_packages
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner shell
+  start_background business "$LOGS_DIR/business.log" bash -c 'cd "$1" && exec npm run dev -- --host 127.0.0.1 --port "$2" --strictPort' \
+    _ "$BUSINESS_DIR" "$BOOKINGAWS_BUSINESS_PORT"
+  wait_until "business dashboard" "$LOGS_DIR/business.log" "$LAST_PID" business_healthy
+}
+
+serve_business_if_present() {
+  if [[ ! -f "$BUSINESS_DIR/package.json" ]]; then
+    info "    skipped: dashboard/package.json does not exist"
+    return 0
+  fi
+  ensure_service business "$BOOKINGAWS_BUSINESS_PORT" business_healthy start_business
+}
+
 # ---------------------------------------------------------------------------------------------
 # The local fleet (`./platform up --fleet`): HAProxy in the ALB's place on the API port, in front of
 # two API instances; two workers; and connection strings that name both database hosts, as Aurora's
@@ -623,6 +659,7 @@ restart_fn_for() {
   api) echo start_api ;;
   workers) echo start_workers ;;
   portal) echo start_portal ;;
+  business) echo start_business ;;
   redis) echo start_redis ;;
   sqs) echo start_sqs ;;
   ses) echo start_ses ;;
@@ -693,6 +730,8 @@ pattern_for() {
   api-[0-9]*) echo "$API_DLL --urls http://127.0.0.1:$(api_instance_port "${1#api-}")" ;;
   haproxy) echo "$HAPROXY_CFG" ;;
   portal) echo "npm run dev" ;;
+  # npm rewrites its process title without the "--".
+  business) echo "npm run dev --host 127.0.0.1 --port $BOOKINGAWS_BUSINESS_PORT " ;;
   *) echo "$1" ;;
   esac
 }

@@ -1,0 +1,102 @@
+import type { ViewContext } from "../main";
+import { ApiError } from "../api";
+import { h, errorBox, statusLine } from "../dom";
+
+interface Policy {
+  leadTimeMinutes: number;
+  horizonDays: number;
+  slotStepMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  holdMinutes: number;
+  rescheduleWindowHours: number;
+  cancellationWindowHours: number;
+  refundRule: string;
+  lateRefundPercent: number;
+}
+
+const NUMBERS: [keyof Policy, string, string][] = [
+  ["leadTimeMinutes", "Earliest booking, minutes ahead", "How soon before the start a customer may still book."],
+  ["horizonDays", "Bookable days ahead", "How far ahead the calendar opens."],
+  ["slotStepMinutes", "Start times every (minutes)", "The step between offered start times."],
+  ["bufferBeforeMinutes", "Buffer before (minutes)", "Time kept free before each booking."],
+  ["bufferAfterMinutes", "Buffer after (minutes)", "Time kept free after each booking."],
+  ["holdMinutes", "Unpaid hold lasts (minutes)", "How long a place is kept while the customer pays."],
+  ["rescheduleWindowHours", "Customers may move until (hours before)", "Later than this only the business can move a booking."],
+  ["cancellationWindowHours", "Free cancellation until (hours before)", "Cancelling later follows the late refund rule."],
+  ["lateRefundPercent", "Late cancellation refund (%)", "Share refunded when a customer cancels after the window."],
+];
+
+/** The booking policy editor; the API's validation errors appear next to the field at fault. */
+export async function renderPolicy(main: HTMLElement, ctx: ViewContext, _args: string[], signal: AbortSignal): Promise<void> {
+  main.replaceChildren(h("h1", { id: "view-title", tabindex: "-1" }, "Booking policy"), statusLine("Loading the policy…"));
+  const policy = await ctx.api.get<Policy>(`${ctx.base}/policy`);
+  if (signal.aborted) return;
+  const owner = ctx.business.role === "owner";
+  const message = h("div", { role: "status", class: "notice", "data-testid": "policy-saved" });
+  const formError = h("div", { id: "policy-error" });
+  const inputs = new Map<keyof Policy, HTMLInputElement | HTMLSelectElement>();
+  const errors = new Map<string, HTMLElement>();
+  const field = (key: keyof Policy, label: string, hint: string, control: HTMLInputElement | HTMLSelectElement) => {
+    const error = h("p", { class: "field-error", id: `${key}-error`, hidden: true });
+    control.id = key;
+    control.setAttribute("aria-describedby", `${key}-hint ${key}-error`);
+    if (!owner) control.disabled = true;
+    inputs.set(key, control);
+    errors.set(key.toLowerCase(), error);
+    return h("div", { class: "field" }, h("label", { for: key }, label), control, h("p", { class: "hint", id: `${key}-hint` }, hint), error);
+  };
+  const refundRule = h(
+    "select",
+    {},
+    ...[
+      ["FullBeforeWindow", "Full refund before the window, nothing after"],
+      ["PartialAfterWindow", "Full refund before the window, the late share after"],
+      ["None", "No refunds"],
+    ].map(([value, text]) => h("option", { value, selected: policy.refundRule === value }, text)),
+  );
+  const form = h(
+    "form",
+    { class: "policy", novalidate: true, "aria-labelledby": "view-title" },
+    ...NUMBERS.map(([key, label, hint]) =>
+      field(key, label, hint, h("input", { type: "number", inputmode: "numeric", step: 1, value: String(policy[key]) })),
+    ),
+    field("refundRule", "Refund rule", "What a customer gets back when they cancel.", refundRule),
+    formError,
+    owner ? h("button", { type: "submit", class: "primary" }, "Save policy") : h("p", { class: "muted" }, "Only the owner can change the policy."),
+    message,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    message.textContent = "";
+    formError.replaceChildren();
+    for (const [key, el] of errors) {
+      el.hidden = true;
+      el.textContent = "";
+      inputs.get(key as keyof Policy)?.removeAttribute("aria-invalid");
+    }
+    const body: Record<string, unknown> = { refundRule: refundRule.value };
+    for (const [key] of NUMBERS) body[key] = Number(inputs.get(key)!.value);
+    try {
+      await ctx.api.request("PUT", `${ctx.base}/policy`, body);
+      message.textContent = "Saved. New bookings follow this policy; existing ones keep the policy they were made under.";
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      let first: HTMLElement | null = null;
+      const unplaced: string[] = [];
+      for (const [name, messages] of Object.entries(err.problem.fieldErrors)) {
+        const el = errors.get(name.toLowerCase());
+        const control = [...inputs.entries()].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+        if (el && control) {
+          el.textContent = messages.join(" ");
+          el.hidden = false;
+          control.setAttribute("aria-invalid", "true");
+          first ??= control;
+        } else unplaced.push(...messages);
+      }
+      formError.replaceChildren(errorBox([Object.keys(err.problem.fieldErrors).length ? "Check the fields marked below." : err.problem.message, ...unplaced].join(" ")));
+      first?.focus();
+    }
+  });
+  main.replaceChildren(h("h1", { id: "view-title", tabindex: "-1" }, "Booking policy"), form);
+}

@@ -1,0 +1,124 @@
+import type { ViewContext } from "../main";
+import { ApiError } from "../api";
+import { h, errorBox, statusLine } from "../dom";
+import { addDays, formatLocalDate, formatMoney, formatTime, isLocalDate, statusLabel, todayIn } from "../format";
+import { groupByItem, isPaid, type BookingView } from "../today";
+import { loadBookings, loadCatalogue, loadCustomers } from "./common";
+import { debounce, watchBusiness, type LiveState } from "../live";
+
+/** The day's bookings per inventory item, in time order: who is coming, paid or not. */
+export async function renderToday(main: HTMLElement, ctx: ViewContext, args: string[], signal: AbortSignal): Promise<void> {
+  const zone = ctx.business.timeZone;
+  const today = todayIn(zone);
+  const date = args[0] && isLocalDate(args[0]) ? args[0] : today;
+  const heading = h("h1", { id: "view-title", tabindex: "-1" }, date === today ? "Today" : formatLocalDate(date, ctx.locale));
+  const dayNav = h(
+    "div",
+    { class: "day-nav" },
+    h("a", { href: `#/today/${addDays(date, -1)}`, class: "button secondary" }, "← Previous day"),
+    h("span", { class: "range-label", "data-testid": "day" }, formatLocalDate(date, ctx.locale)),
+    h("a", { href: `#/today/${addDays(date, 1)}`, class: "button secondary" }, "Next day →"),
+  );
+  const notice = h("p", { class: "notice", role: "status", id: "today-notice" });
+  const live = h("p", { class: "muted live", "data-testid": "live-status", "data-state": "connecting" }, "Live updates: connecting");
+  const body = h("div", {}, statusLine("Loading the day's bookings…"));
+  main.replaceChildren(heading, dayNav, live, notice, body);
+  if (!signal.aborted && !watching.has(signal)) {
+    // One hub connection while this view is open; closed when the person goes to another view or day.
+    watching.add(signal);
+    const setState = (s: LiveState) => {
+      const el = main.querySelector<HTMLElement>("[data-testid=live-status]");
+      if (el) {
+        el.dataset.state = s;
+        el.textContent = s === "live" ? "Live updates: on" : s === "offline" ? "Live updates: off (reload for the latest)" : "Live updates: connecting";
+      }
+    };
+    const reload = debounce(() => {
+      if (!signal.aborted) void fill(main, ctx, date, body, notice, signal);
+    }, 300);
+    const handle = watchBusiness(ctx.business.slug, reload, setState);
+    signal.addEventListener("abort", () => void handle.stop());
+  }
+  await fill(main, ctx, date, body, notice, signal);
+}
+
+const watching = new WeakSet<AbortSignal>();
+
+async function fill(main: HTMLElement, ctx: ViewContext, date: string, body: HTMLElement, notice: HTMLElement, signal: AbortSignal): Promise<void> {
+  const zone = ctx.business.timeZone;
+
+  const [{ packages, items }, bookings] = await Promise.all([loadCatalogue(ctx), loadBookings(ctx, { from: date, to: date })]);
+  if (signal.aborted) return;
+  const customers = await loadCustomers(ctx, bookings.map((b) => b.customerId));
+  if (signal.aborted) return;
+  const packageName = new Map(packages.map((p) => [p.id, p.name]));
+  const groups = groupByItem(bookings, packages, items);
+  if (groups.length === 0) {
+    body.replaceChildren(statusLine("No bookings on this day.", "today-empty"));
+    return;
+  }
+
+  const row = (b: BookingView): HTMLElement => {
+    const customer = customers.get(b.customerId);
+    const paid = isPaid(b);
+    const actions = h("td", {});
+    if (b.status === "held" && b.awaitingEmailProof) {
+      actions.append(h("span", { class: "hint" }, "Waiting for the customer to enter the code we emailed"));
+    } else if (b.status === "held" && b.amountMinor > 0) {
+      const confirm = h("button", { type: "button", class: "secondary" }, "Confirm paid in person");
+      confirm.setAttribute("aria-label", `Confirm ${customer?.name ?? "this booking"} paid in person`);
+      confirm.addEventListener("click", async () => {
+        confirm.disabled = true;
+        try {
+          await ctx.api.post(`${ctx.base}/bookings/${b.id}/confirm`);
+          notice.textContent = `${customer?.name ?? "The booking"} is confirmed as paid in person.`;
+          await fill(main, ctx, date, body, notice, signal);
+        } catch (e) {
+          confirm.disabled = false;
+          actions.append(errorBox(e instanceof ApiError ? e.problem.message : (e as Error).message));
+        }
+      });
+      actions.append(confirm);
+    }
+    return h(
+      "tr",
+      { "data-testid": "today-booking", "data-booking-id": b.id, "data-status": b.status },
+      h("td", {}, `${formatTime(b.startsAt, zone, ctx.locale)}–${formatTime(b.endsAt, zone, ctx.locale)}`),
+      h("td", {}, h("span", { class: "who" }, customer?.name ?? "Unknown customer"), customer ? h("span", { class: "hint" }, customer.email) : null),
+      h("td", {}, packageName.get(b.packageId) ?? "Package"),
+      h("td", { class: "num" }, b.seats),
+      h(
+        "td",
+        {},
+        h("span", { class: paid ? "badge paid" : "badge unpaid", "data-testid": "paid" }, paid ? (b.amountMinor === 0 ? "Free" : "Paid") : "Not paid"),
+        h("span", { class: "hint" }, `${formatMoney(b.amountMinor, b.currency, ctx.locale)} · ${statusLabel(b.status)}`),
+      ),
+      actions,
+    );
+  };
+
+  body.replaceChildren(
+    ...groups.map((g) =>
+      h(
+        "section",
+        { class: "item-day", "aria-labelledby": `item-${g.item.id}`, "data-testid": "item-day" },
+        h("h2", { id: `item-${g.item.id}` }, `${g.item.name} (${g.item.quantity})`),
+        h(
+          "div",
+          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": `Bookings using ${g.item.name}` },
+          h(
+            "table",
+            {},
+            h("caption", { class: "visually-hidden" }, `Bookings using ${g.item.name}`),
+            h(
+              "thead",
+              {},
+              h("tr", {}, ...["Time", "Customer", "Package", "Seats", "Payment", "Actions"].map((t) => h("th", { scope: "col" }, t))),
+            ),
+            h("tbody", {}, ...g.bookings.map(row)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
