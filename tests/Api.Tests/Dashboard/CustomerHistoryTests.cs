@@ -26,9 +26,15 @@ public sealed class CustomerHistoryTests(ApiFactory api)
         await AddBookingAsync(tenant.Id, await AddCustomerAsync(tenant.Id, "Someone Else"), start, BookingStatus.Confirmed, 9999, confirmed: true);
 
         // Rows written straight to the primary reach the replica the API reads from a moment later.
+        // Until then the customer may be unknown there (404), so the probe waits for the answer, not only its content.
         var history = await Eventually.Until(
-            async () => await (await tenant.Owner.GetAsync(tenant.Url($"/customers/{customer}/history"))).ReadAsync<CustomerHistoryDto>(),
-            h => h.Bookings.Count == 3);
+            async () =>
+            {
+                var response = await tenant.Owner.GetAsync(tenant.Url($"/customers/{customer}/history"));
+                return response.StatusCode == HttpStatusCode.OK ? await response.ReadAsync<CustomerHistoryDto>() : null;
+            },
+            h => h?.Bookings.Count == 3);
+        Assert.NotNull(history);
 
         Assert.Equal("Mary Jackson", history.Customer.Name);
         Assert.Equal([BookingStatus.Cancelled, BookingStatus.Held, BookingStatus.Confirmed], history.Bookings.Select(b => b.Status));
@@ -46,7 +52,9 @@ public sealed class CustomerHistoryTests(ApiFactory api)
         var customer = await AddCustomerAsync(tenant.Id, "Grace");
         var staff = await api.AddUserAsync(tenant, Roles.Staff);
 
-        await (await staff.GetAsync(tenant.Url($"/customers/{customer}/history"))).ShouldBe(HttpStatusCode.OK);
+        // The customer row went straight to the primary: the API's replica has it a moment later.
+        var seen = await Eventually.Until(() => staff.GetAsync(tenant.Url($"/customers/{customer}/history")), r => r.StatusCode == HttpStatusCode.OK);
+        await seen.ShouldBe(HttpStatusCode.OK);
         await (await other.Owner.GetAsync(other.Url($"/customers/{customer}/history"))).ShouldBe(HttpStatusCode.NotFound);
         await (await api.CreateClient().GetAsync(tenant.Url($"/customers/{customer}/history"))).ShouldBe(HttpStatusCode.Unauthorized);
     }
