@@ -105,10 +105,13 @@ echo "holds alone: $HOLDS_ALONE"
 node bench/open-loop.mjs "$URL$BENCH_PATH" "$READ_RATE" $((DURATION + 4)) >/tmp/bench-open-loop.txt &
 READER=$!
 sleep 2
+API_CPU_BEFORE=$(cpu_seconds "$API_PID")
 HOLDS_READS=$(wrk -t2 -c32 -d"${DURATION}s" --timeout 10s --latency -s bench/holds.lua "$URL" | grep '^RESULT')
+API_CPU_AFTER=$(cpu_seconds "$API_PID")
 wait "$READER"
 echo "holds under reads: $HOLDS_READS"
 echo "reads meanwhile: $(cat /tmp/bench-open-loop.txt)"
+echo "API CPU while both ran: $(echo "$API_CPU_AFTER - $API_CPU_BEFORE" | bc) s over ${DURATION} s"
 stop_api
 
 ratio() { echo "$1 / $2" | bc -l; }
