@@ -32,7 +32,7 @@ public sealed class ReadCache(HybridCache cache, IOptionsMonitor<CacheOptions> o
     {
         if (!options.CurrentValue.Enabled)
         {
-            Lookups.Add(1, new KeyValuePair<string, object?>("cache", Names[(int)name]), new KeyValuePair<string, object?>("result", "miss"));
+            Count(name, hit: false);
             return await factory(ct);
         }
 
@@ -48,9 +48,12 @@ public sealed class ReadCache(HybridCache cache, IOptionsMonitor<CacheOptions> o
             new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime },
             tags,
             ct);
-        Lookups.Add(1, new KeyValuePair<string, object?>("cache", Names[(int)name]), new KeyValuePair<string, object?>("result", miss.Value ? "miss" : "hit"));
+        Count(name, hit: !miss.Value);
         return value;
     }
+
+    private static void Count(CacheName name, bool hit) =>
+        Lookups.Add(1, new KeyValuePair<string, object?>("cache", Names[(int)name]), new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     private sealed class StrongBox
     {

@@ -1,7 +1,5 @@
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
-using BookingAws.Shared.Domain.Bookings;
-using NodaTime;
 
 namespace BookingAws.Api.Tests.Availability;
 
@@ -17,14 +15,7 @@ public sealed class ReadCacheOffTests(ApiWithCacheOff api) : IClassFixture<ApiWi
         Assert.Equal(1, await ReadCacheTests.FirstSeatsAsync(client, s, slot));
 
         // As in the stale-seat test with the cache on, where the page kept showing the seat for its whole lifetime.
-        using (var core = new BookingCoreAt(SystemClock.Instance))
-        {
-            var taken = await core.Hold.RunAsync(
-                new HoldCommand(s.Tenant.Slug, s.PackageId, Instant.FromDateTimeOffset(slot), 1, new BookingCustomer(null, "First", "first@example.test"), Guid.NewGuid().ToString(), "x"),
-                (_, _) => "{}",
-                CancellationToken.None);
-            Assert.IsType<HoldOutcome.Created>(taken);
-        }
+        await ReadCacheTests.TakeSeatTellingNoCacheAsync(s, slot);
 
         // Eventually only for the replica's replay; the cache's entries here would live ten minutes.
         Assert.Equal(0, await Eventually.Until(() => ReadCacheTests.SeatsAsync(client, s, slot), seats => seats == 0));

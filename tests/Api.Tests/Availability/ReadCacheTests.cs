@@ -82,14 +82,7 @@ public sealed class ReadCacheTests(TwoApiInstances apis) : IClassFixture<TwoApiI
         Assert.Equal(1, await FirstSeatsAsync(a, s, slot));
 
         // The last seat goes by a path that tells no cache (as if its invalidation were lost): the page keeps showing it.
-        using (var core = new BookingCoreAt(SystemClock.Instance))
-        {
-            var taken = await core.Hold.RunAsync(
-                new HoldCommand(s.Tenant.Slug, s.PackageId, Instant.FromDateTimeOffset(slot), 1, new BookingCustomer(null, "First", "first@example.test"), Guid.NewGuid().ToString(), "x"),
-                (_, _) => "{}",
-                CancellationToken.None);
-            Assert.IsType<HoldOutcome.Created>(taken);
-        }
+        await TakeSeatTellingNoCacheAsync(s, slot);
 
         Assert.Equal(1, await SeatsAsync(a, s, slot));
         await (await s.HoldAsync(a, s.Guest(slot))).ShouldBeProblem(HttpStatusCode.Conflict);
@@ -128,6 +121,17 @@ public sealed class ReadCacheTests(TwoApiInstances apis) : IClassFixture<TwoApiI
     }
 
     /// <summary>The first read after the scenario's writes: the package may reach the replica a moment later.</summary>
+    /// <summary>Takes one seat through the booking core itself, which tells no cache (as if its invalidation were lost).</summary>
+    internal static async Task TakeSeatTellingNoCacheAsync(BookingScenario s, DateTimeOffset slot)
+    {
+        using var core = new BookingCoreAt(SystemClock.Instance);
+        var taken = await core.Hold.RunAsync(
+            new HoldCommand(s.Tenant.Slug, s.PackageId, Instant.FromDateTimeOffset(slot), 1, new BookingCustomer(null, "First", "first@example.test"), Guid.NewGuid().ToString(), "x"),
+            (_, _) => "{}",
+            CancellationToken.None);
+        Assert.IsType<HoldOutcome.Created>(taken);
+    }
+
     internal static Task<int> FirstSeatsAsync(HttpClient client, BookingScenario s, DateTimeOffset slot) =>
         Eventually.Until(() => SeatsAsync(client, s, slot), seats => seats != -2);
 
