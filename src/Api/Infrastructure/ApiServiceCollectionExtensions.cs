@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BookingAws.Api.Features.Analytics;
+using BookingAws.Api.Features.ApiKeys;
 using BookingAws.Api.Features.Availability;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Calendar;
@@ -12,6 +13,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Infrastructure.ApiKeys;
 using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Realtime;
 using BookingAws.Api.Infrastructure.Tracing;
@@ -24,6 +26,7 @@ using BookingAws.Shared.Hosting;
 using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Realtime;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -91,7 +94,12 @@ public static class ApiServiceCollectionExtensions
         // Cognito access tokens, exactly as the pool issues them: signed with one of its keys, from its
         // issuer, for one of our app clients, still valid. Who the caller is comes from "sub"; what they
         // may do comes from the database, never from a claim.
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Tenant API keys (bka_…) go to their own handler, everything else to Cognito's; one default scheme picks.
+        services.AddAuthentication(ApiKeyAuthentication.Selector)
+            .AddPolicyScheme(ApiKeyAuthentication.Selector, null, o => o.ForwardDefaultSelector = http =>
+                ApiKeyAuthentication.Carries(http.Request) ? ApiKeyAuthentication.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
@@ -137,7 +145,8 @@ public static class ApiServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Owner, p => p.RequireAuthenticatedUser().AddRequirements(new MembershipRequirement(Roles.Owner)))
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().AddRequirements(new MembershipRequirement(Roles.Owner, Roles.Staff)))
-            .AddPolicy(Policies.Customer, p => p.RequireAuthenticatedUser());
+            // A person's own things: a business's API key is not a person.
+            .AddPolicy(Policies.Customer, p => p.RequireAuthenticatedUser().RequireAssertion(c => ApiKeyClaims.Of(c.User) is null));
     }
 
     /// <summary>Validation names fields as the JSON does ("name", "inventory[0].units"), not as C# does.</summary>
@@ -194,6 +203,7 @@ public static class ApiServiceCollectionExtensions
         app.UseDashboardFiles();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMiddleware<ApiKeyRateLimitMiddleware>();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -229,6 +239,7 @@ public static class ApiServiceCollectionExtensions
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
         api.MapDashboardEndpoints(dashboard);
+        dashboard.MapApiKeyEndpoints();
         // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using BookingAws.Api.Infrastructure.ApiKeys;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Identity;
@@ -29,6 +30,7 @@ public sealed record CurrentUser(Guid Id)
 }
 
 /// <summary>A person's role at one business, from the database.</summary>
+/// <param name="StaffUserId">The member, or the API key's id when a key is calling.</param>
 public sealed record Membership(Guid TenantId, Guid StaffUserId, string Role);
 
 /// <summary>
@@ -58,7 +60,8 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
             return _person;
         }
 
-        if (Principal?.FindFirstValue(Claims.Subject) is { Length: > 0 } sub)
+        // A business's API key acts for the business, never as a person.
+        if (ApiKeyClaims.Of(Principal) is null && Principal?.FindFirstValue(Claims.Subject) is { Length: > 0 } sub)
         {
             _person = await cache.GetOrCreateAsync(("person", sub), async entry =>
             {
@@ -79,7 +82,9 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
             return known;
         }
 
-        var found = await FindMembershipAsync(m => db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug), ct);
+        var found = ApiKeyClaims.Of(Principal) is { } key
+            ? KeyMembership(key, await db.Tenants.AsNoTracking().Where(t => t.Slug == slug).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct))
+            : await FindMembershipAsync(m => db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug), ct);
         _bySlug[slug] = found;
         if (found is not null)
         {
@@ -97,10 +102,17 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
             return known;
         }
 
-        var found = await FindMembershipAsync(m => m.TenantId == tenantId, ct);
+        var found = ApiKeyClaims.Of(Principal) is { } key ? KeyMembership(key, tenantId) : await FindMembershipAsync(m => m.TenantId == tenantId, ct);
         _byTenant[tenantId] = found;
         return found;
     }
+
+    /// <summary>
+    /// An API key's standing at a business: none but its own; a write key acts as staff (never as the owner, so a key
+    /// cannot make keys or change the business), a read key as <see cref="ApiKeyScopes.ReadOnlyRole"/>.
+    /// </summary>
+    private static Membership? KeyMembership((Guid KeyId, Guid TenantId, string Scope) key, Guid? tenantId) =>
+        key.TenantId != tenantId ? null : new Membership(key.TenantId, key.KeyId, key.Scope == ApiKeyScopes.Write ? Roles.Staff : ApiKeyScopes.ReadOnlyRole);
 
     /// <summary>The caller's staff membership matching <paramref name="business"/>; none without a person.</summary>
     private async Task<Membership?> FindMembershipAsync(Expression<Func<StaffUser, bool>> business, CancellationToken ct)

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Domain.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.IdentityModel.Protocols;
@@ -28,6 +29,12 @@ internal sealed class MembershipHandler(Caller caller) : AuthorizationHandler<Me
         var membership = await caller.MembershipAsync(slug, http.RequestAborted);
         if (membership is not null && requirement.Roles.Contains(membership.Role, StringComparer.Ordinal))
         {
+            context.Succeed(requirement);
+        }
+        else if (membership?.Role == ApiKeyScopes.ReadOnlyRole && requirement.Roles.Contains(Roles.Staff, StringComparer.Ordinal)
+            && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+        {
+            // A read key reads what staff may read.
             context.Succeed(requirement);
         }
         else if (membership is null && !await caller.IsCustomerOfAsync(slug, http.RequestAborted))

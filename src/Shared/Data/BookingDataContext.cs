@@ -26,6 +26,7 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Person> People => Set<Person>();
     public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<InventoryItem> InventoryItems => Set<InventoryItem>();
     public DbSet<Package> Packages => Set<Package>();
     public DbSet<OpeningHours> OpeningHours => Set<OpeningHours>();

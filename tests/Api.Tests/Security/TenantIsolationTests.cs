@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using BookingAws.Api.Features.ApiKeys;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Hours;
@@ -18,7 +19,8 @@ namespace BookingAws.Api.Tests.Security;
 
 /// <summary>
 /// Walks every dashboard endpoint the app maps (not a hand-kept list) and calls it as a stranger, as
-/// nobody, as a customer, and, for owner-only endpoints, as staff. A new endpoint without a sample body
+/// nobody, as a customer, with another business's API key and a read key (writes refused), and, for owner-only
+/// endpoints, as staff and with a write key. A new endpoint without a sample body
 /// here fails the test, so coverage cannot silently fall behind.
 /// </summary>
 [Collection(ApiCollection.Name)]
@@ -42,6 +44,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["PUT /customers/{id:guid}"] = new CustomerRequest("hijacked@example.test", "Hijacked", null, null),
         ["POST /bookings/{id:guid}/confirm"] = new { },
         ["POST /calendar-feed"] = new { },
+        ["POST /api-keys/"] = new ApiKeyRequest("Stolen", ApiKeyScopes.Write),
     };
 
     /// <summary>Required query parameters, so the request is valid apart from who sends it.</summary>
@@ -59,6 +62,9 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var anonymous = api.CreateClient();
         var customer = await api.AddUserAsync(victim, Roles.Customer);
         var staff = await api.AddUserAsync(victim, Roles.Staff);
+        var strangerKey = await KeyAsync(await api.CreateTenantAsync(), ApiKeyScopes.Write);
+        var readKey = await KeyAsync(victim, ApiKeyScopes.Read);
+        var writeKey = await KeyAsync(victim, ApiKeyScopes.Write);
 
         var endpoints = DashboardEndpoints();
         Assert.True(endpoints.Count >= 15, $"found only {endpoints.Count} dashboard endpoints");
@@ -69,9 +75,16 @@ public sealed class TenantIsolationTests(ApiFactory api)
             await Expect(stranger, method, path, url, HttpStatusCode.NotFound);
             await Expect(anonymous, method, path, url, HttpStatusCode.Unauthorized);
             await Expect(customer, method, path, url, HttpStatusCode.Forbidden);
+            await Expect(strangerKey, method, path, url, HttpStatusCode.NotFound);
             if (ownerOnly)
             {
                 await Expect(staff, method, path, url, HttpStatusCode.Forbidden);
+                await Expect(writeKey, method, path, url, HttpStatusCode.Forbidden);
+            }
+
+            if (method != "GET")
+            {
+                await Expect(readKey, method, path, url, HttpStatusCode.Forbidden);
             }
         }
 
@@ -80,6 +93,13 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var tenant = await (await victim.Owner.GetAsync(victim.Url())).ReadAsync<TenantDto>();
         Assert.Equal(("Kayak", 3, false), (Assert.Single(items).Name, items[0].Quantity, items[0].Archived));
         Assert.NotEqual("Hijacked", tenant.Name);
+    }
+
+    /// <summary>A client calling with a new API key of <paramref name="t"/>.</summary>
+    private async Task<HttpClient> KeyAsync(TestTenant t, string scope)
+    {
+        var made = await (await t.Owner.PostAsJsonAsync(t.Url("/api-keys"), new ApiKeyRequest("isolation", scope), ApiFactory.Json)).ReadAsync<CreatedApiKey>(HttpStatusCode.Created);
+        return api.ClientWithToken(made.Key);
     }
 
     private static async Task Expect(HttpClient client, string method, string path, string url, HttpStatusCode expected)
@@ -120,6 +140,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var booking = await (await t.Owner.SendAsync(Bookings.BookingScenario.HoldMessage(
                 t, new HoldRequest(package.Id, Bookings.BookingScenario.SlotOnDay(3, 10), 1, new GuestDetails("G", "g@example.test")))))
             .ReadAsync<BookingDto>(HttpStatusCode.Created);
-        return new() { ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty };
+        var key = await (await t.Owner.PostAsJsonAsync(t.Url("/api-keys"), new ApiKeyRequest("seed", ApiKeyScopes.Read), ApiFactory.Json)).ReadAsync<CreatedApiKey>(HttpStatusCode.Created);
+        return new() { ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty, ["api-keys"] = key.ApiKey.Id };
     }
 }

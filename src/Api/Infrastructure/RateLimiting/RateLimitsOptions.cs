@@ -17,6 +17,12 @@ public sealed class RateLimitsOptions
     /// <summary>Start of every counter's Redis key; instances that share limits share it.</summary>
     public string KeyPrefix { get; set; } = "rl";
 
+    /// <summary>
+    /// Requests a minute per tenant API key, unless the key names its own (<c>requestsPerMinute</c> when made).
+    /// One window per key, whatever the route: a runaway script is stopped without touching the business's other keys.
+    /// </summary>
+    public int ApiKeyRequestsPerMinute { get; set; } = 600;
+
     /// <summary>Holds: POST /tenants/{slug}/bookings.</summary>
     public WriteLimits Holds { get; set; } = new()
     {
@@ -101,6 +107,11 @@ public sealed class RateLimitsOptions
         if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.Contains(':', StringComparison.Ordinal))
         {
             yield return $"{Section}:KeyPrefix must be a non-empty word without ':'.";
+        }
+
+        if (ApiKeyRequestsPerMinute < 1)
+        {
+            yield return $"{Section}:ApiKeyRequestsPerMinute must be at least 1.";
         }
 
         if (MaxActiveHoldsPerEmail < 0 || Businesses.Any(b => b.Value.MaxActiveHoldsPerEmail < 0))
