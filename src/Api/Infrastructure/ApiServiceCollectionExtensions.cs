@@ -76,7 +76,19 @@ public static class ApiServiceCollectionExtensions
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Malformed bodies must reach the exception handler so the response names the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            // One bearer scheme for both credentials, so generated clients send either the same way.
+            doc.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A Cognito access token (owner, staff, customer) or a business's API key (bka_…).",
+            };
+            return Task.CompletedTask;
+        }));
 
         services.AddHealthChecks().AddBookingReadinessChecks();
         AddAuth(builder);

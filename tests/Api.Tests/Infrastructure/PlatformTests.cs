@@ -76,6 +76,8 @@ public sealed class PlatformTests(ApiFactory api)
         var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/v1/tenants/{slug}/packages", paths);
         Assert.Contains("/api/v1/tenants/{slug}/catalog", paths);
+        Assert.Contains("/api/v1/tenants/{slug}/api-keys", paths);
+        Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
     [Fact]
