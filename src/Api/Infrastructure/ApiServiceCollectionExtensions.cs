@@ -12,6 +12,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Features.Webhooks;
 using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Realtime;
 using BookingAws.Api.Infrastructure.Tracing;
@@ -229,6 +230,7 @@ public static class ApiServiceCollectionExtensions
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);
         api.MapDashboardEndpoints(dashboard);
+        dashboard.MapWebhookEndpoints();
         // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;

@@ -21,7 +21,7 @@ namespace BookingAws.Shared.Data.Migrations
 
         // A row is visible (and may be written) in the system scope or in its own business's scope. With
         // neither setting, current_setting(…, true) is NULL (or '' once the session has used it): nothing matches.
-        private const string Visible =
+        internal const string Visible =
             "current_setting('bookingaws.scope', true) = 'system' OR tenant_id = nullif(current_setting('bookingaws.tenant_id', true), '')::uuid";
 
         /// <inheritdoc />
