@@ -161,6 +161,44 @@ public sealed class WebhookDeliveryTests
         Assert.Single(await SesStore.EmailsToAsync(scenario.OwnerEmail));
     }
 
+    [Fact]
+    public async Task A_redelivered_event_is_sent_again_with_the_same_id_and_body_and_only_to_its_own_business()
+    {
+        await using var receiver = WebhookReceiver.Start();
+        await using var scenario = await WebhookScenario.StartAsync(receiver.Url, loop: false);
+        var other = await Platform.SeedAsync();
+        await using (var cmd = Platform.Db.CreateCommand(
+                         "INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, signing_secret, created_at) VALUES (gen_random_uuid(), $1, $2, '{*}', 'whsec_other', now())"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = other.Tenant.Id });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = receiver.Url.AbsoluteUri + "?other" });
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await scenario.ConfirmBookingAsync();
+        var delivery = Assert.Single(await scenario.DeliveriesAsync(1));
+        await scenario.PassAsync();
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE tenant_id = $1", other.Tenant.Id));
+
+        // What POST …/deliveries/{id}/redeliver does (the API's tests cover the endpoint): due now, 72 more hours.
+        await using (var redeliver = Platform.Db.CreateCommand(
+                         "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $2, give_up_at = $2 + interval '72 hours' WHERE id = $1"))
+        {
+            redeliver.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = delivery.Id });
+            redeliver.Parameters.Add(new Npgsql.NpgsqlParameter<Instant> { TypedValue = scenario.Now });
+            await redeliver.ExecuteNonQueryAsync();
+        }
+
+        scenario.Clock.Advance(TimeSpan.FromMinutes(10));
+        await scenario.PassAsync();
+        var requests = receiver.Received.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.Equal(requests[0].Headers[WebhookSignature.EventIdHeader], requests[1].Headers[WebhookSignature.EventIdHeader]);
+        Assert.NotEqual(requests[0].Headers[WebhookSignature.Header], requests[1].Headers[WebhookSignature.Header]);
+        Assert.Equal(2, (await scenario.AttemptsAsync(delivery.Id)).Count(a => a.Succeeded));
+    }
+
     [Theory]
     [InlineData("https://10.1.2.3/hook")]
     [InlineData("https://169.254.169.254/latest/meta-data/")]
@@ -182,16 +220,18 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task A_host_name_that_resolves_to_loopback_is_refused_at_connection_time()
     {
-        // "localhost" is refused on its face; a name that merely resolves to 127.0.0.1 is caught after DNS.
+        // "localhost" is refused on its face; the machine's own name (which /etc/hosts points at loopback or a private
+        // address) passes that check and is caught after DNS, before any connection.
         await using var receiver = WebhookReceiver.Start();
-        var byName = new Uri($"https://localhost.:{receiver.Port}/hooks");
+        var host = System.Net.Dns.GetHostName();
+        var byName = new Uri($"https://{host}:{receiver.Port}/hooks");
         await using var scenario = await WebhookScenario.StartAsync(byName, loop: false, allowLoopback: false);
         await scenario.ConfirmBookingAsync();
         var delivery = Assert.Single(await scenario.DeliveriesAsync(1));
         await scenario.PassAsync();
 
         var attempt = Assert.Single(await scenario.AttemptsAsync(delivery.Id));
-        Assert.StartsWith("refused target:", attempt.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"refused target: {host} resolves to", attempt.Error, StringComparison.Ordinal);
         Assert.Empty(receiver.Received);
     }
 
