@@ -50,6 +50,7 @@ public sealed class ObservabilityStack : Stack
     {
         public const string OutboxBacklog = "bookingaws.outbox.backlog";
         public const string OutboxOldestAge = "bookingaws.outbox.oldest_age";
+        public const string WebhooksOldestDueAge = "bookingaws.webhooks.oldest_due_age";
         public const string PaymentAnomalies = "bookingaws.payments.anomalies";
         public const string RateLimitFailOpen = "bookingaws.ratelimit.fail_open";
         public const string RateLimitRefused = "bookingaws.ratelimit.refused";
@@ -153,6 +154,11 @@ public sealed class ObservabilityStack : Stack
         // row or a relay that cannot reach SQS, even when the backlog is small.
         Alarm("OutboxAge", "outbox-backlog", outboxAge, 300, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
             "The oldest unpublished outbox row is over 5 minutes old for 5 minutes (the relay publishes within a second when healthy): confirmations, receipts and pushes are stuck.");
+
+        // Receivers that fail only push due times out; a delivery waiting long past its due time means delivery itself is stuck.
+        var webhooksDue = Insights($"SELECT MAX(\"{AppMetrics.WebhooksOldestDueAge}\") FROM \"{AppNamespace}\"", "Webhooks oldest overdue delivery (s)");
+        Alarm("WebhooksStuck", "webhooks-stuck", webhooksDue, 120, 5, ComparisonOperator.GREATER_THAN_THRESHOLD,
+            "A webhook delivery has been due for over 2 minutes for 5 minutes (the loop sends within a second when healthy): businesses' systems stop hearing of bookings.");
 
         foreach (var (concern, queue) in props.Queues)
         {

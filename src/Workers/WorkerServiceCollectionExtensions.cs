@@ -12,6 +12,7 @@ using BookingAws.Workers.Jobs;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Payments;
 using BookingAws.Workers.Sqs;
+using BookingAws.Workers.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -49,6 +50,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
         services.AddBookingCore();
+        services.AddWebhookDelivery(builder.Configuration);
         services.AddOptions<BookingSweepOptions>().BindConfiguration(BookingSweepOptions.Section);
         services.AddHostedService<BookingSweepService>();
 
@@ -126,5 +128,12 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<AvailabilityPushHandler, BookingCancelled>(MessageTopology.Availability)
         .AddMessageHandler<AvailabilityPushHandler, BookingExpired>(MessageTopology.Availability)
         .AddMessageHandler<AvailabilityPushHandler, BookingRescheduled>(MessageTopology.Availability)
+        .AddMessageHandler<WebhookFanOutHandler, BookingHeld>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingConfirmed>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingCancelled>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingExpired>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingRescheduled>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingCompleted>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, PaymentRefunded>(MessageTopology.Webhooks)
         .AddRawMessageHandler<EmailEventsHandler>(MessageTopology.EmailEvents);
 }

@@ -13,6 +13,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Features.Webhooks;
 using BookingAws.Api.Infrastructure.ApiKeys;
 using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Realtime;
@@ -252,6 +253,7 @@ public static class ApiServiceCollectionExtensions
         api.MapCalendarFeedEndpoints(dashboard);
         api.MapDashboardEndpoints(dashboard);
         dashboard.MapApiKeyEndpoints();
+        dashboard.MapWebhookEndpoints();
         // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;

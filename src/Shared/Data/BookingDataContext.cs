@@ -10,6 +10,7 @@ using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
 using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
+using BookingAws.Shared.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAws.Shared.Data;
@@ -46,6 +47,9 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<BookingPayment> BookingPayments => Set<BookingPayment>();
     public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

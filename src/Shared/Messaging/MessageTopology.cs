@@ -26,23 +26,28 @@ public static class MessageTopology
         BestEffort = true,
     };
 
+    /// <summary>Business webhooks: the handler only fans an event out into delivery rows (retries over 72 hours live in
+    /// those rows, beyond SQS's 15-minute delay), so the defaults fit.</summary>
+    public static readonly QueueDeclaration Webhooks = new("webhooks");
+
     /// <summary>SES bounce and complaint events, SNS-wrapped; no outbox route reaches it.</summary>
     public static readonly QueueDeclaration EmailEvents = new("email-events") { FedBy = QueueFeed.SesThroughSns };
 
-    public static IReadOnlyList<QueueDeclaration> Queues { get; } = [Notifications, Analytics, Payments, Availability, EmailEvents];
+    public static IReadOnlyList<QueueDeclaration> Queues { get; } = [Notifications, Analytics, Payments, Availability, Webhooks, EmailEvents];
 
     /// <summary>Outbox events and the queues that receive them; the relay sends one message per queue.</summary>
     public static IReadOnlyList<RouteDeclaration> Routes { get; } =
     [
         // Notifications: a guest's hold emails the one-time code that proves the address.
-        Route<BookingHeld>(Notifications, Analytics, Availability),
-        Route<BookingConfirmed>(Notifications, Analytics, Availability),
-        Route<BookingCancelled>(Notifications, Analytics, Availability),
-        Route<BookingExpired>(Analytics, Availability),
-        Route<BookingRescheduled>(Notifications, Analytics, Availability),
-        Route<BookingCompleted>(Analytics),
+        // Webhooks: the events a business can subscribe to are exactly those routed there (WebhookEvents.Types).
+        Route<BookingHeld>(Notifications, Analytics, Availability, Webhooks),
+        Route<BookingConfirmed>(Notifications, Analytics, Availability, Webhooks),
+        Route<BookingCancelled>(Notifications, Analytics, Availability, Webhooks),
+        Route<BookingExpired>(Analytics, Availability, Webhooks),
+        Route<BookingRescheduled>(Notifications, Analytics, Availability, Webhooks),
+        Route<BookingCompleted>(Analytics, Webhooks),
         Route<BookingReminderDue>(Notifications),
-        Route<PaymentRefunded>(Notifications),
+        Route<PaymentRefunded>(Notifications, Webhooks),
     ];
 
     /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>

@@ -45,6 +45,10 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["POST /bookings/{id:guid}/confirm"] = new { },
         ["POST /calendar-feed"] = new { },
         ["POST /api-keys/"] = new ApiKeyRequest("Stolen", ApiKeyScopes.Write),
+        ["POST /webhooks/"] = new { url = "https://93.184.215.14/stolen", eventTypes = new[] { "*" } },
+        ["PUT /webhooks/{id:guid}"] = new { url = "https://93.184.215.14/hijacked", eventTypes = new[] { "*" }, enabled = true },
+        ["POST /webhooks/{id:guid}/rotate-secret"] = new { },
+        ["POST /webhooks/{id:guid}/deliveries/{deliveryId:guid}/redeliver"] = new { },
     };
 
     /// <summary>Required query parameters, so the request is valid apart from who sends it.</summary>
@@ -71,7 +75,8 @@ public sealed class TenantIsolationTests(ApiFactory api)
         foreach (var (method, pattern, ownerOnly) in endpoints)
         {
             var path = pattern[Prefix.Length..];
-            var url = victim.Url(path.Replace("{id:guid}", ids.GetValueOrDefault(path.Split('/')[1]).ToString()) + Queries.GetValueOrDefault(path, ""));
+            var url = victim.Url(path.Replace("{id:guid}", ids.GetValueOrDefault(path.Split('/')[1]).ToString())
+                .Replace("{deliveryId:guid}", ids["deliveries"].ToString()) + Queries.GetValueOrDefault(path, ""));
             await Expect(stranger, method, path, url, HttpStatusCode.NotFound);
             await Expect(anonymous, method, path, url, HttpStatusCode.Unauthorized);
             await Expect(customer, method, path, url, HttpStatusCode.Forbidden);
@@ -141,6 +146,9 @@ public sealed class TenantIsolationTests(ApiFactory api)
                 t, new HoldRequest(package.Id, Bookings.BookingScenario.SlotOnDay(3, 10), 1, new GuestDetails("G", "g@example.test")))))
             .ReadAsync<BookingDto>(HttpStatusCode.Created);
         var key = await (await t.Owner.PostAsJsonAsync(t.Url("/api-keys"), new ApiKeyRequest("seed", ApiKeyScopes.Read), ApiFactory.Json)).ReadAsync<CreatedApiKey>(HttpStatusCode.Created);
-        return new() { ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty, ["api-keys"] = key.ApiKey.Id };
+        var webhook = await (await t.Owner.PostAsJsonAsync(t.Url("/webhooks"), new { url = "https://93.184.215.14/hooks", eventTypes = new[] { "*" } }, ApiFactory.Json))
+            .ReadAsync<Features.Webhooks.WebhookEndpointCreated>(HttpStatusCode.Created);
+        var delivery = await Webhooks.WebhookEndpointTests.SeedDeliveryAsync(t.Id, webhook.Endpoint.Id);
+        return new() { ["webhooks"] = webhook.Endpoint.Id, ["deliveries"] = delivery, ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty, ["api-keys"] = key.ApiKey.Id };
     }
 }

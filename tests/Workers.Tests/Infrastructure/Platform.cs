@@ -71,8 +71,8 @@ public static class Platform
     public static async Task<TestQueues> CreateQueuesAsync(int maxReceives = 5)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var names = new TestQueues($"t-{suffix}-notifications", $"t-{suffix}-analytics", $"t-{suffix}-payments", $"t-{suffix}-availability", $"t-{suffix}-email-events");
-        foreach (var name in new[] { names.Notifications, names.Analytics, names.Payments, names.Availability, names.EmailEvents })
+        var names = new TestQueues($"t-{suffix}-notifications", $"t-{suffix}-analytics", $"t-{suffix}-payments", $"t-{suffix}-availability", $"t-{suffix}-email-events", $"t-{suffix}-webhooks");
+        foreach (var name in new[] { names.Notifications, names.Analytics, names.Payments, names.Availability, names.EmailEvents, names.Webhooks })
         {
             var dlq = await Sqs.CreateQueueAsync($"{name}-dlq");
             var arn = (await Sqs.GetQueueAttributesAsync(dlq.QueueUrl, ["QueueArn"])).QueueARN;
@@ -154,6 +154,6 @@ public static class Platform
     private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 }
 
-public sealed record TestQueues(string Notifications, string Analytics, string Payments, string Availability, string EmailEvents);
+public sealed record TestQueues(string Notifications, string Analytics, string Payments, string Availability, string EmailEvents, string Webhooks);
 
 public sealed record Seed(Tenant Tenant, Package Package, Customer Customer);

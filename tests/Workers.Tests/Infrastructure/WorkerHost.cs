@@ -26,6 +26,8 @@ public sealed class WorkerHost : IAsyncDisposable
         ["Sqs:Queues:Payments"] = queues.Payments,
         ["Sqs:Queues:Availability"] = queues.Availability,
         ["Sqs:Queues:EmailEvents"] = queues.EmailEvents,
+        ["Sqs:Queues:Webhooks"] = queues.Webhooks,
+        ["Webhooks:TenantId"] = tenantId.ToString(),
         ["Ses:ServiceUrl"] = sesUrl ?? Platform.SesUrl,
         ["Ses:Region"] = "us-east-1",
         ["Ses:FromAddress"] = "bookings@bookingaws.local",
@@ -49,13 +51,15 @@ public sealed class WorkerHost : IAsyncDisposable
         ["Workers:Receipts:TaxRatePercent"] = "20",
     };
 
-    public static async Task<WorkerHost> StartAsync(Dictionary<string, string?> settings)
+    /// <param name="services">Replaces registrations before the workers' own (which are added only when missing), e.g. a fake webhook clock.</param>
+    public static async Task<WorkerHost> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "local");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "local");
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
+        services?.Invoke(builder.Services);
         builder.AddWorkerServices();
         var host = builder.Build();
         await host.StartAsync();
