@@ -12,6 +12,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Features.Waitlists;
 using BookingAws.Api.Infrastructure.RateLimiting;
 using BookingAws.Api.Infrastructure.Realtime;
 using BookingAws.Api.Infrastructure.Tracing;
@@ -225,6 +226,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
         api.MapManageLinkEndpoints();
+        api.MapWaitlistEndpoints();
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);

@@ -8,6 +8,7 @@ using BookingAws.Shared.Domain.Email;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Domain.Waitlists;
 using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,7 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<BookingPayment> BookingPayments => Set<BookingPayment>();
     public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
