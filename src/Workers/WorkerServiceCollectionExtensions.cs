@@ -114,6 +114,7 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<BookingRescheduledHandler, BookingRescheduled>(MessageTopology.Notifications)
         .AddMessageHandler<BookingReminderDueHandler, BookingReminderDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentRefundedHandler, PaymentRefunded>(MessageTopology.Notifications)
+        .AddMessageHandler<WaitlistOfferHandler, WaitlistOfferMade>(MessageTopology.Notifications)
         .AddMessageHandler<RemindersDueHandler, RemindersDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentReconciliationDueHandler, PaymentReconciliationDue>(MessageTopology.Payments)
         .AddMessageHandler<RetentionPurgeDueHandler, RetentionPurgeDue>(MessageTopology.Analytics)

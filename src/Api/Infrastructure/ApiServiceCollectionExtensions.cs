@@ -13,6 +13,7 @@ using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Features.Waitlists;
 using BookingAws.Api.Features.Webhooks;
 using BookingAws.Api.Infrastructure.ApiKeys;
 using BookingAws.Api.Infrastructure.RateLimiting;
@@ -248,6 +249,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
         api.MapManageLinkEndpoints();
+        api.MapWaitlistEndpoints();
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);

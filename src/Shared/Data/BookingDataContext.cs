@@ -8,6 +8,7 @@ using BookingAws.Shared.Domain.Email;
 using BookingAws.Shared.Domain.Payments;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
+using BookingAws.Shared.Domain.Waitlists;
 using BookingAws.Shared.Identity;
 using BookingAws.Shared.Messaging;
 using BookingAws.Shared.Webhooks;
@@ -50,6 +51,7 @@ public abstract class BookingDataContext(DbContextOptions options) : DbContext(o
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

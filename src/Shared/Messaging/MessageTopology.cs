@@ -48,6 +48,9 @@ public static class MessageTopology
         Route<BookingCompleted>(Analytics, Webhooks),
         Route<BookingReminderDue>(Notifications),
         Route<PaymentRefunded>(Notifications, Webhooks),
+
+        // The offer email of a waiting list (the offer's held booking travels as BookingHeld beside it).
+        Route<WaitlistOfferMade>(Notifications),
     ];
 
     /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>

@@ -2,6 +2,7 @@ using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Application.Bookings;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Data.Waitlists;
 using BookingAws.Shared.Domain.Bookings;
 using NodaTime;
 using Npgsql;
@@ -25,7 +26,7 @@ internal sealed class BookingCoreAt : IDisposable
         Confirm = new ConfirmBooking(changes);
         Cancel = new CancelBooking(changes);
         Reschedule = new RescheduleBooking(changes);
-        ExpireHolds = new ExpireHolds(sweeps);
+        ExpireHolds = new ExpireHolds(sweeps, Waitlists = new WaitlistStore(db, catalog, clock));
         CompleteBookings = new CompleteBookings(sweeps);
         ProveEmail = links is null ? null : new ProveGuestEmail(new EmailProofStore(db), changes, Cancel, links);
     }
@@ -37,6 +38,7 @@ internal sealed class BookingCoreAt : IDisposable
     public ExpireHolds ExpireHolds { get; }
     public CompleteBookings CompleteBookings { get; }
     public ProveGuestEmail? ProveEmail { get; }
+    public WaitlistStore Waitlists { get; }
 
     public void Dispose()
     {

@@ -59,23 +59,10 @@ public static partial class BookingEndpoints
         DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         var user = CurrentUser.From(http.User);
         var person = user is null ? null : await caller.PersonAsync(ct);
-        BookingCustomer customer;
-        if (request.Customer is { } guest)
-        {
-            customer = new BookingCustomer(null, guest.Name, guest.Email);
-        }
-        else if (person is { Email.Length: > 0 })
-        {
-            // A signed-in person books as themselves: the business's customer with their (verified) email.
-            customer = new BookingCustomer(null, person.Email, person.Email);
-        }
-        else
-        {
-            throw DomainException.Invalid("customer", "Sign in or give the customer's name and email.");
-        }
+        var (customer, ownAddress) = CustomerFor(request.Customer, person);
 
         // The person proved this email to the user pool, so the business's customer of that email is them.
-        var linkPerson = person is { Email.Length: > 0 } && string.Equals(customer.Email?.Trim(), person.Email, StringComparison.OrdinalIgnoreCase) ? person.Id : (Guid?)null;
+        var linkPerson = ownAddress ? person!.Id : (Guid?)null;
         var command = new HoldCommand(
             slug, request.PackageId, Instant.FromDateTimeOffset(request.StartsAt), request.Seats, customer, key, Hash(request, user), linkPerson);
         var outcome = await hold.RunAsync(
@@ -111,11 +98,36 @@ public static partial class BookingEndpoints
                 return Problem(StatusCodes.Status422UnprocessableEntity, "That start time is not offered for this package.", "startsAt");
             case HoldOutcome.NoCapacity:
                 return Problem(StatusCodes.Status409Conflict, "Not enough left at that time for this many seats.");
+            case HoldOutcome.WaitlistAhead:
+                return Problem(StatusCodes.Status409Conflict, "Others are on the waiting list for this time: join it to be offered a place.", "startsAt");
             case HoldOutcome.TooManyActiveHolds cap:
                 return Problem(StatusCodes.Status429TooManyRequests, $"This email already has {cap.Max} bookings waiting for payment here; pay or let one lapse first.", "customer.email");
             default:
                 throw new InvalidOperationException($"Unhandled outcome {outcome}.");
         }
+    }
+
+    /// <summary>
+    /// Who books (or waits): the guest as given, else the signed-in person as themselves (the business's customer with
+    /// their verified email); and whether the address is that person's own, proven to the user pool.
+    /// </summary>
+    internal static (BookingCustomer Customer, bool OwnAddress) CustomerFor(GuestDetails? guest, Shared.Identity.Person? person)
+    {
+        BookingCustomer customer;
+        if (guest is not null)
+        {
+            customer = new BookingCustomer(null, guest.Name, guest.Email);
+        }
+        else if (person is { Email.Length: > 0 })
+        {
+            customer = new BookingCustomer(null, person.Email, person.Email);
+        }
+        else
+        {
+            throw DomainException.Invalid("customer", "Sign in or give the customer's name and email.");
+        }
+
+        return (customer, person is { Email.Length: > 0 } && string.Equals(customer.Email?.Trim(), person.Email, StringComparison.OrdinalIgnoreCase));
     }
 
     public static async Task<Results<Ok<BookingDto>, NotFound>> Get(Guid id, Caller caller, ReadSession reads, IClock clock, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Data.Waitlists;
 using BookingAws.Shared.Domain.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -62,8 +63,13 @@ public static class InventoryEndpoints
         return TypedResults.Created($"/api/v1/tenants/{scope.Tenant.Slug}/inventory/{item.Id}", InventoryItemDto.From(item));
     }
 
+    /// <summary>
+    /// A raised quantity is offered to the waiting lists of the packages that use the item, each in a transaction of
+    /// its own under the hold's locks, after this commit. Nobody can take those seats first: holds are refused while
+    /// anyone waits for their slot. Should the offers fail, the workers' backstop sweep makes them.
+    /// </summary>
     public static async Task<Results<Ok<InventoryItemDto>, NotFound>> Update(
-        Guid id, InventoryItemRequest request, BookingDbContext db, ReadSession reads, CancellationToken ct)
+        Guid id, InventoryItemRequest request, BookingDbContext db, ReadSession reads, WaitlistStore waitlists, ILogger<InventoryItemRequest> logger, CancellationToken ct)
     {
         var item = await db.InventoryItems.FirstOrDefaultAsync(i => i.Id == id, ct);
         if (item is null)
@@ -71,10 +77,24 @@ public static class InventoryEndpoints
             return TypedResults.NotFound();
         }
 
+        var raised = request.Quantity > item.Quantity;
         item.Name = request.Name.Trim();
         item.Quantity = request.Quantity;
         await db.SaveChangesAsync(ct);
         await reads.RecordWriteAsync(ct);
+        if (raised)
+        {
+            try
+            {
+                await waitlists.OfferForItemAsync(item.TenantId, item.Id, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The quantity is saved; the answer says so. The backstop sweep offers the seats (and logs that it did).
+                logger.LogError(e, "Offering raised capacity of item {ItemId} to waiting lists failed", item.Id);
+            }
+        }
+
         return TypedResults.Ok(InventoryItemDto.From(item));
     }
 

@@ -28,11 +28,12 @@ public sealed record BookingPolicyDto(
     [Range(0, 24 * 365)] int RescheduleWindowHours,
     [Range(0, 24 * 365)] int CancellationWindowHours,
     RefundRule RefundRule,
-    [Range(0, 100)] int LateRefundPercent)
+    [Range(0, 100)] int LateRefundPercent,
+    [Range(1, 7 * 24 * 60)] int WaitlistOfferMinutes = 30)
 {
     public static BookingPolicyDto From(BookingPolicy p) => new(
         p.LeadTimeMinutes, p.HorizonDays, p.SlotStepMinutes, p.BufferBeforeMinutes, p.BufferAfterMinutes,
-        p.HoldMinutes, p.RescheduleWindowHours, p.CancellationWindowHours, p.RefundRule, p.LateRefundPercent);
+        p.HoldMinutes, p.RescheduleWindowHours, p.CancellationWindowHours, p.RefundRule, p.LateRefundPercent, p.WaitlistOfferMinutes);
 
     public BookingPolicy ToDomain() => new()
     {
@@ -46,6 +47,7 @@ public sealed record BookingPolicyDto(
         CancellationWindowHours = CancellationWindowHours,
         RefundRule = RefundRule,
         LateRefundPercent = LateRefundPercent,
+        WaitlistOfferMinutes = WaitlistOfferMinutes,
     };
 }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Tenants;
+using BookingAws.Api.Features.Waitlists;
 using Microsoft.Extensions.Options;
 
 namespace BookingAws.Api.Infrastructure.RateLimiting;
@@ -26,11 +27,15 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
     private static readonly Dictionary<string, Kind> Limited = new(StringComparer.Ordinal)
     {
         ["HoldBooking"] = Kind.Holds,
+
+        // Joining a waiting list is a hold deferred: the same budget, so waiting cannot be used to get around it.
+        ["JoinWaitlist"] = Kind.Holds,
         ["SignUpBusiness"] = Kind.SignUps,
         ["CancelBookingByLink"] = Kind.BookingLinks,
         ["RescheduleBookingByLink"] = Kind.BookingLinks,
         ["StartBookingPayment"] = Kind.BookingLinks,
         ["ProveBookingEmail"] = Kind.BookingLinks,
+        ["LeaveWaitlist"] = Kind.BookingLinks,
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -59,7 +64,10 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
         var slug = kind == Kind.Holds ? http.Request.RouteValues["slug"] as string : null;
         var (limits, email) = kind switch
         {
-            Kind.Holds => (options.HoldsFor(slug ?? ""), context.Arguments.OfType<HoldRequest>().FirstOrDefault()?.Customer?.Email),
+            Kind.Holds => (
+                options.HoldsFor(slug ?? ""),
+                context.Arguments.OfType<HoldRequest>().FirstOrDefault()?.Customer?.Email
+                    ?? context.Arguments.OfType<JoinWaitlistRequest>().FirstOrDefault()?.Customer?.Email),
             Kind.SignUps => (options.SignUps, context.Arguments.OfType<SignUpRequest>().FirstOrDefault()?.OwnerEmail),
             _ => (options.BookingLinks, null),
         };

@@ -1,5 +1,6 @@
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data.Bookings;
+using BookingAws.Shared.Data.Waitlists;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,7 @@ public static class BookingCoreServiceCollectionExtensions
         services.TryAddSingleton<CompleteBookings>();
         services.TryAddSingleton<EmailProofStore>();
         services.TryAddSingleton<ProveGuestEmail>();
+        services.TryAddSingleton<WaitlistStore>();
         services.AddPayments(receivesWebhooks);
         return services;
     }

@@ -1,3 +1,4 @@
+using BookingAws.Shared.Data.Waitlists;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,8 @@ public sealed class BookingSweepOptions
 /// workers may run it at once: each batch is claimed with SKIP LOCKED. A failing database only delays
 /// the next round; the loop never stops the host.
 /// </summary>
-public sealed class BookingSweepService(ExpireHolds expireHolds, CompleteBookings completeBookings, IOptions<BookingSweepOptions> options, TimeProvider time, ILogger<BookingSweepService> logger)
+public sealed class BookingSweepService(
+    ExpireHolds expireHolds, CompleteBookings completeBookings, WaitlistStore waitlists, IOptions<BookingSweepOptions> options, TimeProvider time, ILogger<BookingSweepService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,6 +35,14 @@ public sealed class BookingSweepService(ExpireHolds expireHolds, CompleteBooking
                 if (expired + completed > 0)
                 {
                     logger.LogInformation("Booking sweep expired {Expired} holds and completed {Completed} bookings", expired, completed);
+                }
+
+                // Offers here are seats no freeing transaction offered: normal for a package sharing inventory with
+                // another, worth a look if frequent (each also blocked holds for its slot until now).
+                var backstop = await waitlists.SweepAsync(stoppingToken);
+                if (backstop > 0)
+                {
+                    logger.LogWarning("Waiting-list backstop made {Offers} offers that no freeing change made", backstop);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

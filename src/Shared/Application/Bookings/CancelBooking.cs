@@ -33,6 +33,7 @@ public sealed class CancelBooking(BookingChanges changes)
             case BookingDecision<BookingCancelled>.Accepted accepted:
                 change.Save(accepted, now);
                 change.ReleaseAllocations();
+                await change.OfferFreedSeatsAsync(change.Booking.Occupied, now, ct);
                 await change.CommitAsync(ct);
                 return new ChangeOutcome.Done(accepted.Booking);
             case BookingDecision<BookingCancelled>.Refused refused:

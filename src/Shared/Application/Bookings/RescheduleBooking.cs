@@ -44,6 +44,9 @@ public sealed class RescheduleBooking(BookingChanges changes)
 
         change.Save(accepted, now);
         change.ReplaceAllocations(accepted.Booking, uses, window);
+
+        // The old window's seats went back: the waiting list of the slot moved away from gets them first.
+        await change.OfferFreedSeatsAsync(booking.Occupied, now, ct);
         await change.CommitAsync(ct);
         return new ChangeOutcome.Done(accepted.Booking);
     }

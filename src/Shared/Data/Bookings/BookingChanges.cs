@@ -163,6 +163,23 @@ public sealed class BookingChange : IAsyncDisposable
         changedWindows.Add((window.From, window.To));
     }
 
+    /// <summary>
+    /// Seats this change freed (<paramref name="freed"/>, the booking's old window) go to the package's waiting list
+    /// first, in this transaction and under the hold's inventory locks (<see cref="Waitlists.WaitlistOffers"/>): no
+    /// hold can slip in between the seat coming free and the offer. Sends the writes queued so far first.
+    /// </summary>
+    public async Task OfferFreedSeatsAsync(OccupiedWindow freed, Instant now, CancellationToken ct)
+    {
+        if (pending.BatchCommands.Count > 0)
+        {
+            await pending.ExecuteNonQueryAsync(ct);
+            pending.BatchCommands.Clear();
+        }
+
+        var offered = await Waitlists.WaitlistOffers.OfferFreedAsync(connection, Booking.TenantId, Booking.PackageId, freed, now, ct);
+        changedWindows.AddRange(offered.Select(w => (w.From, w.To)));
+    }
+
     /// <summary>Sends the queued writes in one round trip and commits.</summary>
     public async Task CommitAsync(CancellationToken ct)
     {

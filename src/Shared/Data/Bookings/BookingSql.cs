@@ -18,7 +18,7 @@ internal static class BookingSql
     public const string TenantColumns =
         "id, slug, name, time_zone, currency, created_at, policy_lead_time_minutes, policy_horizon_days, policy_slot_step_minutes, " +
         "policy_buffer_before_minutes, policy_buffer_after_minutes, policy_hold_minutes, policy_reschedule_window_hours, " +
-        "policy_cancellation_window_hours, policy_refund_rule, policy_late_refund_percent, stripe_account_id";
+        "policy_cancellation_window_hours, policy_refund_rule, policy_late_refund_percent, stripe_account_id, policy_waitlist_offer_minutes";
 
     /// <summary>
     /// A booking's policy snapshot, or for a row the previous release wrote without one, its tenant's
@@ -62,6 +62,7 @@ internal static class BookingSql
             CancellationWindowHours = r.GetInt32(13),
             RefundRule = Enum.Parse<RefundRule>(r.GetString(14)),
             LateRefundPercent = r.GetInt32(15),
+            WaitlistOfferMinutes = r.GetInt32(17),
         },
         StripeAccountId = r.IsDBNull(16) ? null : r.GetString(16),
     };
@@ -110,6 +111,31 @@ internal static class BookingSql
         await reader.ReadAsync(ct);
         return ReadTenant(reader);
     }
+
+    /// <summary>The columns a new booking row is inserted with, and their values (<see cref="NewBookingValues"/>, in order).</summary>
+    public const string NewBookingColumns =
+        "id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at";
+
+    /// <summary>VALUES for <see cref="NewBookingColumns"/> over parameters $1-$13 (updated_at is created_at).</summary>
+    public const string NewBookingValuesSql = "$1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz";
+
+    /// <summary>Parameters $1-$13 of <see cref="NewBookingValuesSql"/>.</summary>
+    public static object[] NewBookingValues(Booking b) =>
+    [
+        b.Id,
+        b.TenantId,
+        b.PackageId,
+        b.CustomerId,
+        b.Status,
+        b.Seats,
+        b.StartsAt,
+        b.EndsAt,
+        (object?)b.ExpiresAt ?? DBNull.Value,
+        b.AmountMinor,
+        b.Currency,
+        b.CreatedAt,
+        (object?)b.ConfirmedAt ?? DBNull.Value,
+    ];
 
     public static NpgsqlBatchCommand InsertAllocations(Booking b, IReadOnlyList<ItemUse> uses, OccupiedWindow window, Instant? heldUntil) => Command(
         """

@@ -15,8 +15,11 @@ namespace BookingAws.Shared.Data.Bookings;
 /// </summary>
 public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, IClock clock, CacheInvalidation? cache = null)
 {
-    /// <summary>Holds whose time ran out: expired, their inventory freed at once.</summary>
-    public Task<int> ExpireDueHoldsAsync(int batchSize, CancellationToken ct) =>
+    /// <summary>Holds whose time ran out: expired, their inventory freed at once. Returns how many.</summary>
+    public async Task<int> ExpireDueHoldsAsync(int batchSize, CancellationToken ct) => (await ExpireDueAsync(batchSize, ct)).Count;
+
+    /// <summary>Holds whose time ran out: expired, their inventory freed at once. Returns the expired bookings.</summary>
+    public Task<List<Booking>> ExpireDueAsync(int batchSize, CancellationToken ct) =>
         SweepAsync(
             "b.status = 'held' AND b.expires_at <= $1",
             (b, now) => b.Expire(now),
@@ -28,8 +31,8 @@ public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] Npgsq
     /// Confirmed bookings whose end has passed: completed. Their allocations stay until the buffer after
     /// them has passed too (cleaning up still occupies the item), then go.
     /// </summary>
-    public Task<int> CompleteEndedAsync(int batchSize, CancellationToken ct) =>
-        SweepAsync(
+    public async Task<int> CompleteEndedAsync(int batchSize, CancellationToken ct) =>
+        (await SweepAsync(
             "b.status = 'confirmed' AND b.ends_at <= $1",
             (b, now) => b.Complete(now),
             """
@@ -37,9 +40,9 @@ public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] Npgsq
             WHERE b.id = a.booking_id AND (b.id = ANY($1) OR b.status = 'completed') AND a.occupied_to <= $2
             """,
             batchSize,
-            ct);
+            ct)).Count;
 
-    private async Task<int> SweepAsync<TEvent>(
+    private async Task<List<Booking>> SweepAsync<TEvent>(
         string due, Func<Booking, Instant, BookingDecision<TEvent>> decide, string releaseSql, int batchSize, CancellationToken ct)
         where TEvent : IBookingEvent
     {
@@ -63,7 +66,7 @@ public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] Npgsq
         var done = claimed.Select(b => decide(b, now)).OfType<BookingDecision<TEvent>.Accepted>().ToList();
         if (done.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         await using var batch = new NpgsqlBatch(connection, tx);
@@ -88,6 +91,6 @@ public sealed class BookingSweeps([FromKeyedServices(DataSources.Primary)] Npgsq
             }
         }
 
-        return done.Count;
+        return done.ConvertAll(d => d.Booking);
     }
 }

@@ -76,6 +76,12 @@ public sealed class HoldTransaction(
             return new HoldOutcome.TooManyActiveHolds(cap);
         }
 
+        if (found[5] is true)
+        {
+            await RollbackAsync(connection, ct);
+            return new HoldOutcome.WaitlistAhead();
+        }
+
         var customerId = found[0] as Guid?;
         if (customerId is null && command.Customer.CustomerId is null)
         {
@@ -135,8 +141,8 @@ public sealed class HoldTransaction(
     }
 
     /// <summary>
-    /// One row: the customer's id (or null), any earlier answer stored under the key (or nulls), and the
-    /// customer's active holds (counted only when <paramref name="cap"/> is on: the cap costs no round trip).
+    /// One row: the customer's id (or null), any earlier answer stored under the key (or nulls), whether anyone
+    /// waits for the slot, and the customer's active holds (counted only when <paramref name="cap"/> is on: the cap costs no round trip).
     /// Concurrent holds for one email at different packages do not wait for each other, so a burst can pass
     /// the cap by a few; the per-email rate limit bounds that.
     /// </summary>
@@ -149,7 +155,18 @@ public sealed class HoldTransaction(
             ? "0::bigint"
             : $"(SELECT count(*) FROM bookings b WHERE b.tenant_id = $1 AND b.customer_id = ({customer}) AND b.status = '{BookingStatus.Held}' AND b.expires_at > $4)";
         object who = byId ? command.Customer.CustomerId!.Value : Email(command.Customer);
-        return Command($"SELECT ({customer}), k.status_code, k.response_body, k.request_hash, {active} {Key}", tenantId, command.IdempotencyKey, who, now);
+
+        // While anyone waits for the slot its free seats are theirs (offers are made under the same locks). Read
+        // before the lock is granted: an entry joined meanwhile found the slot full, so the capacity check refuses too.
+        const string Waiting = "EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.tenant_id = $1 AND w.package_id = $5 AND w.starts_at = $6 AND w.status = 'waiting')";
+        return Command(
+            $"SELECT ({customer}), k.status_code, k.response_body, k.request_hash, {active}, {Waiting} {Key}",
+            tenantId,
+            command.IdempotencyKey,
+            who,
+            now,
+            command.PackageId,
+            command.StartsAt);
     }
 
     /// <summary>
@@ -164,8 +181,8 @@ public sealed class HoldTransaction(
         var insert = Command(
             $"""
             WITH booking AS (
-              INSERT INTO bookings (id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, created_at, updated_at, confirmed_at, policy_snapshot, email_proof)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12, $12, $13::timestamptz, $21, $22::varchar)),
+              INSERT INTO bookings ({NewBookingColumns}, policy_snapshot, email_proof)
+              VALUES ({NewBookingValuesSql}, $21, $22::varchar)),
             allocations AS (
               INSERT INTO booking_allocations (booking_id, inventory_item_id, tenant_id, units, occupied_from, occupied_to, held_until)
               SELECT $1, item, $2, units, $14, $15, $9::timestamptz FROM unnest($16::uuid[], $17::int[]) AS u (item, units)),
@@ -173,28 +190,18 @@ public sealed class HoldTransaction(
               INSERT INTO outbox_messages ({Outbox.Columns}) VALUES ({Outbox.ValuesSql(23)}))
             INSERT INTO idempotency_keys (tenant_id, key, request_hash, status_code, response_body, created_at) VALUES ($2, $18, $19, 201, $20, $12)
             """,
-            b.Id,
-            b.TenantId,
-            b.PackageId,
-            b.CustomerId,
-            b.Status,
-            b.Seats,
-            b.StartsAt,
-            b.EndsAt,
-            (object?)b.ExpiresAt ?? DBNull.Value,
-            b.AmountMinor,
-            b.Currency,
-            b.CreatedAt,
-            (object?)b.ConfirmedAt ?? DBNull.Value,
-            window.From,
-            window.To,
-            uses.Select(u => u.InventoryItemId).ToArray(),
-            uses.Select(u => u.UnitsFor(b.Seats)).ToArray(),
-            command.IdempotencyKey,
-            command.RequestHash,
-            body,
-            Jsonb(policyJson),
-            (object?)b.EmailProof ?? DBNull.Value);
+            [
+                .. NewBookingValues(b),
+                window.From,
+                window.To,
+                uses.Select(u => u.InventoryItemId).ToArray(),
+                uses.Select(u => u.UnitsFor(b.Seats)).ToArray(),
+                command.IdempotencyKey,
+                command.RequestHash,
+                body,
+                Jsonb(policyJson),
+                (object?)b.EmailProof ?? DBNull.Value,
+            ]);
         Outbox.AddParameters(insert.Parameters, evt, b.CreatedAt);
         return insert;
     }
@@ -204,7 +211,7 @@ public sealed class HoldTransaction(
     // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
     // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row. Only
     // first-time guests get here; returning ones were found without a write.
-    private const string UpsertGuestSql =
+    internal const string UpsertGuestSql =
         """
         INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email

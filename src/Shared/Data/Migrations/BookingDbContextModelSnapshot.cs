@@ -1078,6 +1078,10 @@ namespace BookingAws.Shared.Data.Migrations
                             b1.Property<int>("SlotStepMinutes")
                                 .HasColumnType("integer")
                                 .HasColumnName("policy_slot_step_minutes");
+
+                            b1.Property<int>("WaitlistOfferMinutes")
+                                .HasColumnType("integer")
+                                .HasColumnName("policy_waitlist_offer_minutes");
                         });
 
                     b.HasKey("Id")
@@ -1093,6 +1097,87 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasDatabaseName("ix_tenants_slug");
 
                     b.ToTable("tenants", (string)null);
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Domain.Waitlists.WaitlistEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("GuestMustProveEmail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("guest_must_prove_email");
+
+                    b.Property<Guid>("PackageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("package_id");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("integer")
+                        .HasColumnName("seats");
+
+                    b.Property<Instant>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Instant>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_waitlist_entries");
+
+                    b.HasIndex("BookingId")
+                        .HasDatabaseName("ix_waitlist_entries_booking_id")
+                        .HasFilter("booking_id IS NOT NULL");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_waitlist_entries_customer_id");
+
+                    b.HasIndex("PackageId")
+                        .HasDatabaseName("ix_waitlist_entries_package_id");
+
+                    b.HasIndex("TenantId", "PackageId", "StartsAt", "CreatedAt")
+                        .HasDatabaseName("ix_waitlist_entries_queue")
+                        .HasFilter("status = 'waiting'");
+
+                    b.HasIndex("TenantId", "PackageId", "StartsAt", "CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_waitlist_entries_waiting_customer")
+                        .HasFilter("status = 'waiting'");
+
+                    b.ToTable("waitlist_entries", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_waitlist_entries_offer", "(status = 'offered') = (booking_id IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_waitlist_entries_seats", "seats > 0");
+
+                            t.HasCheckConstraint("ck_waitlist_entries_status", "status IN ('waiting','offered','left','closed')");
+                        });
                 });
 
             modelBuilder.Entity("BookingAws.Shared.Identity.Person", b =>
@@ -1771,6 +1856,36 @@ namespace BookingAws.Shared.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_staff_users_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("BookingAws.Shared.Domain.Waitlists.WaitlistEntry", b =>
+                {
+                    b.HasOne("BookingAws.Shared.Domain.Bookings.Booking", null)
+                        .WithMany()
+                        .HasForeignKey("BookingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_waitlist_entries_bookings_booking_id");
+
+                    b.HasOne("BookingAws.Shared.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_waitlist_entries_customers_customer_id");
+
+                    b.HasOne("BookingAws.Shared.Domain.Catalog.Package", null)
+                        .WithMany()
+                        .HasForeignKey("PackageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_waitlist_entries_packages_package_id");
+
+                    b.HasOne("BookingAws.Shared.Domain.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_waitlist_entries_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("BookingAws.Shared.Messaging.BookingReminder", b =>

@@ -52,6 +52,9 @@ public abstract record HoldOutcome
 
     public sealed record NoCapacity : HoldOutcome;
 
+    /// <summary>Others are on the slot's waiting list: its free seats are offered to them first.</summary>
+    public sealed record WaitlistAhead : HoldOutcome;
+
     /// <summary>The customer's email already has <paramref name="Max"/> holds waiting for payment at this business.</summary>
     public sealed record TooManyActiveHolds(int Max) : HoldOutcome;
 }

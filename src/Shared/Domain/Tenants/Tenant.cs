@@ -45,4 +45,7 @@ public sealed record BookingPolicy
     public int CancellationWindowHours { get; init; } = 24;
     public RefundRule RefundRule { get; init; } = RefundRule.FullBeforeWindow;
     public int LateRefundPercent { get; init; }
+
+    /// <summary>How long a seat offered to the first person on a waiting list is held for them (live, like <see cref="HoldMinutes"/>).</summary>
+    public int WaitlistOfferMinutes { get; init; } = 30;
 }
