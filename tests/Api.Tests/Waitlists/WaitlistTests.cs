@@ -61,6 +61,34 @@ public sealed class WaitlistTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_slot_with_a_party_waiting_refuses_newcomers_holds_until_the_party_leaves()
+    {
+        var s = await BookingScenario.CreateAsync(api, quantity: 2);
+        var client = api.CreateClient();
+        var start = BookingScenario.SlotOnDay(3, 15);
+        await (await s.HoldAsync(client, s.Guest(start))).ShouldBe(HttpStatusCode.Created);
+
+        // One seat is free, too few for a party of two: they may wait, and from then on the seat is theirs when the next frees.
+        var party = await WaitlistApi.JoinedAsync(client, s, start, seats: 2);
+        var newcomer = await (await s.HoldAsync(api.CreateClient(), s.Guest(start))).ShouldBeProblem(HttpStatusCode.Conflict);
+        Assert.Equal("startsAt", newcomer.GetProperty("field").GetString());
+
+        await (await WaitlistApi.LeaveAsync(client, party.Id, party.Token!)).ShouldBe(HttpStatusCode.OK);
+        await (await s.HoldAsync(api.CreateClient(), s.Guest(start))).ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_waiting_list_endpoints()
+    {
+        var doc = await (await api.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<System.Text.Json.JsonElement>();
+
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/tenants/{slug}/waitlist", paths);
+        Assert.Contains("/api/v1/waitlist/{id}", paths);
+        Assert.Contains("/api/v1/waitlist/{id}/leave", paths);
+    }
+
+    [Fact]
     public async Task A_cancellation_holds_the_seat_for_the_first_in_line_for_the_offer_minutes_and_nobody_else_can_take_it()
     {
         var policy = new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.FullBeforeWindow, 0, WaitlistOfferMinutes: 45);
