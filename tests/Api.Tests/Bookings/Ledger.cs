@@ -4,6 +4,8 @@ using BookingAws.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using Npgsql;
+
 namespace BookingAws.Api.Tests.Bookings;
 
 /// <summary>Direct SQL checks on the primary, independent of the code under test.</summary>
@@ -43,6 +45,18 @@ public static class Ledger
     }
 
     /// <summary>One value read as the owner (outside the app's scoping), e.g. a column the API does not show.</summary>
+    /// <summary>
+    /// Makes a hold's time run out now (booking and allocations), so a sweep with the real clock expires it and
+    /// nothing else: tests share the database, and a sweep with a clock in the future would end their holds too.
+    /// </summary>
+    public static async Task BackdateHoldAsync(Guid bookingId)
+    {
+        await using var batch = PlatformDatabase.OwnerSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE bookings SET expires_at = now() - interval '1 second' WHERE id = $1 AND status = 'held'") { Parameters = { new() { Value = bookingId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE booking_allocations SET held_until = now() - interval '1 second' WHERE booking_id = $1 AND held_until IS NOT NULL") { Parameters = { new() { Value = bookingId } } });
+        await batch.ExecuteNonQueryAsync();
+    }
+
     public static async Task<long> ScalarAsync(string sql, params object[] values)
     {
         await using var cmd = PlatformDatabase.OwnerSource.CreateCommand(sql);

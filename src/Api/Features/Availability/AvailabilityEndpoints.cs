@@ -10,7 +10,9 @@ using NodaTime;
 
 namespace BookingAws.Api.Features.Availability;
 
-public sealed record SlotDto(DateTimeOffset StartsAtLocal, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int RemainingSeats);
+/// <param name="RemainingSeats">The most seats one booking can take now; 0 while people are on the slot's waiting list.</param>
+/// <param name="Waitlist">People are waiting for this slot: freed seats go to them first, so a newcomer may only join the list.</param>
+public sealed record SlotDto(DateTimeOffset StartsAtLocal, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int RemainingSeats, bool Waitlist = false);
 
 public sealed record AvailabilityDto(Guid PackageId, string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<SlotDto> Slots);
 
@@ -115,11 +117,15 @@ public static class AvailabilityEndpoints
             .Select(s =>
             {
                 var (f, t) = s.Occupied(tenant.Policy);
+
+                // The hold refuses newcomers while anyone waits here (seats freed meanwhile go to the list), so say so.
+                var waited = facts.WaitedFor.Contains(s.Start);
                 return new SlotDto(
                     s.Start.WithOffset(s.Offset).ToDateTimeOffset(),
                     s.Start.ToDateTimeOffset(),
                     s.End.ToDateTimeOffset(),
-                    Capacity.MaxSeats(facts.Uses, facts.Allocations, f, t, facts.MaxSeats));
+                    waited ? 0 : Capacity.MaxSeats(facts.Uses, facts.Allocations, f, t, facts.MaxSeats),
+                    waited);
             })
             .ToList();
         return new AvailabilityDto(packageId, tenant.TimeZone, from, to, result);

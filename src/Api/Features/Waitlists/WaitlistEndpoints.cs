@@ -1,5 +1,6 @@
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Infrastructure;
+using BookingAws.Shared.Caching;
 using BookingAws.Shared.Data.Waitlists;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Waitlists;
@@ -26,7 +27,7 @@ public static class WaitlistEndpoints
     }
 
     public static async Task<Results<Created<WaitlistEntryDto>, ProblemHttpResult>> Join(
-        string slug, JoinWaitlistRequest request, HttpContext http, WaitlistStore waitlists, Caller caller, BookingLinks links, CancellationToken ct)
+        string slug, JoinWaitlistRequest request, HttpContext http, WaitlistStore waitlists, Caller caller, BookingLinks links, CacheInvalidation cache, CancellationToken ct)
     {
         DomainException.EnsureSaneDate(DateOnly.FromDateTime(request.StartsAt.UtcDateTime), "startsAt");
         var person = CurrentUser.From(http.User) is null ? null : await caller.PersonAsync(ct);
@@ -37,6 +38,8 @@ public static class WaitlistEndpoints
         switch (await waitlists.JoinAsync(command, ct))
         {
             case JoinWaitlistOutcome.Joined joined:
+                // The slot now shows as waited for (0 seats): drop its cached availability everywhere.
+                await SlotChangedAsync(cache, joined.View.Entry);
                 return TypedResults.Created($"/api/v1/waitlist/{joined.View.Entry.Id}", WaitlistEntryDto.From(joined.View, links, withToken: true));
             case JoinWaitlistOutcome.TenantNotFound:
                 return Problem(StatusCodes.Status404NotFound, $"No business '{slug}'.");
@@ -67,14 +70,21 @@ public static class WaitlistEndpoints
     }
 
     public static async Task<Results<Ok<WaitlistEntryDto>, ProblemHttpResult>> Leave(
-        Guid id, HttpContext http, WaitlistStore waitlists, BookingLinks links, CancellationToken ct)
+        Guid id, HttpContext http, WaitlistStore waitlists, BookingLinks links, CacheInvalidation cache, CancellationToken ct)
     {
         if (!links.IsValid(id, http.Request.Headers[TokenHeader]))
         {
             return NotFound();
         }
 
-        return await waitlists.LeaveAsync(id, ct) switch
+        var outcome = await waitlists.LeaveAsync(id, ct);
+        if (outcome is LeaveWaitlistOutcome.Left gone)
+        {
+            // The last one leaving shows the slot's seats again.
+            await SlotChangedAsync(cache, gone.View.Entry);
+        }
+
+        return outcome switch
         {
             LeaveWaitlistOutcome.Left left => TypedResults.Ok(WaitlistEntryDto.From(left.View, links, withToken: false)),
             LeaveWaitlistOutcome.NotWaiting { View.Entry.Status: WaitlistStatus.Offered } => Problem(
@@ -83,6 +93,10 @@ public static class WaitlistEndpoints
             _ => NotFound(),
         };
     }
+
+    /// <summary>Availability is cached per day of the slot: the day of the entry's start is enough.</summary>
+    private static Task SlotChangedAsync(CacheInvalidation cache, WaitlistEntry entry) =>
+        cache.BookingsChangedAsync(entry.TenantId, [(entry.StartsAt, entry.StartsAt + Duration.FromMinutes(1))], CancellationToken.None);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such waiting-list entry, or the token is not valid.");

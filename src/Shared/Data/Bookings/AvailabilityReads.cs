@@ -8,12 +8,16 @@ namespace BookingAws.Shared.Data.Bookings;
 
 /// <summary>Everything a range of availability is computed from.</summary>
 public sealed record AvailabilityFacts(
-    int DurationMinutes, int MaxSeats, List<ItemUse> Uses, List<OpeningInterval> Hours, List<ClosedRange> Closures, List<Allocation> Allocations);
+    int DurationMinutes, int MaxSeats, List<ItemUse> Uses, List<OpeningInterval> Hours, List<ClosedRange> Closures, List<Allocation> Allocations)
+{
+    /// <summary>Slot starts of this package where someone is on the waiting list: a newcomer's hold there is refused.</summary>
+    public HashSet<Instant> WaitedFor { get; } = [];
+}
 
 /// <summary>
 /// The facts behind a range of availability in one round trip to the replica, however many days: the
-/// package with its inventory use and quantities, the opening hours, the closures in the range and the live
-/// allocations around it. The allocations are read over a margin wider than any slot of the range can
+/// package with its inventory use and quantities, the opening hours, the closures in the range, the live
+/// allocations around it and the slots people are waiting for. The allocations are read over a margin wider than any slot of the range can
 /// occupy (a day either side); each slot then counts only those overlapping its own window.
 /// </summary>
 public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] NpgsqlDataSource replica)
@@ -42,6 +46,11 @@ public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] N
             from,
             to,
             now));
+        batch.BatchCommands.Add(Command(
+            "SELECT DISTINCT starts_at FROM waitlist_entries WHERE package_id = $1 AND status = 'waiting' AND starts_at >= $2 AND starts_at < $3",
+            packageId,
+            from,
+            to));
 
         // The scope's CALL (first, when there is a scope) returns no result set, so the reader starts at the package.
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -73,6 +82,12 @@ public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] N
         while (await reader.ReadAsync(ct))
         {
             facts.Allocations.Add(new Allocation(reader.GetGuid(0), reader.GetInt32(1), reader.GetFieldValue<Instant>(2), reader.GetFieldValue<Instant>(3)));
+        }
+
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            facts.WaitedFor.Add(reader.GetFieldValue<Instant>(0));
         }
 
         return facts;
