@@ -130,6 +130,9 @@ public sealed class RetentionOptions
     /// <summary>Email delivery records (what was sent to whom, suppressions applied).</summary>
     public TimeSpan EmailDeliveries { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>Delivered or given-up webhook deliveries and their attempts (what a business can look back on).</summary>
+    public TimeSpan WebhookDeliveries { get; set; } = TimeSpan.FromDays(30);
+
     public int BatchSize { get; set; } = 1000;
 
     /// <summary>Locally a timer stands in for the EventBridge schedule; unset means on in Development only.</summary>
@@ -142,7 +145,8 @@ public sealed class RetentionOptions
         Duration.FromTimeSpan(Inbox),
         Duration.FromTimeSpan(Outbox),
         Duration.FromTimeSpan(StripeEvents),
-        Duration.FromTimeSpan(EmailDeliveries));
+        Duration.FromTimeSpan(EmailDeliveries),
+        Duration.FromTimeSpan(WebhookDeliveries));
 
     /// <summary>Settings that would purge rows still needed; empty when the settings are sound.</summary>
     public IEnumerable<string> Problems()
@@ -153,7 +157,7 @@ public sealed class RetentionOptions
             yield return $"Workers:Retention:Inbox must be at least {longestQueue.TotalDays} days, the longest a queue keeps a message.";
         }
 
-        foreach (var (name, period) in new[] { (nameof(IdempotencyKeys), IdempotencyKeys), (nameof(Outbox), Outbox), (nameof(StripeEvents), StripeEvents), (nameof(EmailDeliveries), EmailDeliveries) })
+        foreach (var (name, period) in new[] { (nameof(IdempotencyKeys), IdempotencyKeys), (nameof(Outbox), Outbox), (nameof(StripeEvents), StripeEvents), (nameof(EmailDeliveries), EmailDeliveries), (nameof(WebhookDeliveries), WebhookDeliveries) })
         {
             if (period < TimeSpan.FromDays(1))
             {

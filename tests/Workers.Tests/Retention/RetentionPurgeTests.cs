@@ -17,6 +17,7 @@ public class RetentionPurgeTests
         ("outbox_messages", 15, 13),
         ("stripe_events", 31, 29),
         ("email_deliveries", 91, 89),
+        ("webhook_deliveries", 31, 29),
     ];
 
     [Fact]
@@ -146,6 +147,13 @@ public class RetentionPurgeTests
                 : "INSERT INTO outbox_messages (id, tenant_id, type, payload, occurred_at, attempts) VALUES ($2::uuid, $1, 'retention.test.v1', '{}', $3, 0)",
             "stripe_events" => "INSERT INTO stripe_events (id, type, received_at, processed_at) VALUES ('evt_' || $2::text, 'payment_intent.succeeded', $3, $3)",
             "email_deliveries" => "INSERT INTO email_deliveries (message_id, template, tenant_id, recipient, subject, sent_at) VALUES ($2::uuid, 'retention-test', $1, 'a@example.test', 's', $3)",
+            "webhook_deliveries" => """
+                WITH e AS (
+                  INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, signing_secret, created_at)
+                  VALUES (gen_random_uuid(), $1, 'https://93.184.215.14/retention', '{*}', 'whsec_retention', $3) RETURNING id)
+                INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload, occurred_at, created_at, state, attempts, next_attempt_at, give_up_at)
+                SELECT $2::uuid, $1, e.id, gen_random_uuid(), 'booking.confirmed.v1', '{}', $3, $3, 'delivered', 1, $3, $3 FROM e
+                """,
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
         await using var command = Platform.Db.CreateCommand(sql);
@@ -165,6 +173,7 @@ public class RetentionPurgeTests
             "outbox_messages" => "SELECT count(*) FROM outbox_messages WHERE id = $1::uuid",
             "stripe_events" => "SELECT count(*) FROM stripe_events WHERE id = 'evt_' || $1",
             "email_deliveries" => "SELECT count(*) FROM email_deliveries WHERE message_id = $1::uuid",
+            "webhook_deliveries" => "SELECT count(*) FROM webhook_deliveries WHERE id = $1::uuid",
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
         return await Platform.ScalarAsync(sql, id) > 0;

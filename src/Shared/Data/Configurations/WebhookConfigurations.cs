@@ -39,6 +39,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         // The delivery loop's claim: due pending rows, oldest first.
         b.HasIndex(x => x.NextAttemptAt).HasFilter("state = 'pending'");
         b.HasIndex(x => new { x.EndpointId, x.CreatedAt });
+
+        // The retention purge's age condition (settled deliveries only; pending ones are work still to do).
+        b.HasIndex(x => x.CreatedAt).HasFilter("state <> 'pending'");
         b.ToTable(t => t.HasCheckConstraint("ck_webhook_deliveries_state", "state IN ('pending', 'delivered', 'failed')"));
     }
 }

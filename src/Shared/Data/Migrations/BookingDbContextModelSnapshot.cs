@@ -1545,6 +1545,10 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_webhook_deliveries");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_webhook_deliveries_created_at")
+                        .HasFilter("state <> 'pending'");
+
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_next_attempt_at")
                         .HasFilter("state = 'pending'");

@@ -5,7 +5,7 @@ using Npgsql;
 namespace BookingAws.Shared.Data.Retention;
 
 /// <summary>How long each kind of bookkeeping row is kept after the instant it is dated by.</summary>
-public sealed record RetentionPeriods(Duration IdempotencyKeys, Duration Inbox, Duration Outbox, Duration StripeEvents, Duration EmailDeliveries);
+public sealed record RetentionPeriods(Duration IdempotencyKeys, Duration Inbox, Duration Outbox, Duration StripeEvents, Duration EmailDeliveries, Duration WebhookDeliveries);
 
 /// <summary>One purgeable table: rows matching <see cref="Condition"/> (with <c>@cutoff</c>) are deleted.</summary>
 public sealed record RetentionTable(string Name, string Table, string Condition, Func<RetentionPeriods, Duration> Period);
@@ -30,6 +30,9 @@ public sealed class RetentionPurge([FromKeyedServices(DataSources.Primary)] Npgs
         // Stripe retries a webhook for three days; an event id older than that cannot come back.
         new("stripe_events", "stripe_events", "received_at < @cutoff", p => p.StripeEvents),
         new("email_deliveries", "email_deliveries", "sent_at < @cutoff", p => p.EmailDeliveries),
+
+        // Settled webhook deliveries (their attempts go with them); pending ones are work still to do, like unsent outbox rows.
+        new("webhook_deliveries", "webhook_deliveries", "state <> 'pending' AND created_at < @cutoff", p => p.WebhookDeliveries),
     ];
 
     /// <summary>Purges every table; returns the rows deleted per table.</summary>

@@ -14,7 +14,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BookingAws.Shared.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261202185107_Webhooks")]
+    [Migration("20261202192129_Webhooks")]
     partial class Webhooks
     {
         /// <inheritdoc />
@@ -1398,6 +1398,10 @@ namespace BookingAws.Shared.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_webhook_deliveries_created_at")
+                        .HasFilter("state <> 'pending'");
 
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_next_attempt_at")

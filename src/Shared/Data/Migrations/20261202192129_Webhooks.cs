@@ -106,6 +106,12 @@ namespace BookingAws.Shared.Data.Migrations
                 columns: new[] { "delivery_id", "attempted_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_created_at",
+                table: "webhook_deliveries",
+                column: "created_at",
+                filter: "state <> 'pending'");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_endpoint_id_created_at",
                 table: "webhook_deliveries",
                 columns: new[] { "endpoint_id", "created_at" });
