@@ -3,6 +3,7 @@ import { passwordSignIn, readAuthResult, type DashboardConfig } from "./auth";
 import { Api, ApiError, loadConfig, loadSession, saveSession } from "./api";
 import { h, errorBox, statusLine } from "./dom";
 import { renderToday } from "./views/today";
+import { renderCalendar } from "./views/calendar";
 import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
@@ -144,7 +145,8 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     else link.removeAttribute("aria-current");
   }
   const render =
-    view === "bookings" ? renderBookings
+    view === "calendar" ? renderCalendar
+    : view === "bookings" ? renderBookings
     : view === "customers" ? renderCustomers
     : view === "analytics" ? renderAnalytics
     : view === "policy" ? renderPolicy
