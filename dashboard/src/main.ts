@@ -4,6 +4,8 @@ import { Api, ApiError, loadConfig, loadSession, saveSession } from "./api";
 import { h, errorBox, statusLine } from "./dom";
 import { renderToday } from "./views/today";
 import { renderCalendar } from "./views/calendar";
+import { renderCatalogue } from "./views/catalogue";
+import { renderHours } from "./views/hours";
 import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
@@ -150,6 +152,8 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "customers" ? renderCustomers
     : view === "analytics" ? renderAnalytics
     : view === "policy" ? renderPolicy
+    : view === "catalogue" ? renderCatalogue
+    : view === "hours" ? renderHours
     : renderToday;
   try {
     const signal = current.signal;
