@@ -136,7 +136,7 @@ function packageSection(ctx: ViewContext, packages: PackageDetail[], items: Inve
       ? statusLine("No packages yet.", "packages-empty")
       : h(
           "div",
-          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Packages" },
+          { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Packages on offer" },
           h(
             "table",
             {},
