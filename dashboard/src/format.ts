@@ -55,3 +55,19 @@ const STATUS_LABELS: Record<string, string> = {
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
+
+/** What an owner types as a price ("45", "45.5", "45,50") in minor units; null if it is not an amount of the currency. */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = fractionDigits(currency);
+  const normal = text.trim().replace(",", ".");
+  const pattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  if (!pattern.test(normal)) return null;
+  const [whole, part = ""] = normal.split(".");
+  return Number(whole) * 10 ** digits + Number(part.padEnd(digits, "0") || 0);
+}
+
+/** Minor units as an owner would type them back ("45.50"; "1200" for yen). */
+export function minorToInput(minor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
+}

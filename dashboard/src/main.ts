@@ -3,6 +3,9 @@ import { passwordSignIn, readAuthResult, type DashboardConfig } from "./auth";
 import { Api, ApiError, loadConfig, loadSession, saveSession } from "./api";
 import { h, errorBox, statusLine } from "./dom";
 import { renderToday } from "./views/today";
+import { renderCalendar } from "./views/calendar";
+import { renderCatalogue } from "./views/catalogue";
+import { renderHours } from "./views/hours";
 import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
@@ -144,10 +147,13 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     else link.removeAttribute("aria-current");
   }
   const render =
-    view === "bookings" ? renderBookings
+    view === "calendar" ? renderCalendar
+    : view === "bookings" ? renderBookings
     : view === "customers" ? renderCustomers
     : view === "analytics" ? renderAnalytics
     : view === "policy" ? renderPolicy
+    : view === "catalogue" ? renderCatalogue
+    : view === "hours" ? renderHours
     : renderToday;
   try {
     const signal = current.signal;

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BookingAws.E2E.Tests;
 
 /// <summary>The business dashboard, one flow per test, as an owner uses it in the browser.</summary>
-public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<DashboardFixture>
+public sealed partial class DashboardTests(DashboardFixture platform) : IClassFixture<DashboardFixture>
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Loaded = new() { Timeout = 15_000 };
 
@@ -206,7 +206,7 @@ public sealed class DashboardTests(DashboardFixture platform) : IClassFixture<Da
         // Skip link first, then the views in order: each opens with Enter and is marked as the current page.
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
-        foreach (var view in new[] { "Today", "Bookings", "Customers", "Analytics" })
+        foreach (var view in new[] { "Today", "Calendar", "Bookings", "Customers", "Analytics" })
         {
             await page.Keyboard.PressAsync("Tab");
             var link = page.GetByRole(AriaRole.Link, new() { Name = view, Exact = true });

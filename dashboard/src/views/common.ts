@@ -1,5 +1,7 @@
 import type { ViewContext } from "../main";
 import type { BookingView, InventoryView, PackageView } from "../today";
+import { h } from "../dom";
+import { debounce, watchBusiness, type LiveState } from "../live";
 
 export interface Paged<T> {
   items: T[];
@@ -43,4 +45,22 @@ export async function loadCustomers(ctx: ViewContext, ids: string[]): Promise<Ma
   const unique = [...new Set(ids)];
   const found = await Promise.all(unique.map((id) => ctx.api.get<CustomerView>(`${ctx.base}/customers/${id}`).catch(() => null)));
   return new Map(found.filter((c): c is CustomerView => c !== null).map((c) => [c.id, c]));
+}
+
+/**
+ * The "Live updates" line of a view, and the business watched through the hub while the view is open: a push
+ * reloads the view (bursts collapsed into one); leaving the view (its signal aborts) closes the connection.
+ */
+export function watchWhileOpen(ctx: ViewContext, signal: AbortSignal, reload: () => void): HTMLElement {
+  const line = h("p", { class: "muted live", "data-testid": "live-status", "data-state": "connecting" }, "Live updates: connecting");
+  const setState = (s: LiveState) => {
+    line.dataset.state = s;
+    line.textContent = s === "live" ? "Live updates: on" : s === "offline" ? "Live updates: off (reload for the latest)" : "Live updates: connecting";
+  };
+  if (signal.aborted) return line;
+  const handle = watchBusiness(ctx.business.slug, debounce(() => {
+    if (!signal.aborted) reload();
+  }, 300), setState);
+  signal.addEventListener("abort", () => void handle.stop());
+  return line;
 }

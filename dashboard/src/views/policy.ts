@@ -1,6 +1,6 @@
 import type { ViewContext } from "../main";
-import { ApiError } from "../api";
-import { h, errorBox, statusLine } from "../dom";
+import { h, statusLine } from "../dom";
+import { FieldErrors } from "./forms";
 
 interface Policy {
   leadTimeMinutes: number;
@@ -34,17 +34,12 @@ export async function renderPolicy(main: HTMLElement, ctx: ViewContext, _args: s
   if (signal.aborted) return;
   const owner = ctx.business.role === "owner";
   const message = h("div", { role: "status", class: "notice", "data-testid": "policy-saved" });
-  const formError = h("div", { id: "policy-error" });
+  const errors = new FieldErrors();
   const inputs = new Map<keyof Policy, HTMLInputElement | HTMLSelectElement>();
-  const errors = new Map<string, HTMLElement>();
   const field = (key: keyof Policy, label: string, hint: string, control: HTMLInputElement | HTMLSelectElement) => {
-    const error = h("p", { class: "field-error", id: `${key}-error`, hidden: true });
-    control.id = key;
-    control.setAttribute("aria-describedby", `${key}-hint ${key}-error`);
     if (!owner) control.disabled = true;
     inputs.set(key, control);
-    errors.set(key.toLowerCase(), error);
-    return h("div", { class: "field" }, h("label", { for: key }, label), control, h("p", { class: "hint", id: `${key}-hint` }, hint), error);
+    return errors.field(key, key, label, control, hint);
   };
   const refundRule = h(
     "select",
@@ -62,40 +57,21 @@ export async function renderPolicy(main: HTMLElement, ctx: ViewContext, _args: s
       field(key, label, hint, h("input", { type: "number", inputmode: "numeric", step: 1, value: String(policy[key]) })),
     ),
     field("refundRule", "Refund rule", "What a customer gets back when they cancel.", refundRule),
-    formError,
+    errors.summary,
     owner ? h("button", { type: "submit", class: "primary" }, "Save policy") : h("p", { class: "muted" }, "Only the owner can change the policy."),
     message,
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     message.textContent = "";
-    formError.replaceChildren();
-    for (const [key, el] of errors) {
-      el.hidden = true;
-      el.textContent = "";
-      inputs.get(key as keyof Policy)?.removeAttribute("aria-invalid");
-    }
+    errors.clear();
     const body: Record<string, unknown> = { refundRule: refundRule.value };
     for (const [key] of NUMBERS) body[key] = Number(inputs.get(key)!.value);
     try {
       await ctx.api.request("PUT", `${ctx.base}/policy`, body);
       message.textContent = "Saved. New bookings follow this policy; existing ones keep the policy they were made under.";
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      let first: HTMLElement | null = null;
-      const unplaced: string[] = [];
-      for (const [name, messages] of Object.entries(err.problem.fieldErrors)) {
-        const el = errors.get(name.toLowerCase());
-        const control = [...inputs.entries()].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-        if (el && control) {
-          el.textContent = messages.join(" ");
-          el.hidden = false;
-          control.setAttribute("aria-invalid", "true");
-          first ??= control;
-        } else unplaced.push(...messages);
-      }
-      formError.replaceChildren(errorBox([Object.keys(err.problem.fieldErrors).length ? "Check the fields marked below." : err.problem.message, ...unplaced].join(" ")));
-      first?.focus();
+      errors.show(err);
     }
   });
   main.replaceChildren(h("h1", { id: "view-title", tabindex: "-1" }, "Booking policy"), form);

@@ -3,8 +3,7 @@ import { ApiError } from "../api";
 import { h, errorBox, statusLine } from "../dom";
 import { addDays, formatLocalDate, formatMoney, formatTime, isLocalDate, statusLabel, todayIn } from "../format";
 import { groupByItem, isPaid, type BookingView } from "../today";
-import { loadBookings, loadCatalogue, loadCustomers } from "./common";
-import { debounce, watchBusiness, type LiveState } from "../live";
+import { loadBookings, loadCatalogue, loadCustomers, watchWhileOpen } from "./common";
 
 /** The day's bookings per inventory item, in time order: who is coming, paid or not. */
 export async function renderToday(main: HTMLElement, ctx: ViewContext, args: string[], signal: AbortSignal): Promise<void> {
@@ -20,29 +19,11 @@ export async function renderToday(main: HTMLElement, ctx: ViewContext, args: str
     h("a", { href: `#/today/${addDays(date, 1)}`, class: "button secondary" }, "Next day →"),
   );
   const notice = h("p", { class: "notice", role: "status", id: "today-notice" });
-  const live = h("p", { class: "muted live", "data-testid": "live-status", "data-state": "connecting" }, "Live updates: connecting");
   const body = h("div", {}, statusLine("Loading the day's bookings…"));
+  const live = watchWhileOpen(ctx, signal, () => void fill(main, ctx, date, body, notice, signal));
   main.replaceChildren(heading, dayNav, live, notice, body);
-  if (!signal.aborted && !watching.has(signal)) {
-    // One hub connection while this view is open; closed when the person goes to another view or day.
-    watching.add(signal);
-    const setState = (s: LiveState) => {
-      const el = main.querySelector<HTMLElement>("[data-testid=live-status]");
-      if (el) {
-        el.dataset.state = s;
-        el.textContent = s === "live" ? "Live updates: on" : s === "offline" ? "Live updates: off (reload for the latest)" : "Live updates: connecting";
-      }
-    };
-    const reload = debounce(() => {
-      if (!signal.aborted) void fill(main, ctx, date, body, notice, signal);
-    }, 300);
-    const handle = watchBusiness(ctx.business.slug, reload, setState);
-    signal.addEventListener("abort", () => void handle.stop());
-  }
   await fill(main, ctx, date, body, notice, signal);
 }
-
-const watching = new WeakSet<AbortSignal>();
 
 async function fill(main: HTMLElement, ctx: ViewContext, date: string, body: HTMLElement, notice: HTMLElement, signal: AbortSignal): Promise<void> {
   const zone = ctx.business.timeZone;
