@@ -13,6 +13,7 @@ interface Policy {
   cancellationWindowHours: number;
   refundRule: string;
   lateRefundPercent: number;
+  waitlistOfferMinutes: number;
 }
 
 const NUMBERS: [keyof Policy, string, string][] = [
@@ -25,6 +26,7 @@ const NUMBERS: [keyof Policy, string, string][] = [
   ["rescheduleWindowHours", "Customers may move until (hours before)", "Later than this only the business can move a booking."],
   ["cancellationWindowHours", "Free cancellation until (hours before)", "Cancelling later follows the late refund rule."],
   ["lateRefundPercent", "Late cancellation refund (%)", "Share refunded when a customer cancels after the window."],
+  ["waitlistOfferMinutes", "Waiting-list offer lasts (minutes)", "How long a freed place is kept for the first person waiting before it passes to the next."],
 ];
 
 /** The booking policy editor; the API's validation errors appear next to the field at fault. */

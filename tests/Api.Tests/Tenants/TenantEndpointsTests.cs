@@ -79,7 +79,7 @@ public sealed class TenantEndpointsTests(ApiFactory api)
 
         var updated = await (await tenant.Owner.PutAsJsonAsync(tenant.Url(), new UpdateTenantRequest("Renamed", "Asia/Kolkata", "acct_123"), ApiFactory.Json))
             .ReadAsync<TenantDto>();
-        var policy = new BookingPolicyDto(30, 60, 15, 5, 10, 20, 12, 48, RefundRule.PartialAfterWindow, 50);
+        var policy = new BookingPolicyDto(30, 60, 15, 5, 10, 20, 12, 48, RefundRule.PartialAfterWindow, 50, 20);
         await (await tenant.Owner.PutAsJsonAsync(tenant.Url("/policy"), policy, ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
 
         var read = await (await tenant.Owner.GetAsync(tenant.Url())).ReadAsync<TenantDto>();

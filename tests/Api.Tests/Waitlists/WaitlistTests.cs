@@ -97,6 +97,18 @@ public sealed class WaitlistTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_policy_saved_by_a_client_that_does_not_know_the_offer_minutes_keeps_them()
+    {
+        var t = await api.CreateTenantAsync();
+        var policy = new BookingPolicyDto(0, 90, 30, 0, 0, 10, 24, 24, RefundRule.FullBeforeWindow, 0, WaitlistOfferMinutes: 45);
+        await (await t.Owner.PutAsJsonAsync(t.Url("/policy"), policy, ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);
+
+        var older = new { leadTimeMinutes = 0, horizonDays = 60, slotStepMinutes = 30, bufferBeforeMinutes = 0, bufferAfterMinutes = 0, holdMinutes = 10, rescheduleWindowHours = 24, cancellationWindowHours = 24, refundRule = "FullBeforeWindow", lateRefundPercent = 0 };
+        var saved = await (await t.Owner.PutAsJsonAsync(t.Url("/policy"), older, ApiFactory.Json)).ReadAsync<BookingPolicyDto>();
+        Assert.Equal((60, 45), (saved.HorizonDays, saved.WaitlistOfferMinutes));
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_the_waiting_list_endpoints()
     {
         var doc = await (await api.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<System.Text.Json.JsonElement>();

@@ -29,13 +29,14 @@ public sealed record BookingPolicyDto(
     [Range(0, 24 * 365)] int CancellationWindowHours,
     RefundRule RefundRule,
     [Range(0, 100)] int LateRefundPercent,
-    [Range(1, 7 * 24 * 60)] int WaitlistOfferMinutes = 30)
+    [Range(1, 7 * 24 * 60)] int? WaitlistOfferMinutes = null)
 {
     public static BookingPolicyDto From(BookingPolicy p) => new(
         p.LeadTimeMinutes, p.HorizonDays, p.SlotStepMinutes, p.BufferBeforeMinutes, p.BufferAfterMinutes,
         p.HoldMinutes, p.RescheduleWindowHours, p.CancellationWindowHours, p.RefundRule, p.LateRefundPercent, p.WaitlistOfferMinutes);
 
-    public BookingPolicy ToDomain() => new()
+    /// <summary>The policy this request sets; a field a client that predates it leaves out keeps <paramref name="current"/>'s value.</summary>
+    public BookingPolicy ToDomain(BookingPolicy current) => new()
     {
         LeadTimeMinutes = LeadTimeMinutes,
         HorizonDays = HorizonDays,
@@ -47,7 +48,7 @@ public sealed record BookingPolicyDto(
         CancellationWindowHours = CancellationWindowHours,
         RefundRule = RefundRule,
         LateRefundPercent = LateRefundPercent,
-        WaitlistOfferMinutes = WaitlistOfferMinutes,
+        WaitlistOfferMinutes = WaitlistOfferMinutes ?? current.WaitlistOfferMinutes,
     };
 }
 

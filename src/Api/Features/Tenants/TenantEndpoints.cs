@@ -107,7 +107,7 @@ public static class TenantEndpoints
         BookingPolicyDto request, TenantContext scope, BookingDbContext db, ReadSession reads, CancellationToken ct)
     {
         var tenant = await db.Tenants.FindAsync([scope.Tenant.Id], ct) ?? throw new InvalidOperationException("Tenant vanished.");
-        tenant.Policy = request.ToDomain();
+        tenant.Policy = request.ToDomain(tenant.Policy);
         await db.SaveChangesAsync(ct);
         await reads.RecordWriteAsync(ct);
         return TypedResults.Ok(BookingPolicyDto.From(tenant.Policy));
