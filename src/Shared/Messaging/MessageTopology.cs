@@ -43,6 +43,9 @@ public static class MessageTopology
         Route<BookingCompleted>(Analytics),
         Route<BookingReminderDue>(Notifications),
         Route<PaymentRefunded>(Notifications),
+
+        // A customer asked the portal for a sign-in code: the workers email it.
+        Route<CustomerSignInRequested>(Notifications),
     ];
 
     /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>
