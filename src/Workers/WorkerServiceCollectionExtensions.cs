@@ -115,6 +115,7 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<BookingReminderDueHandler, BookingReminderDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentRefundedHandler, PaymentRefunded>(MessageTopology.Notifications)
         .AddMessageHandler<WaitlistOfferHandler, WaitlistOfferMade>(MessageTopology.Notifications)
+        .AddMessageHandler<CustomerSignInCodeHandler, CustomerSignInRequested>(MessageTopology.Notifications)
         .AddMessageHandler<RemindersDueHandler, RemindersDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentReconciliationDueHandler, PaymentReconciliationDue>(MessageTopology.Payments)
         .AddMessageHandler<RetentionPurgeDueHandler, RetentionPurgeDue>(MessageTopology.Analytics)

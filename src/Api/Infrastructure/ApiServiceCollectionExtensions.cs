@@ -35,6 +35,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -104,10 +105,12 @@ public static class ApiServiceCollectionExtensions
         services.AddCognitoIdentity();
         services.AddMemoryCache();
         services.AddScoped<Caller>();
+        services.AddSingleton<CustomerSessionTokens>();
 
         // Cognito access tokens, exactly as the pool issues them: signed with one of its keys, from its
         // issuer, for one of our app clients, still valid. Who the caller is comes from "sub"; what they
-        // may do comes from the database, never from a claim.
+        // may do comes from the database, never from a claim. Beside them, the customer sessions the API
+        // issues for an emailed code (CustomerSessionTokens), each issuer held to its own algorithm.
         // Tenant API keys (bka_…) go to their own handler, everything else to Cognito's; one default scheme picks.
         services.AddAuthentication(ApiKeyAuthentication.Selector)
             .AddPolicyScheme(ApiKeyAuthentication.Selector, null, o => o.ForwardDefaultSelector = http =>
@@ -115,7 +118,7 @@ public static class ApiServiceCollectionExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            .Configure<IOptions<AuthOptions>, CustomerSessionTokens>((jwt, auth, sessions) =>
             {
                 var o = auth.Value;
                 var jwks = o.ResolveJwksUrl();
@@ -124,12 +127,13 @@ public static class ApiServiceCollectionExtensions
                     jwks, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = jwks.StartsWith("https://", StringComparison.Ordinal) });
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = o.Authority,
+                    ValidIssuers = [o.Authority, CustomerSessionTokens.Issuer],
+                    IssuerSigningKeys = sessions.ValidationKeys,
                     ValidateIssuer = true,
                     ValidateAudience = false,
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
-                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256],
                     NameClaimType = Claims.Username,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
@@ -140,9 +144,22 @@ public static class ApiServiceCollectionExtensions
                     OnTokenValidated = context =>
                     {
                         var principal = context.Principal!;
+                        var session = principal.FindFirst("iss")?.Value == CustomerSessionTokens.Issuer;
+                        var alg = (context.SecurityToken as JsonWebToken)?.Alg;
                         if (principal.FindFirst(Claims.TokenUse)?.Value != "access")
                         {
                             context.Fail("Not an access token.");
+                        }
+                        else if (alg != (session ? SecurityAlgorithms.HmacSha256 : SecurityAlgorithms.RsaSha256))
+                        {
+                            context.Fail("The token is not signed the way its issuer signs.");
+                        }
+                        else if (session)
+                        {
+                            if (principal.FindFirst(Claims.ClientId)?.Value != CustomerSessionTokens.ClientId)
+                            {
+                                context.Fail("Not a customer session.");
+                            }
                         }
                         else if (principal.FindFirst(Claims.ClientId)?.Value is not { } client || !o.ClientIds.Contains(client, StringComparer.Ordinal))
                         {
@@ -245,6 +262,7 @@ public static class ApiServiceCollectionExtensions
         catalogue.MapPackageEndpoints();
         catalogue.MapHoursEndpoints();
         dashboard.MapCustomerEndpoints();
+        publicTenant.MapCustomerSignInEndpoints(api);
         publicTenant.MapCatalogEndpoints();
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);

@@ -25,8 +25,12 @@ public sealed record CurrentUser(Guid Id)
             return null;
         }
 
-        return new CurrentUser(Guid.TryParse(sub, out var id) ? id : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(sub)).AsSpan(0, 16)));
+        return ForSubject(sub);
     }
+
+    /// <summary>The key of whoever signs in with tokens for <paramref name="sub"/>.</summary>
+    public static CurrentUser ForSubject(string sub) =>
+        new(Guid.TryParse(sub, out var id) ? id : new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(sub)).AsSpan(0, 16)));
 }
 
 /// <summary>A person's role at one business, from the database.</summary>

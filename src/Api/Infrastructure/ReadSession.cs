@@ -50,9 +50,12 @@ public sealed class ReadSession(
     }
 
     /// <summary>Marks the caller as having just written; call after the write committed.</summary>
-    public async Task RecordWriteAsync(CancellationToken ct)
+    public Task RecordWriteAsync(CancellationToken ct) =>
+        RecordWriteAsync(http.HttpContext is { } ctx ? CurrentUser.From(ctx.User) : null, ct);
+
+    /// <summary>Marks <paramref name="user"/> as having just written, for a request that signs them in (it has no caller yet).</summary>
+    public async Task RecordWriteAsync(CurrentUser? user, CancellationToken ct)
     {
-        var user = http.HttpContext is { } ctx ? CurrentUser.From(ctx.User) : null;
         if (user is null)
         {
             return;

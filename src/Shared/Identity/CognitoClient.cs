@@ -26,7 +26,10 @@ public sealed class CognitoClient(HttpClient http, IOptions<CognitoOptions> opti
     /// tests); without one Cognito emails the invitation. Throws <see cref="CognitoUserExistsException"/>
     /// when the email is already a user.
     /// </summary>
-    public async Task<CognitoUser> AdminCreateUserAsync(string email, string? password, CancellationToken ct)
+    public Task<CognitoUser> AdminCreateUserAsync(string email, string? password, CancellationToken ct) =>
+        AdminCreateUserAsync(email, password, invite: password is null, ct);
+
+    private async Task<CognitoUser> AdminCreateUserAsync(string email, string? password, bool invite, CancellationToken ct)
     {
         var body = new JsonObject
         {
@@ -36,7 +39,7 @@ public sealed class CognitoClient(HttpClient http, IOptions<CognitoOptions> opti
                 new JsonObject { ["Name"] = "email", ["Value"] = email },
                 new JsonObject { ["Name"] = "email_verified", ["Value"] = "true" }),
         };
-        if (password is null)
+        if (invite)
         {
             body["DesiredDeliveryMediums"] = new JsonArray("EMAIL");
         }
@@ -82,11 +85,22 @@ public sealed class CognitoClient(HttpClient http, IOptions<CognitoOptions> opti
     /// The pool user for <paramref name="email"/>: created when new, otherwise the existing person, whose
     /// password is left alone (someone who already has an account keeps it when they join another business).
     /// </summary>
-    public async Task<CognitoUser> EnsureUserAsync(string email, string? password, CancellationToken ct)
+    public Task<CognitoUser> EnsureUserAsync(string email, string? password, CancellationToken ct) =>
+        CreateOrGetAsync(email, () => AdminCreateUserAsync(email, password, ct), ct);
+
+    /// <summary>
+    /// The pool user for a customer who just proved <paramref name="email"/> with a code the API emailed: created
+    /// without a password and without Cognito's invitation (they never sign in to Cognito with a password),
+    /// otherwise the existing person, left as they are (an owner keeps their password).
+    /// </summary>
+    public Task<CognitoUser> EnsurePasswordlessUserAsync(string email, CancellationToken ct) =>
+        CreateOrGetAsync(email, () => AdminCreateUserAsync(email, password: null, invite: false, ct), ct);
+
+    private async Task<CognitoUser> CreateOrGetAsync(string email, Func<Task<CognitoUser>> create, CancellationToken ct)
     {
         try
         {
-            return await AdminCreateUserAsync(email, password, ct);
+            return await create();
         }
         catch (CognitoUserExistsException)
         {

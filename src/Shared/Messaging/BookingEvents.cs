@@ -7,11 +7,16 @@ public interface IMessage
     static abstract string WireName { get; }
 }
 
-/// <summary>An event published through the outbox (see <see cref="MessageTopology"/> for where it goes).</summary>
-public interface IBookingEvent : IMessage
+/// <summary>An event published through the outbox (see <see cref="MessageTopology"/> for where it goes): every outbox
+/// row belongs to one business.</summary>
+public interface ITenantEvent : IMessage
 {
     Guid TenantId { get; }
+}
 
+/// <summary>An outbox event about one booking.</summary>
+public interface IBookingEvent : ITenantEvent
+{
     Guid BookingId { get; }
 }
 

@@ -51,6 +51,9 @@ public static class MessageTopology
 
         // The offer email of a waiting list (the offer's held booking travels as BookingHeld beside it).
         Route<WaitlistOfferMade>(Notifications),
+
+        // A customer asked the portal for a sign-in code: the workers email it.
+        Route<CustomerSignInRequested>(Notifications),
     ];
 
     /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>

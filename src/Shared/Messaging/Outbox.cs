@@ -18,7 +18,7 @@ public static class Outbox
     public const string Columns = "id, tenant_id, type, payload, occurred_at, trace_parent, correlation_id, attempts";
 
     public static NpgsqlBatchCommand Insert<TEvent>(TEvent evt, Instant occurredAt)
-        where TEvent : IBookingEvent
+        where TEvent : ITenantEvent
     {
         var command = new NpgsqlBatchCommand($"INSERT INTO outbox_messages ({Columns}) VALUES ({ValuesSql(1)})");
         AddParameters(command.Parameters, evt, occurredAt);
@@ -31,7 +31,7 @@ public static class Outbox
 
     /// <summary>Appends the seven parameters <see cref="ValuesSql"/> refers to.</summary>
     public static void AddParameters<TEvent>(NpgsqlParameterCollection parameters, TEvent evt, Instant occurredAt)
-        where TEvent : IBookingEvent
+        where TEvent : ITenantEvent
     {
         var activity = Activity.Current;
         parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.CreateVersion7() });

@@ -12,7 +12,7 @@ internal static class SuiteLimits
     [ModuleInitializer]
     internal static void Raise()
     {
-        foreach (var limit in new[] { "Holds__PerIp", "Holds__PerEmail", "Holds__PerBusiness", "SignUps__PerIp", "SignUps__PerEmail", "BookingLinks__PerIp" })
+        foreach (var limit in new[] { "Holds__PerIp", "Holds__PerEmail", "Holds__PerBusiness", "SignUps__PerIp", "SignUps__PerEmail", "BookingLinks__PerIp", "SignInCodes__PerIp", "SignInCodes__PerEmail" })
         {
             Environment.SetEnvironmentVariable($"RateLimits__{limit}__PermitLimit", "1000000");
         }

@@ -132,7 +132,7 @@ public static class Platform
         new(b.Id, b.TenantId, b.PackageId, b.CustomerId, status ?? b.Status, b.Seats, b.StartsAt.ToDateTimeOffset(), b.EndsAt.ToDateTimeOffset(), b.AmountMinor, b.Currency);
 
     public static async Task WriteOutboxAsync<TEvent>(TEvent evt)
-        where TEvent : IBookingEvent
+        where TEvent : ITenantEvent
     {
         await using var connection = await Db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using BookingAws.Api.Features.Bookings;
+using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Features.Waitlists;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
         Holds,
         SignUps,
         BookingLinks,
+        SignInCodes,
     }
 
     private static readonly Dictionary<string, Kind> Limited = new(StringComparer.Ordinal)
@@ -36,6 +38,8 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
         ["StartBookingPayment"] = Kind.BookingLinks,
         ["ProveBookingEmail"] = Kind.BookingLinks,
         ["LeaveWaitlist"] = Kind.BookingLinks,
+        ["RequestSignInCode"] = Kind.SignInCodes,
+        ["VerifySignInCode"] = Kind.BookingLinks,
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -69,6 +73,7 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
                 context.Arguments.OfType<HoldRequest>().FirstOrDefault()?.Customer?.Email
                     ?? context.Arguments.OfType<JoinWaitlistRequest>().FirstOrDefault()?.Customer?.Email),
             Kind.SignUps => (options.SignUps, context.Arguments.OfType<SignUpRequest>().FirstOrDefault()?.OwnerEmail),
+            Kind.SignInCodes => (options.SignInCodes, context.Arguments.OfType<SignInCodeRequest>().FirstOrDefault()?.Email),
             _ => (options.BookingLinks, null),
         };
 
@@ -128,6 +133,7 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
         {
             Kind.Holds => "bookings",
             Kind.SignUps => "sign-ups",
+            Kind.SignInCodes => "sign-in codes",
             _ => "changes to bookings",
         };
         var from = dimension switch
@@ -136,7 +142,7 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
             "business" => "at this business",
             _ => "from this network address",
         };
-        string? field = dimension == "email" ? (kind == Kind.Holds ? "customer.email" : "ownerEmail") : null;
+        string? field = dimension == "email" ? (kind switch { Kind.Holds => "customer.email", Kind.SignInCodes => "email", _ => "ownerEmail" }) : null;
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many requests",

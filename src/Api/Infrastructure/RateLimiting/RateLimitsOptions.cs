@@ -44,6 +44,13 @@ public sealed class RateLimitsOptions
         PerIp = new RateRule { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) },
     };
 
+    /// <summary>Customers' sign-in codes: POST /tenants/{slug}/sign-in/code. Each code is an email sent, so few per address.</summary>
+    public WriteLimits SignInCodes { get; set; } = new()
+    {
+        PerIp = new RateRule { PermitLimit = 20, Window = TimeSpan.FromMinutes(10) },
+        PerEmail = new RateRule { PermitLimit = 5, Window = TimeSpan.FromMinutes(15) },
+    };
+
     /// <summary>Holds one email may have waiting for payment at one business; 0 means no cap.</summary>
     public int MaxActiveHoldsPerEmail { get; set; } = 3;
 
@@ -86,7 +93,7 @@ public sealed class RateLimitsOptions
     /// <summary>What is wrong with the settings, one sentence each; none when every rule is well formed.</summary>
     public IEnumerable<string> Problems()
     {
-        var sets = new List<(string Name, WriteLimits? Limits)> { ("Holds", Holds), ("SignUps", SignUps), ("BookingLinks", BookingLinks) };
+        var sets = new List<(string Name, WriteLimits? Limits)> { ("Holds", Holds), ("SignUps", SignUps), ("BookingLinks", BookingLinks), ("SignInCodes", SignInCodes) };
         sets.AddRange(Businesses.Select(b => ($"Businesses:{b.Key}:Holds", b.Value.Holds)));
         foreach (var (name, limits) in sets)
         {

@@ -198,6 +198,9 @@ public static class BookingLinkServiceCollectionExtensions
     {
         services.AddOptions<BookingLinkOptions>().BindConfiguration(BookingLinkOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BookingLinkOptions>, BookingLinkOptionsValidator>();
+
+        // Customers' sign-in codes are emailed proofs too, derived under the same rotating keys.
+        services.AddSingleton<Identity.CustomerSignInCodes>();
         return services.AddSingleton<BookingLinks>();
     }
 }
