@@ -122,7 +122,7 @@ public sealed class CustomerSignInTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_session_token_with_a_forged_signature_or_past_its_expiry_is_not_accepted()
+    public async Task A_session_token_with_a_forged_signature_or_signed_for_the_wrong_issuer_is_not_accepted()
     {
         var email = $"forge-{Guid.NewGuid():N}@example.test";
         var s = await BookingScenario.CreateAsync(api, quantity: 1, priceMinor: 0);
