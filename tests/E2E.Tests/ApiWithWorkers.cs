@@ -33,6 +33,9 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         builder.UseSetting("Auth:PasswordSignUp", "true");
         // Counters of its own: every run signs up and books from 127.0.0.1, and the shared Redis keeps earlier runs' counts.
         builder.UseSetting("RateLimits:KeyPrefix", $"rl-e2e-{Guid.NewGuid():N}");
+
+        // Each browser test signs up its own business from 127.0.0.1: more than the default 10 an hour per address.
+        builder.UseSetting("RateLimits:SignUps:PerIp:PermitLimit", "1000");
     }
 
     /// <summary>A new business with one inventory item of <paramref name="units"/>, open every day 09:00-17:00
