@@ -91,8 +91,10 @@ public sealed class ComputeStackTests(ProdPlatform prod, ProdHttpsPlatform https
         })).Value;
         var metrics = policy["Properties"]!["TargetTrackingConfiguration"]!["CustomizedMetricSpecification"]!["Metrics"]!.AsArray();
         var expression = metrics.Single(m => m!["Expression"] is not null)!["Expression"]!.ToString();
-        // Four booking queues plus the SES bounce/complaint queue.
-        Assert.Equal("(q0 + q1 + q2 + q3 + q4) / workers", expression);
+        // Every queue of the topology (booking queues, webhooks and the SES bounce/complaint queue) counts.
+        var queues = string.Join(" + ", BookingAws.Shared.Messaging.MessageTopology.Queues.Select((_, i) => $"q{i}"));
+        Assert.Equal(6, BookingAws.Shared.Messaging.MessageTopology.Queues.Count);
+        Assert.Equal($"({queues}) / workers", expression);
         Assert.Equal(200, (int)policy["Properties"]!["TargetTrackingConfiguration"]!["TargetValue"]!);
     }
 
