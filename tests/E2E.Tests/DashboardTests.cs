@@ -213,10 +213,12 @@ public sealed partial class DashboardTests(DashboardFixture platform) : IClassFi
             await Expect(link).ToBeFocusedAsync();
             await page.Keyboard.PressAsync("Enter");
             await Expect(link).ToHaveAttributeAsync("aria-current", "page");
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = view, Level = 1 })).ToBeVisibleAsync(Loaded);
+            var heading = page.GetByRole(AriaRole.Heading, new() { Name = view, Level = 1 });
+            await Expect(heading).ToBeVisibleAsync(Loaded);
 
-            // The view moves focus to its heading once its data is in (as a page load would); back to the menu after that.
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            // The view moves focus to its heading once its data is in (as a page load would); back to the menu only
+            // after that, or the late move takes focus from the menu and the next Tab lands in the view.
+            await Expect(heading).ToBeFocusedAsync(new() { Timeout = 15_000 });
             await link.FocusAsync();
         }
     }
