@@ -129,12 +129,6 @@ internal sealed class ApiKeyRateLimitMiddleware(RequestDelegate next)
             return;
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests",
-            detail: $"This API key may make {perMinute} requests a minute; try again in {seconds} s.",
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
+        await decision.TooMany(http, seconds => $"This API key may make {perMinute} requests a minute; try again in {seconds} s.").ExecuteAsync(http);
     }
 }

@@ -126,8 +126,6 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(HttpContext http, Kind kind, RateDecision decision)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var dimension = decision.RefusedKey?.Split(':')[2];
         var what = kind switch
         {
@@ -143,10 +141,6 @@ internal sealed class AbuseLimitFilter : IEndpointFilter
             _ => "from this network address",
         };
         string? field = dimension == "email" ? (kind switch { Kind.Holds => "customer.email", Kind.SignInCodes => "email", _ => "ownerEmail" }) : null;
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests",
-            detail: $"Too many {what} {from} just now; try again in {seconds} s.",
-            extensions: new Dictionary<string, object?> { ["field"] = field, ["retryAfterSeconds"] = seconds });
+        return decision.TooMany(http, seconds => $"Too many {what} {from} just now; try again in {seconds} s.", new Dictionary<string, object?> { ["field"] = field });
     }
 }

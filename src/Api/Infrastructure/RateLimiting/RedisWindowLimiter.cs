@@ -11,6 +11,19 @@ public readonly record struct RatePartition(string Key, RateRule Rule);
 public readonly record struct RateDecision(bool Allowed, TimeSpan RetryAfter, string? RefusedKey)
 {
     public static readonly RateDecision Allow = new(true, TimeSpan.Zero, null);
+
+    /// <summary>
+    /// The refusal every limit answers with: 429 problem details, <c>Retry-After</c> in whole seconds (at least 1) and
+    /// <c>retryAfterSeconds</c>; <paramref name="detail"/> is given those seconds.
+    /// </summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(
+        HttpContext http, Func<int, string> detail, IDictionary<string, object?>? extensions = null)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var fields = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["retryAfterSeconds"] = seconds };
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail(seconds), extensions: fields);
+    }
 }
 
 /// <summary>
