@@ -50,9 +50,10 @@ public sealed class ApiKeyTests(ApiFactory api)
         var read = api.ClientWithToken((await CreateAsync(s.Tenant, "reports", ApiKeyScopes.Read)).Key);
         var write = api.ClientWithToken((await CreateAsync(s.Tenant, "crm", ApiKeyScopes.Write)).Key);
 
-        var items = await (await read.GetAsync(s.Tenant.Url("/inventory"))).ReadAsync<List<InventoryItemDto>>();
+        // Reads go to the replica, and read-your-writes is the owner's, not the key's: wait for the business to arrive.
+        var items = await Eventually.Until(async () => await (await read.GetAsync(s.Tenant.Url("/inventory"))).ReadAsync<List<InventoryItemDto>>(), found => found.Count > 0);
         Assert.Equal(2, Assert.Single(items).Quantity);
-        // Reads go to the replica, and read-your-writes is the owner's, not the key's: wait for the hold to arrive.
+        // The same for the hold.
         var seen = await Eventually.Until(async () => (await read.GetAsync($"/api/v1/bookings/{booking.Id}")).StatusCode, status => status == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, seen);
 
