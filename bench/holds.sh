@@ -62,16 +62,21 @@ export BENCH_SLUG=$SLUG BENCH_BASE_EPOCH=$BASE_EPOCH BENCH_PACKAGES=$PACKAGES
 echo "== warm up ${WARMUP}s"
 wrk -t2 -c32 -d"${WARMUP}s" -s bench/holds.lua "http://127.0.0.1:$PORT" >/dev/null
 
-declare -A API_RPS API_P50 API_P99 PG_TPS
+# API CPU per hold: the API's own work (user + system seconds over the run / holds answered). Unlike the rate,
+# it hardly moves when something else shares the cores, so it compares two builds on a busy host.
+declare -A API_RPS API_P50 API_P99 API_CPU PG_TPS
 for c in 32 128; do
   # Every measured run starts from the seeded tables, as every pgbench run does.
   remove_measured_rows >/dev/null
   settle
+  cpu_before=$(cpu_seconds "$API_PID")
   line=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s bench/holds.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
+  cpu_after=$(cpu_seconds "$API_PID")
   API_RPS[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
+  API_CPU[$c]=$(echo "($cpu_after - $cpu_before) * 1000 / (${API_RPS[$c]} * $DURATION)" | bc -l)
   API_P50[$c]=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")
   API_P99[$c]=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")
-  echo "api   c=$c: $line"
+  echo "api   c=$c: $line api_cpu_ms_per_hold=$(printf '%.3f' "${API_CPU[$c]}")"
   if ! grep -q 'errors=0 non2xx=0' <<<"$line"; then
     echo "WARNING: some requests failed or were not 201; requests/s above counts them (see /tmp/bench-api.log)"
   fi
@@ -102,8 +107,8 @@ done
 
 ratio() { if [ "$2" = 0 ]; then echo 0; else echo "$1 / $2" | bc -l; fi; }
 echo
-printf '%-8s %10s %8s %8s %12s %10s %14s %12s\n' clients api_rps p50_ms p99_ms pgbench_tps api/pgbench pipelined_tps api/pipelined
+printf '%-8s %10s %8s %8s %12s %12s %10s %14s %12s\n' clients api_rps p50_ms p99_ms api_cpu_ms pgbench_tps api/pgbench pipelined_tps api/pipelined
 for c in 32 128; do
-  printf '%-8s %10s %8s %8s %12.0f %10.2f %14.0f %12.2f\n' "$c" "${API_RPS[$c]}" "${API_P50[$c]}" "${API_P99[$c]}" \
+  printf '%-8s %10s %8s %8s %12.3f %12.0f %10.2f %14.0f %12.2f\n' "$c" "${API_RPS[$c]}" "${API_P50[$c]}" "${API_P99[$c]}" "${API_CPU[$c]}" \
     "${PG_TPS[$c]}" "$(ratio "${API_RPS[$c]}" "${PG_TPS[$c]}")" "${PIPE_TPS[$c]}" "$(ratio "${API_RPS[$c]}" "${PIPE_TPS[$c]}")"
 done
