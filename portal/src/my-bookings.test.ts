@@ -47,7 +47,7 @@ describe("money", () => {
   const refund = { amountMinor: 4500, currency: "GBP", reason: "customer_cancelled_in_window", description: "Cancelled in time for a full refund", createdAt: "2026-12-03T10:00:00Z" };
 
   it("says what was paid", () => {
-    expect(paidInWords(booking("f", "confirmed", "2026-12-04T10:00:00Z", { amountMinor: 0 }), "en-GB")).toBe("Free");
+    expect(paidInWords(booking("f", "confirmed", "2026-12-04T10:00:00Z", { amountMinor: 0 }), "en-GB")).toBe("Nothing to pay");
     expect(plain(paidInWords(booking("p", "confirmed", "2026-12-04T10:00:00Z"), "en-GB"))).toBe("£45.00 paid");
     expect(plain(paidInWords(booking("h", "held", "2026-12-04T10:00:00Z"), "en-GB"))).toBe("£45.00 — not paid yet");
     expect(plain(paidInWords(booking("e", "expired", "2026-12-04T10:00:00Z"), "en-GB"))).toBe("£45.00 — not paid");

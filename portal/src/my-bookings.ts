@@ -36,7 +36,7 @@ type MoneyFacts = Pick<CustomerBooking, "status" | "amountMinor" | "currency" | 
 /** What was paid: free, paid, waiting for payment, or never paid (a hold that was cancelled or lapsed). */
 export function paidInWords(b: MoneyFacts, locale?: string): string {
   const amount = formatMoney(b.amountMinor, b.currency, locale);
-  if (b.amountMinor === 0) return "Free";
+  if (b.amountMinor === 0) return "Nothing to pay";
   if (b.status === "held") return `${amount} — not paid yet`;
   if (b.status === "expired") return `${amount} — not paid`;
   // A cancelled booking with no refunds on record may never have been paid (a hold cancelled before payment).
