@@ -70,7 +70,9 @@ public sealed partial class PortalTests
 
         // Cancel: the consequence for the money is on screen before the customer confirms.
         var first = page.Locator($"[data-testid=my-booking][data-booking-id=\"{toCancel}\"]");
-        await first.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).ClickAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "Cancel this booking?" })).ToBeFocusedAsync();
         await Expect(first.GetByTestId("cancel-consequence")).ToHaveTextAsync("This booking is free, so there is nothing to refund.");
         Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
         await first.GetByRole(AriaRole.Button, new() { Name = "Yes, cancel" }).ClickAsync();
@@ -82,6 +84,7 @@ public sealed partial class PortalTests
         var second = page.Locator($"[data-testid=my-booking][data-booking-id=\"{toMove}\"]");
         await second.GetByRole(AriaRole.Button, new() { Name = "Change time" }).ClickAsync();
         await Expect(second.Locator("[data-testid=slot][data-current=true]")).ToHaveAttributeAsync("data-starts-at", eleven, new() { Timeout = 15_000 });
+        Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
         await second.Locator($"[data-testid=slot][data-starts-at=\"{noon}\"]").ClickAsync();
         await second.GetByRole(AriaRole.Button, new() { Name = "Move booking" }).ClickAsync();
         await Expect(second.GetByTestId("my-booking-message")).ToContainTextAsync("Your booking is moved to", new() { Timeout = 15_000 });
