@@ -91,7 +91,7 @@ export class SignInView {
       savePendingCode(sessionStorage, this.pending);
       this.codeStep(true);
     } catch (err) {
-      this.refused(err, field, button, "Send code");
+      this.refused(err, field, button);
     } finally {
       this.setBusy(button, false);
     }
@@ -147,18 +147,19 @@ export class SignInView {
       savePendingCode(sessionStorage, undefined);
       this.o.signedIn(answer);
     } catch (err) {
-      this.refused(err, field, button, "Sign in");
+      this.refused(err, field, button);
     } finally {
       this.setBusy(button, false);
     }
   }
 
   /** The refusal beside the field; after a 429 the button waits out the time the API gave, counting down. */
-  private refused(err: unknown, field: Field, button: HTMLButtonElement, label: string) {
+  private refused(err: unknown, field: Field, button: HTMLButtonElement) {
     if (err instanceof ApiError) {
       const shown = fieldError(err.problem);
       field.show(shown.message);
-      if (shown.waitSeconds) this.wait(button, label, shown.waitSeconds);
+      // The button keeps its own name (Send code, Send a new code, Sign in) with the wait after it.
+      if (shown.waitSeconds) this.wait(button, button.textContent ?? "", shown.waitSeconds);
     } else if (err instanceof NetworkError) {
       field.show(err.message);
     } else {

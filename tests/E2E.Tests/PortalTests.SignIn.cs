@@ -140,6 +140,35 @@ public sealed partial class PortalTests
         await Expect(page.GetByTestId("upcoming-bookings").Locator($"[data-booking-id=\"{bookingId}\"]")).ToHaveAttributeAsync("data-status", "confirmed", new() { Timeout = 15_000 });
     }
 
+    [Fact]
+    public async Task Asking_for_too_many_codes_shows_the_wait_beside_the_code_field_and_holds_the_button()
+    {
+        var business = await platform.CreateBusinessAsync(units: 1);
+        var email = $"eager-{Guid.NewGuid():N}@example.test";
+        var page = await platform.NewPageAsync(phone: true);
+        await page.GotoAsync($"/?business={business.Slug}#sign-in");
+        await page.GetByLabel("Your email address", new() { Exact = true }).FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send code" }).ClickAsync();
+        await Expect(page.GetByTestId("sign-in-sent")).ToBeVisibleAsync(Soon);
+
+        // Five codes per address in a quarter of an hour (RateLimits:SignInCodes:PerEmail); the sixth is refused.
+        var again = page.GetByRole(AriaRole.Button, new() { Name = "Send a new code" });
+        var error = page.GetByTestId("sign-in-code-error");
+        for (var sent = 2; sent <= 5; sent++)
+        {
+            await again.ClickAsync();
+            await Expect(again).ToBeEnabledAsync(new() { Timeout = 15_000 });
+        }
+
+        await again.ClickAsync();
+        await Expect(error).ToContainTextAsync("Too many sign-in codes for this email address", new() { Timeout = 15_000 });
+        await Expect(error).ToContainTextAsync("try again in");
+        await Expect(again).ToBeDisabledAsync();
+        await Expect(again).ToContainTextAsync("wait");
+        await Expect(page.GetByLabel("Sign-in code", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
+    }
+
     /// <summary>Ten, eleven and noon the day after tomorrow (UTC, the test business's zone), as the API offers them.</summary>
     private async Task<(string Ten, string Eleven, string Noon)> ThreeSlotsAsync(Business business)
     {
