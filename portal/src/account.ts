@@ -44,7 +44,6 @@ export class Account {
       const view = new SignInView({
         slug: this.slug,
         businessName: catalog.name,
-        timeZone: catalog.timeZone,
         notice: this.notice,
         // sessionChanged moves on to my bookings.
         signedIn: (answer) => {

@@ -2,14 +2,12 @@
 // right code opens a session (session.ts); the API's refusals show beside the field the customer is on.
 import { ApiError, NetworkError, requestSignInCode, verifySignInCode, type SessionAnswer } from "./api";
 import { el } from "./dom";
-import { formatInZone } from "./format";
 import { readPendingCode, savePendingCode, type PendingCode } from "./session";
 import { fieldError, isCode, normaliseCode, waitText } from "./sign-in";
 
 export interface SignInViewOptions {
   slug: string;
   businessName: string;
-  timeZone: string;
   /** Said above the form (e.g. "Your session has ended"). */
   notice?: string;
   signedIn: (answer: SessionAnswer) => void;
@@ -99,13 +97,14 @@ export class SignInView {
 
   private codeStep(focus = false) {
     const pending = this.pending!;
-    const until = formatInZone(pending.expiresAt, this.o.timeZone, undefined, false);
+    // In minutes rather than a clock time: the customer's clock may not be the business's.
+    const minutes = Math.max(1, Math.round((Date.parse(pending.expiresAt) - Date.now()) / 60_000));
     const field = new Field(
       "sign-in-code", "Sign-in code",
       { inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", required: true },
       "sign-in-code-error",
     );
-    field.hint.textContent = `Six digits, sent to ${pending.email}. The code works until ${until}.`;
+    field.hint.textContent = `Six digits, sent to ${pending.email}. The code works for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
     const submit = el("button", { type: "submit", class: "primary" }, "Sign in");
     const again = el("button", { type: "button", class: "secondary" }, "Send a new code");
     const other = el("button", { type: "button", class: "secondary" }, "Use another email");

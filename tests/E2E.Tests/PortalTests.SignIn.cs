@@ -138,6 +138,12 @@ public sealed partial class PortalTests
 
         await page.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).ClickAsync();
         await Expect(page.GetByTestId("upcoming-bookings").Locator($"[data-booking-id=\"{bookingId}\"]")).ToHaveAttributeAsync("data-status", "confirmed", new() { Timeout = 15_000 });
+
+        // A session the API no longer accepts sends the customer back to sign in, saying why.
+        await page.EvaluateAsync("key => { const s = JSON.parse(localStorage.getItem(key)); s.accessToken = s.accessToken.slice(0, -4) + 'AAAA'; localStorage.setItem(key, JSON.stringify(s)); }", "bookingaws.customer-session");
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("sign-in")).ToContainTextAsync("Your session has ended", new() { Timeout = 15_000 });
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]
