@@ -87,6 +87,9 @@ async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
 
 const tenant = (slug: string) => `/api/v1/tenants/${encodeURIComponent(slug)}`;
 
+/** A signed-in customer's session token, as the API takes it. */
+const bearer = (accessToken?: string): Record<string, string> => (accessToken ? { Authorization: `Bearer ${accessToken}` } : {});
+
 export function getCatalog(slug: string): Promise<Catalog> {
   return request(`${tenant(slug)}/catalog`);
 }
@@ -101,10 +104,14 @@ export function getAvailability(slug: string, packageId: string, from: string, t
   return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal, cache: revalidate ? "no-cache" : "default" });
 }
 
-export function createBooking(slug: string, body: string, idempotencyKey: string): Promise<Booking> {
+/**
+ * A signed-in customer's session token goes along (`accessToken`): the API then books as them, and a booking under
+ * their own, already proven address needs no emailed code.
+ */
+export function createBooking(slug: string, body: string, idempotencyKey: string, accessToken?: string): Promise<Booking> {
   return request(`${tenant(slug)}/bookings`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+    headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey, ...bearer(accessToken) },
     body,
   });
 }
@@ -188,6 +195,91 @@ export function rescheduleManagedBooking(bookingId: string, token: string, start
   return request(`${manage(bookingId)}/reschedule`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-Booking-Token": token },
+    body: JSON.stringify({ startsAt }),
+  });
+}
+
+// ---- Customer sign-in and "my bookings" ----------------------------------------------------------
+
+/** What the page keeps until the customer types the code: the challenge goes back with it. */
+export interface SignInCodeSent {
+  challenge: string;
+  expiresAt: string;
+}
+
+/** The API's answer to a right code: a bearer token for `/me/bookings` and the booking changes. */
+export interface SessionAnswer {
+  accessToken: string;
+  tokenType: string;
+  /** Seconds from the answer. */
+  expiresIn: number;
+  email: string;
+}
+
+/** Emails a sign-in code to the address, from this business; the answer is the same whoever the address belongs to. */
+export function requestSignInCode(slug: string, email: string): Promise<SignInCodeSent> {
+  return request(`${tenant(slug)}/sign-in/code`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
+}
+
+export function verifySignInCode(email: string, challenge: string, code: string): Promise<SessionAnswer> {
+  return request("/api/v1/sign-in/verify", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, challenge, code }),
+  });
+}
+
+/** Money given back for a booking: `description` is what the customer is told, `status` where it stands with Stripe. */
+export interface Refund {
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  description: string;
+  status: string;
+  createdAt: string;
+}
+
+/** A booking as its signed-in customer sees it, with the deadlines and refund consequence of its own policy. */
+export interface CustomerBooking extends Booking {
+  customerId: string;
+  createdAt: string;
+  cancelledAt: string | null;
+  receiptNumber: number | null;
+  cancellableUntil: string | null;
+  reschedulableUntil: string | null;
+  refundIfCancelledMinor: number | null;
+  refunds?: Refund[] | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** The signed-in person's bookings at every business, latest start first. */
+export function getMyBookings(accessToken: string, page: number, pageSize: number, signal?: AbortSignal): Promise<Page<CustomerBooking>> {
+  const q = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+  return request(`/api/v1/me/bookings?${q}`, { headers: bearer(accessToken), signal, cache: "no-store" });
+}
+
+export function cancelMyBooking(accessToken: string, bookingId: string, reason: string | null): Promise<CustomerBooking> {
+  return request(`/api/v1/bookings/${encodeURIComponent(bookingId)}/cancel`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...bearer(accessToken) },
+    body: JSON.stringify({ reason }),
+  });
+}
+
+export function rescheduleMyBooking(accessToken: string, bookingId: string, startsAt: string): Promise<CustomerBooking> {
+  return request(`/api/v1/bookings/${encodeURIComponent(bookingId)}/reschedule`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...bearer(accessToken) },
     body: JSON.stringify({ startsAt }),
   });
 }

@@ -1,5 +1,6 @@
 import { refetchDelayMs } from "./refetch";
 import "./style.css";
+import { Account } from "./account";
 import { ApiError, NetworkError, createBooking, getAvailability, getCatalog, proveEmail, retryPayment, type Booking, type Catalog, type CatalogPackage, type Payment } from "./api";
 import { $, el, show, slotButton, weekColumns } from "./dom";
 import {
@@ -11,6 +12,7 @@ import { startLive, type LiveStatus } from "./live";
 import { manageLinkFrom } from "./manage";
 import { startManageView } from "./manage-view";
 import type { FormField, Problem } from "./problem";
+import { accountRoute } from "./session";
 import { loadStripe } from "./stripe";
 
 const params = new URLSearchParams(location.search);
@@ -29,6 +31,8 @@ let selected: Slot | undefined;
 let showingResult = false;
 let submitting = false;
 const keys = new SubmissionKeys();
+// The header's Sign in / My bookings and their screens; not on a manage link's page.
+let account: Account | undefined;
 
 // ---- Live indicator -----------------------------------------------------------------
 
@@ -53,6 +57,7 @@ async function init() {
       ? `We could not find the business “${slug}”. Check the link you were given.`
       : err instanceof Error ? err.message : "Something went wrong.";
     showPageError(message);
+    $("account-nav").hidden = true;
     return;
   }
 
@@ -60,21 +65,37 @@ async function init() {
   $("business-name").textContent = catalog.name;
   today = todayIn(catalog.timeZone);
   renderPackages();
+  route();
+  window.addEventListener("hashchange", route);
 
   startLive({
     slug,
     onStatus: setLiveStatus,
     // Only the shown days the push names are refetched.
     onChange: (push) => {
+      account?.onPush(push);
       if (!pkg || showingResult || !catalog) return;
       const days = changedDaysIn(push, range, catalog.timeZone, slots);
       if (days.length > 0) scheduleRefresh(days);
     },
     // Pushes sent while disconnected are lost, so catch up whenever watching (re)starts.
     onWatching: () => {
+      account?.onWatching();
       if (pkg && !showingResult) scheduleRefresh();
     },
   });
+}
+
+/** `#sign-in` and `#my-bookings` show the account screens in place of the booking flow, which keeps its state. */
+function route() {
+  if (!catalog || !account) return;
+  const view = accountRoute(location.hash);
+  $("main").dataset.view = view ? "account" : "booking";
+  if (view) account.show(view, catalog);
+  else {
+    account.hide();
+    document.title = `Book — ${catalog.name}`;
+  }
 }
 
 function showPageError(message: string) {
@@ -235,6 +256,9 @@ function chooseSlot(s: Slot) {
   }
   clearFormErrors();
   seatsInput().value = "1";
+  // A signed-in customer books as themselves: their proven address needs no emailed code.
+  const session = account?.session();
+  if (session && !$<HTMLInputElement>("email").value) $<HTMLInputElement>("email").value = session.email;
   syncSelectedSlot();
   show("booking-section", true);
   $("booking-title").focus();
@@ -297,10 +321,12 @@ async function submitBooking(event: SubmitEvent) {
     seats: Number(seatsInput().value),
     customer: { name: $<HTMLInputElement>("name").value.trim(), email },
   });
-  const key = keys.keyFor(body);
+  // The API tells requests apart by who sent them too: signing in or out between tries makes a new one.
+  const session = account?.session();
+  const key = keys.keyFor(session ? `${body}\n${session.email}` : body);
   setSubmitting(true);
   try {
-    const booking = await createBooking(slug, body, key);
+    const booking = await createBooking(slug, body, key, session?.accessToken);
     keys.settled();
     showResult(booking, email);
   } catch (err) {
@@ -509,4 +535,7 @@ if (manageLink) {
   // Out of the address bar and history once read; the view keeps it in memory.
   history.replaceState(null, "", location.pathname + location.search);
   void startManageView({ link: manageLink, setLiveStatus });
-} else void init();
+} else {
+  account = new Account(slug);
+  void init();
+}

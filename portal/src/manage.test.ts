@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, manageLinkFrom, sameInstant, statusInWords } from "./manage";
+import { allowedActions, cancelConsequence, describeDeadline, describeLinkExpiry, linkRefusal, manageLinkFrom, sameInstant, statusInWords } from "./manage";
 
 // ICU versions differ in spaces (NBSP vs space) and commas; compare what matters.
 const plain = (s: string) => s.replace(/\s+/g, " ");
@@ -99,5 +99,26 @@ describe("describeLinkExpiry", () => {
   it("says nothing when the API gave no readable expiry", () => {
     expect(describeLinkExpiry(undefined, "UTC")).toBeUndefined();
     expect(describeLinkExpiry("nonsense", "UTC")).toBeUndefined();
+  });
+});
+
+describe("cancelConsequence", () => {
+  const confirmed = { status: "confirmed", amountMinor: 9000, currency: "GBP", refundIfCancelledMinor: 9000 };
+
+  it("says the refund the API worked out under the booking's policy, in full, in part or none", () => {
+    expect(plain(cancelConsequence(confirmed, "en-GB"))).toBe("You will be refunded in full: £90.00.");
+    expect(plain(cancelConsequence({ ...confirmed, refundIfCancelledMinor: 4500 }, "en-GB")))
+      .toBe("Under the business's cancellation policy you will be refunded £45.00 of the £90.00 paid.");
+    expect(plain(cancelConsequence({ ...confirmed, refundIfCancelledMinor: 0 }, "en-GB")))
+      .toBe("Under the business's cancellation policy you get no refund of the £90.00 paid.");
+  });
+
+  it("has nothing to refund on a free booking or an unpaid hold", () => {
+    expect(cancelConsequence({ ...confirmed, amountMinor: 0, refundIfCancelledMinor: 0 })).toBe("This booking is free, so there is nothing to refund.");
+    expect(cancelConsequence({ ...confirmed, status: "held", refundIfCancelledMinor: 0 })).toMatch(/^Your held time is released\. Nothing has been paid/);
+  });
+
+  it("sends the customer to the business when the API gives no refund figure (no longer cancellable)", () => {
+    expect(cancelConsequence({ ...confirmed, refundIfCancelledMinor: null })).toMatch(/no longer be cancelled online/);
   });
 });

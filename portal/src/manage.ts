@@ -1,7 +1,7 @@
 // Pure presentation of the "manage your booking" view: what the customer may still do, read from the
 // deadlines the API computed (the portal holds no booking rules of its own), and how they read. Nothing
 // here touches the DOM or the network (tested in manage.test.ts).
-import { formatInZone } from "./format";
+import { formatInZone, formatMoney } from "./format";
 
 export interface ManageLink {
   bookingId: string;
@@ -80,4 +80,25 @@ export function statusInWords(status: string): string {
 export function sameInstant(a: string, b: string): boolean {
   const x = Date.parse(a);
   return !Number.isNaN(x) && x === Date.parse(b);
+}
+
+/** The facts a cancellation's consequence is read from, as the API sends them on every booking. */
+export interface CancelFacts {
+  status: string;
+  amountMinor: number;
+  currency: string;
+  /** What cancelling now would refund (the booking's own policy, worked out by the API); null: not cancellable now. */
+  refundIfCancelledMinor: number | null;
+}
+
+/** What cancelling would mean for the customer's money, shown before they confirm. */
+export function cancelConsequence(b: CancelFacts, locale?: string): string {
+  const money = (minor: number) => formatMoney(minor, b.currency, locale);
+  if (b.status === "held") return "Your held time is released. Nothing has been paid, so nothing is refunded.";
+  if (b.amountMinor === 0) return "This booking is free, so there is nothing to refund.";
+  const refund = b.refundIfCancelledMinor;
+  if (refund === null) return "This booking can no longer be cancelled online; contact the business.";
+  if (refund <= 0) return `Under the business's cancellation policy you get no refund of the ${money(b.amountMinor)} paid.`;
+  if (refund >= b.amountMinor) return `You will be refunded in full: ${money(refund)}.`;
+  return `Under the business's cancellation policy you will be refunded ${money(refund)} of the ${money(b.amountMinor)} paid.`;
 }

@@ -55,3 +55,17 @@ describe("SubmissionKeys", () => {
     expect(k.keyFor('{"seats":2}')).not.toBe(changed);
   });
 });
+
+describe("parseProblem: the field at fault and the wait", () => {
+  it("reads the API's field extension, else the first validation error's key", () => {
+    expect(parseProblem(422, { detail: "That is not the code we emailed.", field: "code" }).field).toBe("code");
+    expect(parseProblem(400, { title: "Invalid", errors: { Email: ["Not an email address."] } }).field).toBe("email");
+    expect(parseProblem(409, { detail: "Taken." }).field).toBeUndefined();
+  });
+
+  it("keeps a 429's retryAfterSeconds, whole seconds only when given", () => {
+    expect(parseProblem(429, { detail: "Slow down", retryAfterSeconds: 41.2 }).retryAfterSeconds).toBe(42);
+    expect(parseProblem(429, { detail: "Slow down" }).retryAfterSeconds).toBeUndefined();
+    expect(parseProblem(429, { detail: "Slow down", retryAfterSeconds: "soon" }).retryAfterSeconds).toBeUndefined();
+  });
+});

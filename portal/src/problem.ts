@@ -6,6 +6,10 @@ export interface Problem {
   status: number;
   message: string;
   fieldErrors: Partial<Record<FormField, string[]>>;
+  /** The field at fault as the API names it (its `field` extension, else the first validation error's key), if any. */
+  field?: string;
+  /** A 429's wait (`retryAfterSeconds`), in whole seconds. */
+  retryAfterSeconds?: number;
 }
 
 // The API names fields by their JSON path; casing and a "$." prefix vary between
@@ -48,5 +52,12 @@ export function parseProblem(status: number, body: unknown): Problem {
   // Errors on fields the form does not have (e.g. startsAt) would otherwise be invisible.
   const base = text(b.detail) ?? text(b.title) ?? fallbackMessage(status);
   const message = unmapped.length > 0 ? `${base} ${unmapped.join(" ")}` : base;
-  return { status, message, fieldErrors };
+  const problem: Problem = { status, message, fieldErrors };
+  const firstKey = typeof b.errors === "object" && b.errors !== null ? Object.keys(b.errors)[0] : undefined;
+  const field = text(b.field) ?? (firstKey === undefined ? undefined : normaliseKey(firstKey));
+  if (field) problem.field = field;
+  if (typeof b.retryAfterSeconds === "number" && Number.isFinite(b.retryAfterSeconds) && b.retryAfterSeconds > 0) {
+    problem.retryAfterSeconds = Math.ceil(b.retryAfterSeconds);
+  }
+  return problem;
 }

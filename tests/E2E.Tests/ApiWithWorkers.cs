@@ -78,8 +78,9 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
     }
 
-    /// <summary>The workers, relaying only this business's events, consuming only availability pushes.</summary>
-    public async Task<IHost> StartWorkersAsync(Business business)
+    /// <summary>The workers, relaying only this business's events, consuming only availability pushes, and with
+    /// <paramref name="emails"/> the notifications too (emails reach the local SES server, read with <c>GET /store</c>).</summary>
+    public async Task<IHost> StartWorkersAsync(Business business, bool emails = false)
     {
         var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -104,6 +105,11 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
             ["Workers:Consumers:WaitTimeSeconds"] = "1",
             ["Workers:Reminders:LocalTimerEnabled"] = "false",
         };
+        if (emails)
+        {
+            settings["Workers:Consumers:Queues:1"] = "notifications";
+        }
+
         foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
         {
             var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";

@@ -15,6 +15,8 @@ public sealed class PortalFixture : ApiWithWorkers, IAsyncLifetime
 
     public static readonly string PortalDist = Path.Combine(Root, "portal", "dist");
 
+    public static readonly string Screenshots = Path.Combine(Root, ".platform", "test-results", "portal-screenshots");
+
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -33,6 +35,7 @@ public sealed class PortalFixture : ApiWithWorkers, IAsyncLifetime
         }
 
         StartServer();
+        Directory.CreateDirectory(Screenshots);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -41,6 +44,17 @@ public sealed class PortalFixture : ApiWithWorkers, IAsyncLifetime
             Args = ["--no-sandbox"],
         });
     }
+
+    /// <summary>A page at phone or desktop width, in British English, on the portal's origin.</summary>
+    public Task<IPage> NewPageAsync(bool phone = false) => Browser.NewPageAsync(new BrowserNewPageOptions
+    {
+        BaseURL = BaseAddress.ToString(),
+        Locale = "en-GB",
+        ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+    });
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BookingAws.E2E.Tests;
 
-public sealed class PortalTests(PortalFixture platform) : IClassFixture<PortalFixture>
+public sealed partial class PortalTests(PortalFixture platform) : IClassFixture<PortalFixture>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
 
