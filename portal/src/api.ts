@@ -253,6 +253,8 @@ export interface CustomerBooking extends Booking {
   reschedulableUntil: string | null;
   refundIfCancelledMinor: number | null;
   refunds?: Refund[] | null;
+  /** The package's name as the API has it (also for a package the business has since archived). */
+  packageName?: string | null;
 }
 
 export interface Page<T> {
@@ -262,9 +264,9 @@ export interface Page<T> {
   total: number;
 }
 
-/** The signed-in person's bookings at every business, latest start first. */
-export function getMyBookings(accessToken: string, page: number, pageSize: number, signal?: AbortSignal): Promise<Page<CustomerBooking>> {
-  const q = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+/** The signed-in person's bookings at this business (its slug), latest start first. */
+export function getMyBookings(accessToken: string, business: string, page: number, pageSize: number, signal?: AbortSignal): Promise<Page<CustomerBooking>> {
+  const q = new URLSearchParams({ business, page: String(page), pageSize: String(pageSize) });
   return request(`/api/v1/me/bookings?${q}`, { headers: bearer(accessToken), signal, cache: "no-store" });
 }
 

@@ -6,7 +6,7 @@ import { BookingActions } from "./booking-actions";
 import { el } from "./dom";
 import { formatLocalDateTime, formatMoney, type AvailabilityPush } from "./format";
 import { describeDeadline, statusInWords } from "./manage";
-import { bookingsAt, paidInWords, refundsInWords, splitBookings } from "./my-bookings";
+import { paidInWords, refundsInWords, splitBookings } from "./my-bookings";
 import type { CustomerSession } from "./session";
 
 export interface MyBookingsViewOptions {
@@ -62,7 +62,7 @@ export class MyBookingsView {
       const all = await this.fetchAll(controller.signal);
       if (controller.signal.aborted) return;
       this.status.textContent = "";
-      this.draw(bookingsAt(all, this.o.catalog.packages.map((p) => p.id)));
+      this.draw(all);
     } catch (err) {
       if (controller.signal.aborted) return;
       this.status.textContent = "";
@@ -91,7 +91,7 @@ export class MyBookingsView {
   private async fetchAll(signal?: AbortSignal): Promise<CustomerBooking[]> {
     const all: CustomerBooking[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const answer = await getMyBookings(this.o.session.accessToken, page, PAGE_SIZE, signal);
+      const answer = await getMyBookings(this.o.session.accessToken, this.o.slug, page, PAGE_SIZE, signal);
       all.push(...answer.items);
       if (answer.items.length < PAGE_SIZE || all.length >= answer.total) break;
     }
@@ -207,7 +207,7 @@ class BookingCard {
   }
 
   private packageName(): string {
-    return this.o.catalog.packages.find((p) => p.id === this.booking.packageId)?.name ?? "Booking";
+    return this.booking.packageName ?? this.o.catalog.packages.find((p) => p.id === this.booking.packageId)?.name ?? "Booking";
   }
 
   private render() {

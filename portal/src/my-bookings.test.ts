@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bookingsAt, paidInWords, refundsInWords, splitBookings } from "./my-bookings";
+import { paidInWords, refundsInWords, splitBookings } from "./my-bookings";
 
 // ICU versions differ in spaces (NBSP vs space); compare what matters.
 const plain = (s: string) => s.replace(/\s+/g, " ");
@@ -13,13 +13,6 @@ const booking = (id: string, status: string, startsAt: string, extra: Partial<{ 
   amountMinor: extra.amountMinor ?? 4500,
   currency: "GBP",
   refunds: extra.refunds ?? [],
-});
-
-describe("bookingsAt", () => {
-  it("keeps the bookings of this business's packages only (/me/bookings lists every business)", () => {
-    const mine = [booking("a", "confirmed", "2026-12-04T10:00:00Z"), booking("b", "confirmed", "2026-12-04T10:00:00Z", { packageId: "elsewhere" })];
-    expect(bookingsAt(mine, ["p1", "p2"]).map((b) => b.id)).toEqual(["a"]);
-  });
 });
 
 describe("splitBookings", () => {

@@ -1,17 +1,8 @@
-// Rules of "my bookings": which of the person's bookings this business's page shows, how they split into
+// Rules of "my bookings": how the person's bookings at this business split into
 // upcoming and past, and how their money reads. Nothing here touches the DOM or the network (tested in
 // my-bookings.test.ts); the deadlines and refund figures are the API's, never computed here.
 import type { CustomerBooking } from "./api";
 import { formatMoney } from "./format";
-
-/**
- * The person's bookings that belong to this business. `/me/bookings` lists every business the person booked with
- * and names none of them, so a booking is this business's when its package is one of the business's catalogue.
- */
-export function bookingsAt<T extends Pick<CustomerBooking, "packageId">>(bookings: T[], packageIds: Iterable<string>): T[] {
-  const ours = new Set(packageIds);
-  return bookings.filter((b) => ours.has(b.packageId));
-}
 
 export interface SplitBookings<T> {
   /** Still to come and still on (held or confirmed), soonest first. */

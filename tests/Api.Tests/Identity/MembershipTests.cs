@@ -96,6 +96,14 @@ public sealed class MembershipTests(ApiFactory api)
 
         var mine = await (await me.GetAsync("/api/v1/me/bookings")).ReadAsync<PagedResult<BookingDto>>();
         Assert.Equal([a.Id, b.Id], mine.Items.Select(x => x.Id).Order());
+        var atFirst = Assert.Single(mine.Items, x => x.Id == a.Id);
+        Assert.Equal(first.Tenant.Slug, atFirst.Business?.Slug);
+        Assert.Equal("Paddle", atFirst.PackageName);
+
+        // One business's page asks for its own bookings only.
+        var onlyFirst = await (await me.GetAsync($"/api/v1/me/bookings?business={first.Tenant.Slug}")).ReadAsync<PagedResult<BookingDto>>();
+        Assert.Equal([a.Id], onlyFirst.Items.Select(x => x.Id));
+        Assert.Equal(1, onlyFirst.Total);
         await (await me.GetAsync($"/api/v1/bookings/{a.Id}")).ShouldBe(HttpStatusCode.OK);
 
         // Someone else signed in sees neither.

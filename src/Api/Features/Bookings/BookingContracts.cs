@@ -27,7 +27,8 @@ public sealed record EmailProofRequest([Required, StringLength(12)] string Code)
 /// is what a cancellation by the customer would give back at the time of the response (null when the
 /// customer can no longer cancel). <c>Refunds</c> are the money given back so far (empty when none).
 /// <c>AwaitingEmailProof</c>: a guest's hold that waits for the code emailed to the guest; until it is entered the
-/// booking cannot be paid or confirmed and is in no customer's history.
+/// booking cannot be paid or confirmed and is in no customer's history. <c>Business</c> and <c>PackageName</c> are
+/// given in a customer's own list (<c>/me/bookings</c>), which spans businesses; null elsewhere.
 /// </summary>
 public sealed record BookingDto(
     Guid Id,
@@ -50,7 +51,9 @@ public sealed record BookingDto(
     DateTimeOffset? ReschedulableUntil = null,
     long? RefundIfCancelledMinor = null,
     IReadOnlyList<RefundDto>? Refunds = null,
-    bool AwaitingEmailProof = false)
+    bool AwaitingEmailProof = false,
+    BookingBusinessDto? Business = null,
+    string? PackageName = null)
 {
     /// <summary><paramref name="currentPolicy"/> stands in for a booking written before snapshots existed.</summary>
     public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now, IReadOnlyList<RefundDto>? refunds = null)
@@ -81,6 +84,9 @@ public sealed record BookingDto(
             b.AwaitsEmailProof);
     }
 }
+
+/// <summary>The business a booking is with, in a customer's own list (<c>/me/bookings</c>) that spans businesses.</summary>
+public sealed record BookingBusinessDto(string Slug, string Name);
 
 /// <summary>
 /// One refund of a booking: how much, why (<c>Reason</c> a stable code, <c>Description</c> what the

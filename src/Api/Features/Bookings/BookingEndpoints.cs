@@ -137,9 +137,13 @@ public static partial class BookingEndpoints
         return found is null ? TypedResults.NotFound() : TypedResults.Ok((await BookingRefundViews.WithRefundsAsync(db, [found], ct))[0]);
     }
 
-    /// <summary>The signed-in person's bookings as a customer, at every business they booked with.</summary>
+    /// <summary>
+    /// The signed-in person's bookings as a customer, at every business they booked with, or at the one named by
+    /// <paramref name="business"/> (its slug; a business they never booked with gives an empty page). Each names its
+    /// business and package, so a page can show them without another lookup (an archived package included).
+    /// </summary>
     public static async Task<Ok<PagedResult<BookingDto>>> Mine(
-        Caller caller, ReadSession reads, IClock clock, int page = 1, int pageSize = 20, CancellationToken ct = default)
+        Caller caller, ReadSession reads, IClock clock, string? business = null, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
         Paging.Check(page, pageSize);
         var person = await caller.PersonAsync(ct);
@@ -153,12 +157,28 @@ public static partial class BookingEndpoints
         var query = db.Bookings.IgnoreQueryFilters()
             .Where(b => db.Customers.IgnoreQueryFilters().Any(c => c.Id == b.CustomerId && c.PersonId == person.Id))
             .Where(b => b.EmailProof == null || b.EmailProof != EmailProofState.Pending);
+        if (!string.IsNullOrWhiteSpace(business))
+        {
+            query = query.Where(b => db.Tenants.Any(t => t.Id == b.TenantId && t.Slug == business));
+        }
+
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(b => b.StartsAt).Skip((page - 1) * pageSize).Take(pageSize)
-            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new { Booking = b, t.TimeZone, t.Policy })
+            .Join(db.Tenants, b => b.TenantId, t => t.Id, (b, t) => new
+            {
+                Booking = b,
+                t.TimeZone,
+                t.Policy,
+                t.Slug,
+                t.Name,
+                PackageName = db.Packages.IgnoreQueryFilters().Where(p => p.Id == b.PackageId).Select(p => p.Name).FirstOrDefault(),
+            })
             .ToListAsync(ct);
         var now = clock.GetCurrentInstant();
-        var items = await BookingRefundViews.WithRefundsAsync(db, rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone, r.Policy, now)), ct);
+        var items = await BookingRefundViews.WithRefundsAsync(
+            db,
+            rows.ConvertAll(r => BookingDto.From(r.Booking, r.TimeZone, r.Policy, now) with { Business = new BookingBusinessDto(r.Slug, r.Name), PackageName = r.PackageName }),
+            ct);
         return TypedResults.Ok(new PagedResult<BookingDto>(items, page, pageSize, total));
     }
 
