@@ -1,11 +1,15 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Identity;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NodaTime;
 
 namespace BookingAws.E2E.Tests;
 
@@ -30,6 +34,9 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Dashboard:Root", DashboardDist);
+
+        // An explicit test setting, never on in AWS: the webhook tests' receivers listen on loopback.
+        builder.UseSetting("Webhooks:AllowLoopbackTargets", "true");
     }
 
     public async Task InitializeAsync()
@@ -68,14 +75,32 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
         AcceptDownloads = true,
     });
 
-    /// <summary>Signs the business's owner in through the page's own form.</summary>
-    public async Task SignInAsync(IPage page, Business business, string hash = "")
+    /// <summary>Signs the business's owner (or the member with <paramref name="email"/>) in through the page's own form.</summary>
+    public async Task SignInAsync(IPage page, Business business, string hash = "", string? email = null)
     {
+        email ??= OwnerEmail(business);
         await page.GotoAsync($"/dashboard/{hash}");
-        await page.GetByLabel("Email").FillAsync(OwnerEmail(business));
+        await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(OwnerPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(OwnerEmail(business), new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email, new() { Timeout = 15_000 });
+    }
+
+    /// <summary>A staff member of the business (a user-pool user with the owner's password, and a membership); their email.</summary>
+    public async Task<string> AddStaffAsync(Business business)
+    {
+        var email = $"staff-{business.Slug}@example.test";
+        var user = await Services.GetRequiredService<CognitoClient>().EnsureUserAsync(email, OwnerPassword, CancellationToken.None);
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        var now = SystemClock.Instance.GetCurrentInstant();
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO people (id, cognito_sub, email, created_at) VALUES ({Guid.CreateVersion7()}, {user.Sub}, {email}, {now}) ON CONFLICT (cognito_sub) DO NOTHING");
+        var personId = await db.People.Where(p => p.CognitoSub == user.Sub).Select(p => p.Id).SingleAsync();
+        using var rowScope = DatabaseScope.Tenant(business.TenantId);
+        db.StaffUsers.Add(new StaffUser { TenantId = business.TenantId, PersonId = personId, Email = email, Name = "Staff", Role = Roles.Staff, CreatedAt = now });
+        await db.SaveChangesAsync();
+        return email;
     }
 
     /// <summary>An API client signed in as the business's owner (through the user pool, as the dashboard does).</summary>
