@@ -50,7 +50,8 @@ public sealed record BookingDto(
     DateTimeOffset? ReschedulableUntil = null,
     long? RefundIfCancelledMinor = null,
     IReadOnlyList<RefundDto>? Refunds = null,
-    bool AwaitingEmailProof = false)
+    bool AwaitingEmailProof = false,
+    long? RefundableMinor = null)
 {
     /// <summary><paramref name="currentPolicy"/> stands in for a booking written before snapshots existed.</summary>
     public static BookingDto From(Booking booking, string timeZone, BookingPolicy currentPolicy, Instant now, IReadOnlyList<RefundDto>? refunds = null)
