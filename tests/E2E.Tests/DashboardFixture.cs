@@ -1,15 +1,22 @@
+extern alias emulator;
+
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Identity;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NodaTime;
+using EmulatorApp = emulator::BookingAws.StripeEmulator.EmulatorApp;
 
 namespace BookingAws.E2E.Tests;
 
@@ -28,7 +35,13 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
 
     private IPlaywright? playwright;
 
+    private WebApplication? stripe;
+
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The fixture's own Stripe emulator, sending no webhooks: tests settle payments in-process (<see cref="PayAsync"/>),
+    /// so none pays through the shared emulator, whose webhooks go elsewhere.</summary>
+    public HttpClient Stripe { get; private set; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -37,6 +50,9 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
 
         // An explicit test setting, never on in AWS: the webhook tests' receivers listen on loopback.
         builder.UseSetting("Webhooks:AllowLoopbackTargets", "true");
+
+        // Added last, so it wins over the platform's environment variable (Stripe__ApiBase).
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Stripe:ApiBase"] = Stripe.BaseAddress?.ToString().TrimEnd('/') }));
     }
 
     public async Task InitializeAsync()
@@ -46,6 +62,9 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
             throw new InvalidOperationException($"The dashboard is not built ({DashboardDist}); run ./platform test, which builds it.");
         }
 
+        stripe = EmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        await stripe.StartAsync();
+        Stripe = new HttpClient { BaseAddress = new Uri(stripe.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
         StartServer();
         Directory.CreateDirectory(Screenshots);
         playwright = await Playwright.CreateAsync();
@@ -62,6 +81,12 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
         await Browser.DisposeAsync();
         playwright?.Dispose();
         await DisposeAsync();
+        if (stripe is not null)
+        {
+            await stripe.DisposeAsync();
+        }
+
+        Stripe.Dispose();
     }
 
     public static string OwnerEmail(Business business) => $"owner-{business.Slug}@example.test";
@@ -111,6 +136,19 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
         var owner = CreateClient();
         owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
         return owner;
+    }
+
+    /// <summary>Pays a proven hold online: the payment the portal would start, confirmed at the fixture's emulator, then
+    /// settled as Stripe's webhook would have it settled.</summary>
+    public async Task PayAsync(Guid bookingId)
+    {
+        var payment = await ReadAsync(await CreateClient().PostAsync(new Uri($"/api/v1/bookings/{bookingId}/payment", UriKind.Relative), null));
+        var intent = payment.GetProperty("paymentIntentId").GetString()!;
+        (await Stripe.PostAsync(new Uri($"/test/payment_intents/{intent}/confirm?outcome=succeeded", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        await using var scope = Services.CreateAsyncScope();
+        using var system = DatabaseScope.System("a test settling a payment as Stripe's webhook would");
+        var settled = await scope.ServiceProvider.GetRequiredService<PaymentService>().SettleIntentAsync(intent, releaseUnpaid: false, CancellationToken.None);
+        Assert.Equal(Settlement.Confirmed, settled);
     }
 
     /// <summary>axe-core's rules on the page as it is; the violations, as "rule: n nodes (first target)".</summary>
