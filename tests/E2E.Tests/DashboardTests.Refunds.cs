@@ -38,6 +38,7 @@ public sealed partial class DashboardTests
         await Expect(page.GetByTestId("detail-notice")).ToHaveTextAsync("Refunded £10.00.", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("refund")).ToContainTextAsync("£10.00: refunded by the business (goodwill)");
         await Expect(page.GetByTestId("refundable")).ToContainTextAsync("Up to £15.00");
+        await Expect(page.GetByTestId("cancel-consequence")).ToContainTextAsync("£15.00");
         Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
         await DashboardFixture.ScreenshotAsync(page, "booking-refunded");
 

@@ -31,6 +31,7 @@ public sealed class PaymentOwnerRefundTests(PaymentsFixture fixture) : PaymentTe
         await (await RefundAsync(s, paid.Id, new { amountMinor = 1600, reason = "complaint" })).ShouldBeProblem(HttpStatusCode.BadRequest, "amountMinor");
         var seen = await s.GetAsync(paid.Id);
         Assert.Equal(1500, seen.RefundableMinor);
+        Assert.Equal(1500, seen.RefundIfCancelledMinor);
         Assert.Equal("owner:goodwill", Assert.Single(seen.Refunds!).Reason);
 
         // No amount: the rest.

@@ -29,7 +29,14 @@ public static class BookingRefundViews
         {
             var found = refunds.GetValueOrDefault(b.Id);
             var refundable = PaidOnline(b) ? OwnerRefund.Refundable(b.AmountMinor, (found ?? []).Select(r => (r.AmountMinor, r.Status))) : (long?)null;
-            return b with { Refunds = found ?? b.Refunds, RefundableMinor = refundable };
+            return b with
+            {
+                Refunds = found ?? b.Refunds,
+                RefundableMinor = refundable,
+
+                // Cancelling never gives back more than is left after the refunds made already (the owner's, say).
+                RefundIfCancelledMinor = refundable is { } left && b.RefundIfCancelledMinor is { } owed ? Math.Min(owed, left) : b.RefundIfCancelledMinor,
+            };
         });
     }
 
