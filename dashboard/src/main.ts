@@ -10,6 +10,7 @@ import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
 import { renderPolicy } from "./views/policy";
+import { renderIntegrations } from "./views/integrations";
 
 export interface Business {
   slug: string;
@@ -125,6 +126,7 @@ async function start(api: Api): Promise<void> {
   const wanted = new URLSearchParams(location.search).get("business");
   const business = businesses.find((b) => b.slug === wanted) ?? businesses[0];
   businessName.textContent = business.name;
+  for (const entry of nav.querySelectorAll<HTMLElement>("[data-owner-only]")) entry.hidden = business.role !== "owner";
   nav.hidden = false;
   const context: ViewContext = {
     api,
@@ -154,6 +156,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "policy" ? renderPolicy
     : view === "catalogue" ? renderCatalogue
     : view === "hours" ? renderHours
+    : view === "integrations" ? renderIntegrations
     : renderToday;
   try {
     const signal = current.signal;

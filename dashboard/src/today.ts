@@ -18,6 +18,18 @@ export interface BookingView {
   cancellableUntil?: string | null;
   reschedulableUntil?: string | null;
   refundIfCancelledMinor?: number | null;
+  /** What is left of the booking's own online payment to refund; null when it was not paid online. */
+  refundableMinor?: number | null;
+  refunds?: RefundView[] | null;
+}
+
+export interface RefundView {
+  amountMinor: number;
+  currency: string;
+  reason: string;
+  description: string;
+  status: string;
+  createdAt: string;
 }
 
 export interface PackageView {

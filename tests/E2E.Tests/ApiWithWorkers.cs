@@ -78,9 +78,9 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
     }
 
-    /// <summary>The workers, relaying only this business's events, consuming only availability pushes, and with
-    /// <paramref name="emails"/> the notifications too (emails reach the local SES server, read with <c>GET /store</c>).</summary>
-    public async Task<IHost> StartWorkersAsync(Business business, bool emails = false)
+    /// <summary>The workers, relaying only this business's events and sending only its webhooks, consuming only the
+    /// <paramref name="queues"/> named (availability pushes when none is).</summary>
+    public async Task<IHost> StartWorkersAsync(Business business, params string[] queues)
     {
         var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -101,16 +101,21 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
             ["BookingSweep:Interval"] = "01:00:00",
             ["Workers:Relay:TenantId"] = business.TenantId.ToString(),
             ["Workers:Relay:PollInterval"] = "00:00:00.200",
-            ["Workers:Consumers:Queues:0"] = "availability",
             ["Workers:Consumers:WaitTimeSeconds"] = "1",
             ["Workers:Reminders:LocalTimerEnabled"] = "false",
+            ["Webhooks:TenantId"] = business.TenantId.ToString(),
+            ["Webhooks:PollInterval"] = "00:00:00.200",
+
+            // The tests' receivers listen on 127.0.0.1 (see DashboardFixture, which lets the API register them).
+            ["Webhooks:AllowLoopbackTargets"] = "true",
         };
-        if (emails)
+        var consumed = queues.Length == 0 ? new[] { "availability" } : queues;
+        for (var i = 0; i < consumed.Length; i++)
         {
-            settings["Workers:Consumers:Queues:1"] = "notifications";
+            settings[$"Workers:Consumers:Queues:{i}"] = consumed[i];
         }
 
-        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
+        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability", "Webhooks" })
         {
             var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";
             await sqs.CreateQueueAsync($"{name}-dlq");

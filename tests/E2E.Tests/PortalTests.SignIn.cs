@@ -22,7 +22,7 @@ public sealed partial class PortalTests
     public async Task A_guest_who_proved_the_address_signs_in_with_the_emailed_code_then_cancels_one_booking_and_moves_another()
     {
         var business = await platform.CreateBusinessAsync(units: 2);
-        using var workers = await platform.StartWorkersAsync(business, emails: true);
+        using var workers = await platform.StartWorkersAsync(business, "availability", "notifications");
         var email = $"signin-{Guid.NewGuid():N}@example.test";
         var (ten, eleven, noon) = await ThreeSlotsAsync(business);
         var toCancel = await ProvenGuestBookingAsync(business, ten, email);
@@ -112,7 +112,7 @@ public sealed partial class PortalTests
     public async Task A_signed_in_customer_books_with_the_address_filled_in_and_needs_no_emailed_code()
     {
         var business = await platform.CreateBusinessAsync(units: 2);
-        using var workers = await platform.StartWorkersAsync(business, emails: true);
+        using var workers = await platform.StartWorkersAsync(business, "availability", "notifications");
         var email = $"regular-{Guid.NewGuid():N}@example.test";
         var (ten, _, _) = await ThreeSlotsAsync(business);
 

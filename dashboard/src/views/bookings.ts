@@ -1,10 +1,11 @@
 import type { ViewContext } from "../main";
 import { ApiError } from "../api";
 import { h, errorBox, statusLine } from "../dom";
-import { addDays, formatDateTime, formatLocalDate, formatMoney, formatTime, statusLabel, todayIn } from "../format";
+import { addDays, formatDateTime, formatLocalDate, formatMoney, formatTime, minorToInput, parseMoney, statusLabel, todayIn } from "../format";
 import { cancelConsequence, rescheduleConsequence } from "../policy";
 import type { BookingView, PackageView } from "../today";
 import { loadCatalogue, loadCustomers, type Paged } from "./common";
+import { FieldErrors } from "./forms";
 
 interface Filters {
   from: string;
@@ -112,15 +113,15 @@ export async function renderBookings(main: HTMLElement, ctx: ViewContext, _args:
     );
   };
 
-  const open = async (id: string) => {
+  const open = async (id: string, said?: string) => {
     detail.hidden = false;
     detail.replaceChildren(statusLine("Loading the booking…"));
     const b = await ctx.api.get<BookingView>(`/api/v1/bookings/${id}`);
     const customers = await loadCustomers(ctx, [b.customerId]);
-    renderDetail(detail, ctx, b, customers.get(b.customerId)?.name ?? "Unknown customer", packages, async () => {
+    renderDetail(detail, ctx, b, customers.get(b.customerId)?.name ?? "Unknown customer", packages, async (next?: string) => {
       await show();
-      await open(id);
-    });
+      await open(id, next);
+    }, said);
     detail.querySelector<HTMLElement>("#detail-title")?.focus();
   };
 
@@ -131,10 +132,18 @@ export async function renderBookings(main: HTMLElement, ctx: ViewContext, _args:
   await show();
 }
 
-function renderDetail(detail: HTMLElement, ctx: ViewContext, b: BookingView, customer: string, packages: PackageView[], reload: () => Promise<void>): void {
+function renderDetail(
+  detail: HTMLElement,
+  ctx: ViewContext,
+  b: BookingView,
+  customer: string,
+  packages: PackageView[],
+  reload: (said?: string) => Promise<void>,
+  said?: string,
+): void {
   const zone = ctx.business.timeZone;
   const now = new Date();
-  const message = h("p", { role: "status", class: "notice" });
+  const message = h("p", { role: "status", class: "notice", "data-testid": "detail-notice" }, said ?? "");
   const fail = (e: unknown) => message.replaceChildren(errorBox(e instanceof ApiError ? e.problem.message : (e as Error).message));
   const pkg = packages.find((p) => p.id === b.packageId);
 
@@ -204,7 +213,9 @@ function renderDetail(detail: HTMLElement, ctx: ViewContext, b: BookingView, cus
       h("dt", {}, "Status"),
       h("dd", { "data-testid": "detail-status" }, statusLabel(b.status)),
     ),
+    refundsList(ctx, b),
     message,
+    ctx.business.role === "owner" && (b.refundableMinor ?? 0) > 0 ? refundForm(ctx, b, reload) : "",
     changeable
       ? h(
           "div",
@@ -220,4 +231,70 @@ function renderDetail(detail: HTMLElement, ctx: ViewContext, b: BookingView, cus
         )
       : "",
   );
+}
+
+/** The booking's refunds so far: the platform's (cancellation, late payment…) and the owner's own. */
+function refundsList(ctx: ViewContext, b: BookingView): HTMLElement | string {
+  const refunds = b.refunds ?? [];
+  if (refunds.length === 0) return "";
+  return h(
+    "div",
+    {},
+    h("h3", {}, "Refunds"),
+    h(
+      "ul",
+      { "data-testid": "refunds" },
+      ...refunds.map((r) =>
+        h(
+          "li",
+          { "data-testid": "refund" },
+          `${formatMoney(r.amountMinor, r.currency, ctx.locale)}: `,
+          r.reason.startsWith("owner:") ? `refunded by the business (${r.reason.slice("owner:".length)})` : r.description,
+          r.status === "succeeded" ? "" : ` (${r.status})`,
+          `, ${formatDateTime(r.createdAt, ctx.business.timeZone, ctx.locale)}`,
+        ),
+      ),
+    ),
+  );
+}
+
+/** The owner gives back all or part of what is left of the booking's online payment; the amount left shows first. */
+function refundForm(ctx: ViewContext, b: BookingView, reload: (said?: string) => Promise<void>): HTMLElement {
+  const left = b.refundableMinor ?? 0;
+  const errors = new FieldErrors();
+  const amount = h("input", { type: "text", inputmode: "decimal", value: minorToInput(left, b.currency), autocomplete: "off" });
+  const reason = h("input", { type: "text", autocomplete: "off", maxlength: 50 });
+  const button = h("button", { type: "submit", class: "danger" }, "Refund");
+  const form = h(
+    "form",
+    { class: "change", novalidate: true, "aria-labelledby": "refund-title" },
+    h("h3", { id: "refund-title" }, "Refund"),
+    h("p", { "data-testid": "refundable" }, `Up to ${formatMoney(left, b.currency, ctx.locale)} of the online payment can still be refunded, to the card it came from.`),
+    errors.field("amountMinor", "refund-amount", `Amount (${b.currency})`, amount, "All that is left, or less."),
+    errors.field("reason", "refund-reason", "Reason", reason, "Told to the customer, such as “goodwill after the late cancellation”."),
+    errors.summary,
+    button,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const amountMinor = parseMoney(amount.value, b.currency);
+    if (amountMinor === null || amountMinor === 0) {
+      errors.showFields({ amountMinor: [`Enter an amount in ${b.currency}, such as ${minorToInput(Math.min(left, 1000), b.currency)}.`] }, "");
+      return;
+    }
+    if (amountMinor > left) {
+      errors.showFields({ amountMinor: [`At most ${formatMoney(left, b.currency, ctx.locale)} is left to refund.`] }, "");
+      return;
+    }
+    errors.clear();
+    button.disabled = true;
+    try {
+      await ctx.api.post(`/api/v1/bookings/${b.id}/refund`, { amountMinor, reason: reason.value });
+      await reload(`Refunded ${formatMoney(amountMinor, b.currency, ctx.locale)}.`);
+    } catch (err) {
+      errors.show(err);
+      button.disabled = false;
+    }
+  });
+  return form;
 }

@@ -66,6 +66,20 @@ public sealed class WebhookEndpointTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task The_event_types_offered_are_exactly_those_registration_accepts()
+    {
+        var t = await api.CreateTenantAsync();
+        var offered = await (await t.Owner.GetAsync(t.Url("/webhooks/event-types"))).ReadAsync<WebhookEventTypesDto>();
+        Assert.Equal(WebhookEvents.Types, offered.Types);
+        Assert.Contains("booking.confirmed.v1", offered.Types);
+        Assert.Equal("*", offered.All);
+
+        var created = await (await t.Owner.PostAsJsonAsync(t.Url("/webhooks"), new WebhookEndpointRequest(PublicUrl, offered.Types, null), ApiFactory.Json))
+            .ReadAsync<WebhookEndpointCreated>(HttpStatusCode.Created);
+        Assert.Equal(offered.Types, created.Endpoint.EventTypes);
+    }
+
+    [Fact]
     public async Task An_unknown_event_type_is_refused_naming_the_field()
     {
         var t = await api.CreateTenantAsync();

@@ -52,6 +52,7 @@ public sealed record BookingDto(
     long? RefundIfCancelledMinor = null,
     IReadOnlyList<RefundDto>? Refunds = null,
     bool AwaitingEmailProof = false,
+    long? RefundableMinor = null,
     BookingBusinessDto? Business = null,
     string? PackageName = null)
 {

@@ -1,5 +1,6 @@
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAws.Api.Features.Payments;
@@ -24,6 +25,22 @@ public static class BookingRefundViews
     public static async Task<List<BookingDto>> WithRefundsAsync(BookingDataContext db, List<BookingDto> bookings, CancellationToken ct)
     {
         var refunds = await ForAsync(db, bookings.ConvertAll(b => b.Id), ct);
-        return bookings.ConvertAll(b => refunds.TryGetValue(b.Id, out var r) ? b with { Refunds = r } : b);
+        return bookings.ConvertAll(b =>
+        {
+            var found = refunds.GetValueOrDefault(b.Id);
+            var refundable = PaidOnline(b) ? OwnerRefund.Refundable(b.AmountMinor, (found ?? []).Select(r => (r.AmountMinor, r.Status))) : (long?)null;
+            return b with
+            {
+                Refunds = found ?? b.Refunds,
+                RefundableMinor = refundable,
+
+                // Cancelling never gives back more than is left after the refunds made already (the owner's, say).
+                RefundIfCancelledMinor = refundable is { } left && b.RefundIfCancelledMinor is { } owed ? Math.Min(owed, left) : b.RefundIfCancelledMinor,
+            };
+        });
     }
+
+    /// <summary>Paid by its own online payment: confirming in person keeps the PaymentIntent id but earns no receipt number.
+    /// A payment confirms a booking only if it took the booking's exact amount, so that is what was paid.</summary>
+    private static bool PaidOnline(BookingDto b) => b.PaymentIntentId is not null && b.ReceiptNumber is not null;
 }

@@ -17,6 +17,10 @@ public sealed record WebhookEndpointUpdate(
     [StringLength(500)] string? Description,
     bool Enabled);
 
+/// <param name="Types">The wire names an endpoint may subscribe to, in the order they are documented.</param>
+/// <param name="All">Subscribes to every type, including ones added later.</param>
+public sealed record WebhookEventTypesDto(List<string> Types, string All);
+
 /// <summary>An endpoint as listed; the signing secret is never listed.</summary>
 public sealed record WebhookEndpointDto(
     Guid Id, string Url, List<string> EventTypes, string? Description, DateTimeOffset CreatedAt, bool Enabled,

@@ -24,6 +24,7 @@ public static class WebhookEndpoints
         ArgumentNullException.ThrowIfNull(dashboard);
         var group = dashboard.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Owner);
         group.MapGet("/", List).WithName("ListWebhookEndpoints");
+        group.MapGet("/event-types", EventTypes).WithName("ListWebhookEventTypes");
         group.MapPost("/", Create).WithName("CreateWebhookEndpoint");
         group.MapGet("/{id:guid}", Get).WithName("GetWebhookEndpoint");
         group.MapPut("/{id:guid}", Update).WithName("UpdateWebhookEndpoint");
@@ -39,6 +40,9 @@ public static class WebhookEndpoints
         var endpoints = await db.WebhookEndpoints.OrderBy(e => e.CreatedAt).ToListAsync(ct);
         return TypedResults.Ok(endpoints.ConvertAll(WebhookEndpointDto.From));
     }
+
+    /// <summary>What an endpoint may subscribe to, so the dashboard offers exactly what registration accepts.</summary>
+    public static Ok<WebhookEventTypesDto> EventTypes() => TypedResults.Ok(new WebhookEventTypesDto([.. WebhookEvents.Types], WebhookEvents.All));
 
     public static async Task<Results<Ok<WebhookEndpointDto>, NotFound>> Get(Guid id, BookingDbContext db, CancellationToken ct) =>
         await db.WebhookEndpoints.FirstOrDefaultAsync(e => e.Id == id, ct) is { } endpoint

@@ -33,6 +33,28 @@ public enum Settlement
     Unknown,
 }
 
+/// <summary>How the owner's refund of a booking ended.</summary>
+public abstract record OwnerRefundOutcome
+{
+    private OwnerRefundOutcome()
+    {
+    }
+
+    /// <summary>Asked of Stripe and accepted (or the same refund asked again: it is made once).</summary>
+    public sealed record Refunded(long AmountMinor) : OwnerRefundOutcome;
+
+    public sealed record NotFound : OwnerRefundOutcome;
+
+    /// <summary>The rule said no (<see cref="OwnerRefund.Decide"/>).</summary>
+    public sealed record Refused(OwnerRefundDecision Decision) : OwnerRefundOutcome;
+
+    /// <summary>A refund with the same reason and another amount exists: the reason names one refund.</summary>
+    public sealed record ReasonTaken(long AmountMinor) : OwnerRefundOutcome;
+
+    /// <summary>Stripe refused it (its code says why); nothing was refunded.</summary>
+    public sealed record StripeRefused(string? Code) : OwnerRefundOutcome;
+}
+
 /// <summary>
 /// Keeps bookings and Stripe in agreement. Every decision is made from the current state of both sides
 /// (the booking row and the PaymentIntent as Stripe reports it now), never from the event that
@@ -168,7 +190,9 @@ public sealed class PaymentService(
             return await this.SettlePaidAsync(booking, intent, ct);
         }
 
-        var amount = booking.RefundOwed();
+        // What the owner refunded already (goodwill) is not given back twice.
+        var others = (await payments.RefundsAsync(bookingId, ct)).Where(r => r.Reason != BookingRefundReasons.Cancellation).Select(r => (r.AmountMinor, r.Status));
+        var amount = Math.Min(booking.RefundOwed(), OwnerRefund.Refundable(Received(booking, intent), others));
         if (amount > 0)
         {
             await this.RefundAsync(booking, intent, BookingRefundReasons.Cancellation, amount, ct);
@@ -176,6 +200,60 @@ public sealed class PaymentService(
 
         await payments.MarkSettledAsync(tenantId, bookingId, ct);
         return amount > 0 ? Settlement.Refunded : Settlement.AlreadySettled;
+    }
+
+    /// <summary>
+    /// The owner gives back part or all of what the booking's own online payment took and is not refunded yet
+    /// (<see cref="OwnerRefund"/>), through the same refund record and Stripe idempotency key (booking and reason) as
+    /// every other refund. The same request again (say after Stripe did not answer) finishes that refund, never a second.
+    /// </summary>
+    public async Task<OwnerRefundOutcome> RefundByOwnerAsync(Guid tenantId, Guid bookingId, long? amountMinor, string reason, CancellationToken ct)
+    {
+        var booking = await bookings.FindAsync(tenantId, bookingId, ct);
+        if (booking is null)
+        {
+            return new OwnerRefundOutcome.NotFound();
+        }
+
+        var intent = booking is { PaymentIntentId: { } intentId, ReceiptNumber: not null } ? await stripe.GetPaymentIntentAsync(intentId, ct) : null;
+        var paid = intent is { Status: "succeeded" } && PaidBy(booking, intent) ? Received(booking, intent) : (long?)null;
+        var code = OwnerRefund.ReasonCode(reason);
+        var refunds = await payments.RefundsAsync(bookingId, ct);
+        long amount;
+        if (refunds.Exists(r => r.Reason == code))
+        {
+            var same = refunds.Find(r => r.Reason == code);
+            if (intent is null || (amountMinor ?? same.AmountMinor) != same.AmountMinor)
+            {
+                return new OwnerRefundOutcome.ReasonTaken(same.AmountMinor);
+            }
+
+            amount = same.AmountMinor;
+        }
+        else
+        {
+            var decision = OwnerRefund.Decide(paid, refunds.Select(r => (r.AmountMinor, r.Status)), amountMinor);
+            if (decision is not OwnerRefundDecision.Refund refund)
+            {
+                return new OwnerRefundOutcome.Refused(decision);
+            }
+
+            amount = refund.AmountMinor;
+        }
+
+        try
+        {
+            await this.RefundAsync(booking, intent!, code, amount, ct);
+        }
+        catch (StripeException e)
+        {
+            // Refused outright (not a timeout: those are retried, then PaymentProviderUnavailableException): it gives nothing back.
+            await payments.MarkRefundFailedAsync(bookingId, code, ct);
+            logger.LogWarning("Stripe refused the owner's refund of booking {BookingId} ({Code})", bookingId, e.StripeError?.Code);
+            return new OwnerRefundOutcome.StripeRefused(e.StripeError?.Code);
+        }
+
+        return new OwnerRefundOutcome.Refunded(amount);
     }
 
     /// <summary>A hold was cancelled before payment: its PaymentIntent must no longer be payable.</summary>

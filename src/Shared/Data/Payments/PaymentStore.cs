@@ -232,6 +232,30 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
         };
     }
 
+    /// <summary>Stripe refused a refund it was asked for: it gives nothing back, so it no longer counts as refunded.</summary>
+    public async Task MarkRefundFailedAsync(Guid bookingId, string reason, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(
+            connection, "UPDATE payment_refunds SET status = 'failed', updated_at = $3 WHERE booking_id = $1 AND reason = $2 AND stripe_refund_id IS NULL", bookingId, reason, Now());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A booking's refunds so far: reason, amount and status, oldest first.</summary>
+    public async Task<List<(string Reason, long AmountMinor, string Status)>> RefundsAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(connection, "SELECT reason, amount_minor, status FROM payment_refunds WHERE booking_id = $1 ORDER BY created_at, reason", bookingId);
+        var refunds = new List<(string, long, string)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            refunds.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        return refunds;
+    }
+
     /// <summary>Reasons of the refunds already decided for a booking.</summary>
     public async Task<List<string>> RefundReasonsAsync(Guid bookingId, CancellationToken ct)
     {

@@ -98,6 +98,7 @@ public static class BookingRefundReasons
         Cancellation => "Your booking was cancelled; the refund follows the business's cancellation policy.",
         DuplicatePayment => "Your booking had already been paid, so we refunded this second payment in full.",
         AmountMismatch => "Your payment did not match the price of the booking, so we refunded it in full and did not confirm the booking.",
+        _ when OwnerRefund.IsOwners(reason) => $"The business refunded you: {reason[OwnerRefund.ReasonPrefix.Length..]}.",
         _ => "Your payment was refunded.",
     };
 }
