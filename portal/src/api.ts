@@ -19,6 +19,8 @@ export interface Catalog {
   timeZone: string;
   currency: string;
   packages: CatalogPackage[];
+  /** How long a place that comes free is held for the first person waiting. */
+  waitlistOfferMinutes?: number;
 }
 
 export interface Availability {
@@ -27,6 +29,8 @@ export interface Availability {
   from: string;
   to: string;
   slots: Slot[];
+  /** The item each booking takes whole ("Meeting room"), to word what is left; null for per-seat packages. */
+  wholeItemName?: string | null;
 }
 
 export interface Payment {
@@ -99,6 +103,31 @@ export function getCatalog(slug: string): Promise<Catalog> {
 export function getAvailability(slug: string, packageId: string, from: string, to: string, signal?: AbortSignal, revalidate = false): Promise<Availability> {
   const q = new URLSearchParams({ from, to });
   return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal, cache: revalidate ? "no-cache" : "default" });
+}
+
+/** A place on a full slot's waiting list. `token` (only in the answer to joining) opens it later: keep it to leave. */
+export interface WaitlistEntry {
+  id: string;
+  packageId: string;
+  startsAt: string;
+  seats: number;
+  status: "waiting" | "offered" | "left" | "closed" | string;
+  /** 1 is next in line; 0 once not waiting. */
+  position: number;
+  createdAt: string;
+  token: string | null;
+}
+
+export function joinWaitlist(slug: string, body: { packageId: string; startsAt: string; seats: number; customer: { name: string; email: string } }): Promise<WaitlistEntry> {
+  return request(`${tenant(slug)}/waitlist`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+export function leaveWaitlist(entryId: string, token: string): Promise<WaitlistEntry> {
+  return request(`/api/v1/waitlist/${encodeURIComponent(entryId)}/leave`, { method: "POST", headers: { "X-Waitlist-Token": token } });
 }
 
 export function createBooking(slug: string, body: string, idempotencyKey: string): Promise<Booking> {
