@@ -10,6 +10,7 @@ import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
 import { renderPolicy } from "./views/policy";
+import { renderWaitlist } from "./views/waitlist";
 
 export interface Business {
   slug: string;
@@ -154,6 +155,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "policy" ? renderPolicy
     : view === "catalogue" ? renderCatalogue
     : view === "hours" ? renderHours
+    : view === "waitlist" ? renderWaitlist
     : renderToday;
   try {
     const signal = current.signal;
