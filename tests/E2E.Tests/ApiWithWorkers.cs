@@ -78,8 +78,21 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
     }
 
-    /// <summary>The workers, relaying only this business's events, consuming only availability pushes.</summary>
-    public async Task<IHost> StartWorkersAsync(Business business)
+    /// <summary>An API client signed in as the business's owner (through the user pool, as the dashboard does).</summary>
+    public async Task<HttpClient> OwnerClientAsync(Business business)
+    {
+        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]!;
+        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, $"owner-{business.Slug}@example.test", OwnerPassword, CancellationToken.None);
+        var owner = CreateClient();
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        return owner;
+    }
+
+    /// <summary>
+    /// The workers, relaying only this business's events, consuming availability pushes and, with
+    /// <paramref name="emails"/>, the notifications queue too (emails reach the SES stand-in; see <see cref="SesInbox"/>).
+    /// </summary>
+    public async Task<IHost> StartWorkersAsync(Business business, bool emails = false)
     {
         var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -104,6 +117,11 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
             ["Workers:Consumers:WaitTimeSeconds"] = "1",
             ["Workers:Reminders:LocalTimerEnabled"] = "false",
         };
+        if (emails)
+        {
+            settings["Workers:Consumers:Queues:1"] = "notifications";
+        }
+
         foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
         {
             var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";

@@ -1,10 +1,6 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using BookingAws.Shared.Identity;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BookingAws.E2E.Tests;
@@ -76,16 +72,6 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
         await page.GetByLabel("Password").FillAsync(OwnerPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(OwnerEmail(business), new() { Timeout = 15_000 });
-    }
-
-    /// <summary>An API client signed in as the business's owner (through the user pool, as the dashboard does).</summary>
-    public async Task<HttpClient> OwnerClientAsync(Business business)
-    {
-        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]!;
-        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, OwnerEmail(business), OwnerPassword, CancellationToken.None);
-        var owner = CreateClient();
-        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
-        return owner;
     }
 
     /// <summary>axe-core's rules on the page as it is; the violations, as "rule: n nodes (first target)".</summary>
