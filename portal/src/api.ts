@@ -191,6 +191,8 @@ export interface ManagedAvailability {
   from: string;
   to: string;
   slots: Slot[];
+  /** As on {@link Availability}: the item each booking takes whole, to word what is left. */
+  wholeItemName?: string | null;
 }
 
 // The link's token is the only credential: it goes in a header; a wrong one is a 404, an expired one a 410.

@@ -7,6 +7,7 @@ import {
   formatDayLabel, formatLocalDateTime, formatMoney, pushOverlapsRange, shiftWeek, todayIn, weekFrom,
   type DateRange, type LocalDate, type Slot,
 } from "./format";
+import { leftLabel } from "./left";
 import { startLive, type LiveStatus } from "./live";
 import { allowedActions, describeDeadline, describeLinkExpiry, linkRefusal, sameInstant, statusInWords, type ManageLink } from "./manage";
 
@@ -68,6 +69,7 @@ class ManageView {
   private today: LocalDate = "";
   private range: DateRange = { from: "", to: "" };
   private slots: Slot[] = [];
+  private wholeItem: string | null | undefined;
   private selected: Slot | undefined;
   private inFlight: AbortController | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -310,6 +312,7 @@ class ManageView {
       // Skip redrawing identical data so live refetches do not disturb the page.
       const changed = fresh || JSON.stringify(result.slots) !== JSON.stringify(this.slots);
       this.slots = result.slots;
+      this.wholeItem = result.wholeItemName;
       if (changed) this.renderSlots();
     } catch (err) {
       if (controller.signal.aborted) return;
@@ -324,7 +327,9 @@ class ManageView {
     const currentStart = this.data.booking.startsAt;
     const button = (s: Slot) => {
       const current = sameInstant(s.startsAt, currentStart);
-      return slotButton(s, { pressed: this.selected?.startsAt === s.startsAt, current, disabled: current, onChoose: (c) => this.choose(c) });
+      return slotButton(s, {
+        pressed: this.selected?.startsAt === s.startsAt, current, disabled: current, label: leftLabel(s, this.wholeItem), onChoose: (c) => this.choose(c),
+      });
     };
     this.days.replaceChildren(...weekColumns(this.slots, this.range, button));
     this.syncSelected();

@@ -131,15 +131,20 @@ public sealed partial class PortalTests
         await AxeCleanAsync(page);
     }
 
-    /// <summary>axe-core finds nothing, once the times are not mid-refresh (dimmed while a refetch is under way).</summary>
+    /// <summary>
+    /// axe-core finds nothing, once the times are not mid-refresh (dimmed while a refetch is under way) and no colour
+    /// transition is half-way (a button just pressed).
+    /// </summary>
     private static async Task AxeCleanAsync(IPage page)
     {
         await Expect(page.Locator("#days[aria-busy]")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        if ((await DashboardFixture.AxeViolationsAsync(page)).Length > 0)
+        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished))");
+        var violations = await DashboardFixture.AxeViolationsAsync(page);
+        if (violations.Length > 0)
         {
             var nodes = await page.EvaluateAsync<string[]>(
                 "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.flatMap(v => v.nodes.map(n => `${v.id}: ${n.target} ${n.failureSummary}`))");
-            Assert.Fail(string.Join(Environment.NewLine, nodes));
+            Assert.Fail(string.Join(Environment.NewLine, [.. violations, .. nodes]));
         }
     }
 
