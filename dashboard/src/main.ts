@@ -11,6 +11,7 @@ import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
 import { renderPolicy } from "./views/policy";
 import { renderIntegrations } from "./views/integrations";
+import { renderWaitlist } from "./views/waitlist";
 
 export interface Business {
   slug: string;
@@ -157,6 +158,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "catalogue" ? renderCatalogue
     : view === "hours" ? renderHours
     : view === "integrations" ? renderIntegrations
+    : view === "waitlist" ? renderWaitlist
     : renderToday;
   try {
     const signal = current.signal;

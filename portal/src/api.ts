@@ -19,6 +19,8 @@ export interface Catalog {
   timeZone: string;
   currency: string;
   packages: CatalogPackage[];
+  /** How long a place that comes free is held for the first person waiting. */
+  waitlistOfferMinutes?: number;
 }
 
 export interface Availability {
@@ -27,6 +29,8 @@ export interface Availability {
   from: string;
   to: string;
   slots: Slot[];
+  /** The item each booking takes whole ("Meeting room"), to word what is left; null for per-seat packages. */
+  wholeItemName?: string | null;
 }
 
 export interface Payment {
@@ -104,6 +108,31 @@ export function getAvailability(slug: string, packageId: string, from: string, t
   return request(`${tenant(slug)}/packages/${encodeURIComponent(packageId)}/availability?${q}`, { signal, cache: revalidate ? "no-cache" : "default" });
 }
 
+/** A place on a full slot's waiting list. `token` (only in the answer to joining) opens it later: keep it to leave. */
+export interface WaitlistEntry {
+  id: string;
+  packageId: string;
+  startsAt: string;
+  seats: number;
+  status: "waiting" | "offered" | "left" | "closed" | string;
+  /** 1 is next in line; 0 once not waiting. */
+  position: number;
+  createdAt: string;
+  token: string | null;
+}
+
+export function joinWaitlist(slug: string, body: { packageId: string; startsAt: string; seats: number; customer: { name: string; email: string } }): Promise<WaitlistEntry> {
+  return request(`${tenant(slug)}/waitlist`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+export function leaveWaitlist(entryId: string, token: string): Promise<WaitlistEntry> {
+  return request(`/api/v1/waitlist/${encodeURIComponent(entryId)}/leave`, { method: "POST", headers: { "X-Waitlist-Token": token } });
+}
+
 /**
  * A signed-in customer's session token goes along (`accessToken`): the API then books as them, and a booking under
  * their own, already proven address needs no emailed code.
@@ -169,6 +198,8 @@ export interface ManagedAvailability {
   from: string;
   to: string;
   slots: Slot[];
+  /** As on {@link Availability}: the item each booking takes whole, to word what is left. */
+  wholeItemName?: string | null;
 }
 
 // The link's token is the only credential: it goes in a header; a wrong one is a 404, an expired one a 410.

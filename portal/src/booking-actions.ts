@@ -5,6 +5,7 @@
 import { refetchDelayMs } from "./refetch";
 import { ApiError } from "./api";
 import { el, slotButton, weekColumns } from "./dom";
+import { leftLabel } from "./left";
 import { formatDayLabel, formatLocalDateTime, pushOverlapsRange, shiftWeek, todayIn, weekFrom, type AvailabilityPush, type DateRange, type LocalDate, type Slot } from "./format";
 import { allowedActions, cancelConsequence, sameInstant, type BookingDeadlines, type CancelFacts } from "./manage";
 
@@ -22,7 +23,7 @@ export interface BookingActionsOptions {
   booking: () => ActionBooking;
   packageName: () => string;
   /** Slots of the booked service for the range; `revalidate` when something changed (see getAvailability). */
-  loadSlots: (range: DateRange, signal: AbortSignal, revalidate: boolean) => Promise<Slot[]>;
+  loadSlots: (range: DateRange, signal: AbortSignal, revalidate: boolean) => Promise<{ slots: Slot[]; wholeItemName?: string | null }>;
   /** Makes the change and takes in the new booking; the answer is what the page then says. */
   cancel: (reason: string | null) => Promise<string>;
   reschedule: (slot: Slot) => Promise<string>;
@@ -57,6 +58,7 @@ export class BookingActions {
   private today: LocalDate = "";
   private range: DateRange = { from: "", to: "" };
   private slots: Slot[] = [];
+  private wholeItem: string | null | undefined;
   private selected: Slot | undefined;
   private inFlight: AbortController | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -252,12 +254,13 @@ export class BookingActions {
     }
     this.days.setAttribute("aria-busy", "true");
     try {
-      const slots = await this.o.loadSlots(this.range, controller.signal, !fresh);
+      const { slots, wholeItemName } = await this.o.loadSlots(this.range, controller.signal, !fresh);
       if (controller.signal.aborted) return;
       this.availabilityStatus.textContent = "";
       // Skip redrawing identical data so live refetches do not disturb the page.
       const changed = fresh || JSON.stringify(slots) !== JSON.stringify(this.slots);
       this.slots = slots;
+      this.wholeItem = wholeItemName;
       if (changed) this.renderSlots();
     } catch (err) {
       if (controller.signal.aborted) return;
@@ -272,7 +275,9 @@ export class BookingActions {
     const currentStart = this.o.booking().startsAt;
     const button = (s: Slot) => {
       const current = sameInstant(s.startsAt, currentStart);
-      return slotButton(s, { pressed: this.selected?.startsAt === s.startsAt, current, disabled: current, onChoose: (c) => this.choose(c) });
+      return slotButton(s, {
+        pressed: this.selected?.startsAt === s.startsAt, current, disabled: current, label: leftLabel(s, this.wholeItem), onChoose: (c) => this.choose(c),
+      });
     };
     this.days.replaceChildren(...weekColumns(this.slots, this.range, button));
     this.syncSelected();

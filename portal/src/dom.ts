@@ -30,10 +30,12 @@ export interface SlotButtonOptions {
   disabled?: boolean;
   /** Marks the slot the booking already has. */
   current?: boolean;
+  /** What is left, in the customer's terms (see left.ts); the seats one booking can take otherwise. */
+  label?: string;
   onChoose: (s: Slot) => void;
 }
 
-export function slotButton(s: Slot, { pressed, disabled = false, current = false, onChoose }: SlotButtonOptions) {
+export function slotButton(s: Slot, { pressed, disabled = false, current = false, label, onChoose }: SlotButtonOptions) {
   const button = el(
     "button",
     {
@@ -47,7 +49,7 @@ export function slotButton(s: Slot, { pressed, disabled = false, current = false
       disabled: disabled || s.remainingSeats <= 0,
     },
     el("span", { class: "slot-time" }, formatLocalTime(s.startsAtLocal)),
-    el("span", { class: "slot-left" }, current ? "Your time" : `${s.remainingSeats} left`),
+    el("span", { class: "slot-left" }, current ? "Your time" : label ?? `${s.remainingSeats} left`),
   );
   button.addEventListener("click", () => onChoose(s));
   return button;

@@ -8,7 +8,14 @@ export interface Slot {
   startsAtLocal: string;
   startsAt: string;
   endsAt: string;
+  /** The most seats one booking can take now (0 while people wait for the slot). */
   remainingSeats: number;
+  /** People wait for this slot: a newcomer may only join the waiting list. */
+  waitlist?: boolean;
+  /** Packages that take a whole item per booking (a room): bookings that still fit. */
+  remainingBookings?: number | null;
+  /** Per-seat packages: places left across bookings. */
+  remainingPlaces?: number | null;
 }
 
 export interface DayGroup {

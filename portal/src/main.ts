@@ -8,12 +8,14 @@ import {
   runsOf, shiftWeek, todayIn, weekFrom, type DateRange, type LocalDate, type Slot,
 } from "./format";
 import { SubmissionKeys } from "./idempotency";
+import { leftLabel, seatsHint } from "./left";
 import { startLive, type LiveStatus } from "./live";
 import { manageLinkFrom } from "./manage";
 import { startManageView } from "./manage-view";
 import type { FormField, Problem } from "./problem";
 import { accountRoute } from "./session";
 import { loadStripe } from "./stripe";
+import { closeWaitlist, withWaitlist } from "./waitlist";
 
 const params = new URLSearchParams(location.search);
 // `||`, not `??`: an empty ?business= or empty variable should fall back too.
@@ -27,6 +29,7 @@ let today: LocalDate = "";
 let pkg: CatalogPackage | undefined;
 let range: DateRange = { from: "", to: "" };
 let slots: Slot[] = [];
+let wholeItem: string | null | undefined;
 let selected: Slot | undefined;
 let showingResult = false;
 let submitting = false;
@@ -142,6 +145,7 @@ function choosePackage(p: CatalogPackage) {
   range = weekFrom(today);
   slots = [];
   closeForm();
+  closeWaitlist();
   $("availability-title").textContent = `Pick a time — ${p.name}`;
   show("availability-section", true);
   void loadAvailability(true);
@@ -216,6 +220,7 @@ async function loadAvailability(fresh: boolean) {
     // Skip redrawing identical data so live refetches do not disturb the page.
     const changed = fresh || JSON.stringify(result.slots) !== JSON.stringify(slots);
     slots = result.slots;
+    wholeItem = result.wholeItemName;
     if (changed) renderSlots();
   } catch (err) {
     if (controller.signal.aborted) return;
@@ -235,7 +240,9 @@ function renderWeekNav() {
 }
 
 function renderSlots() {
-  const button = (s: Slot) => slotButton(s, { pressed: selected?.startsAt === s.startsAt, onChoose: chooseSlot });
+  const waitlist = () => pkg && catalog && { slug, catalog, pkg, beforeOpen: closeForm, refresh: () => void loadAvailability(false) };
+  const button = (s: Slot) =>
+    withWaitlist(slotButton(s, { pressed: selected?.startsAt === s.startsAt, label: leftLabel(s, wholeItem), onChoose: chooseSlot }), s, waitlist);
   $("days").replaceChildren(...weekColumns(slots, range, button));
   syncSelectedSlot();
 }
@@ -255,6 +262,7 @@ function chooseSlot(s: Slot) {
     b.setAttribute("aria-pressed", String(b.dataset.startsAt === s.startsAt));
   }
   clearFormErrors();
+  closeWaitlist();
   seatsInput().value = "1";
   // A signed-in customer books as themselves: their proven address needs no emailed code.
   const session = account?.session();
@@ -268,10 +276,9 @@ function chooseSlot(s: Slot) {
 function syncSelectedSlot() {
   if (!selected || !pkg || !catalog) return;
   const current = slots.find((s) => s.startsAt === selected!.startsAt);
-  const remaining = current?.remainingSeats ?? 0;
-  const max = Math.max(1, Math.min(pkg.maxSeats, remaining));
+  const max = Math.max(1, Math.min(pkg.maxSeats, current?.remainingSeats ?? 0));
   seatsInput().max = String(max);
-  $("seats-hint").textContent = remaining > 0 ? `1 to ${max}` : "No seats are left at this time — please choose another.";
+  $("seats-hint").textContent = seatsHint(pkg.maxSeats, current);
   $("booking-summary").textContent = `${pkg.name} · ${formatDayLabel(selected.startsAtLocal.slice(0, 10))} at ${formatLocalTime(selected.startsAtLocal)} · ${pkg.priceMinor === 0 ? "Free" : `${formatMoney(pkg.priceMinor, pkg.currency)} per seat`}`;
 }
 

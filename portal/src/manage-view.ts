@@ -62,7 +62,7 @@ class ManageView {
       heading: "h3",
       booking: () => this.data.booking,
       packageName: () => this.data.packageName,
-      loadSlots: async (range, signal) => (await getManagedAvailability(link.bookingId, link.token, range.from, range.to, signal)).slots,
+      loadSlots: (range, signal) => getManagedAvailability(link.bookingId, link.token, range.from, range.to, signal),
       cancel: async (reason) => {
         this.data = await cancelManagedBooking(link.bookingId, link.token, reason);
         return CANCELLED;

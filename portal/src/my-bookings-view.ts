@@ -169,7 +169,7 @@ class BookingCard {
       booking: () => this.booking,
       packageName: () => this.packageName(),
       loadSlots: async (range, signal, revalidate) =>
-        (await getAvailability(o.slug, this.booking.packageId, range.from, range.to, signal, revalidate)).slots,
+        await getAvailability(o.slug, this.booking.packageId, range.from, range.to, signal, revalidate),
       cancel: async (reason) => {
         this.booking = await guard(() => cancelMyBooking(token, this.booking.id, reason));
         // The answer carries no refunds: they are read with the bookings.

@@ -78,6 +78,16 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
     }
 
+    /// <summary>An API client signed in as the business's owner (through the user pool, as the dashboard does).</summary>
+    public async Task<HttpClient> OwnerClientAsync(Business business)
+    {
+        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]!;
+        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, $"owner-{business.Slug}@example.test", OwnerPassword, CancellationToken.None);
+        var owner = CreateClient();
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        return owner;
+    }
+
     /// <summary>The workers, relaying only this business's events and sending only its webhooks, consuming only the
     /// <paramref name="queues"/> named (availability pushes when none is).</summary>
     public async Task<IHost> StartWorkersAsync(Business business, params string[] queues)

@@ -128,16 +128,6 @@ public sealed class DashboardFixture : ApiWithWorkers, IAsyncLifetime
         return email;
     }
 
-    /// <summary>An API client signed in as the business's owner (through the user pool, as the dashboard does).</summary>
-    public async Task<HttpClient> OwnerClientAsync(Business business)
-    {
-        var clientId = Services.GetRequiredService<IConfiguration>()["Auth:ClientIds:0"]!;
-        var tokens = await Services.GetRequiredService<CognitoClient>().InitiateAuthAsync(clientId, OwnerEmail(business), OwnerPassword, CancellationToken.None);
-        var owner = CreateClient();
-        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
-        return owner;
-    }
-
     /// <summary>Pays a proven hold online: the payment the portal would start, confirmed at the fixture's emulator, then
     /// settled as Stripe's webhook would have it settled.</summary>
     public async Task PayAsync(Guid bookingId)

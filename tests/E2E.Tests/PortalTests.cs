@@ -160,9 +160,9 @@ public sealed partial class PortalTests(PortalFixture platform) : IClassFixture<
 
     /// <summary>Anonymous reads come from the replica, which may be a moment behind the writes just made:
     /// asks until <paramref name="until"/> holds, for up to 10 s.</summary>
-    private async Task AvailabilityAsync(Business business, string date, Func<JsonElement, bool> until)
+    private async Task AvailabilityAsync(Business business, string date, Func<JsonElement, bool> until, Guid? packageId = null)
     {
-        var url = $"/api/v1/tenants/{business.Slug}/packages/{business.PackageId}/availability?from={date}&to={date}";
+        var url = $"/api/v1/tenants/{business.Slug}/packages/{packageId ?? business.PackageId}/availability?from={date}&to={date}";
         string last = "";
         for (var attempt = 0; attempt < 100; attempt++)
         {

@@ -267,7 +267,7 @@ public static class ApiServiceCollectionExtensions
         publicTenant.MapAvailabilityEndpoints();
         api.MapBookingEndpoints(dashboard);
         api.MapManageLinkEndpoints();
-        api.MapWaitlistEndpoints();
+        api.MapWaitlistEndpoints(dashboard);
         dashboard.MapAnalyticsEndpoints();
         api.MapPaymentEndpoints();
         api.MapCalendarFeedEndpoints(dashboard);

@@ -12,9 +12,29 @@ namespace BookingAws.Api.Features.Availability;
 
 /// <param name="RemainingSeats">The most seats one booking can take now; 0 while people are on the slot's waiting list.</param>
 /// <param name="Waitlist">People are waiting for this slot: freed seats go to them first, so a newcomer may only join the list.</param>
-public sealed record SlotDto(DateTimeOffset StartsAtLocal, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int RemainingSeats, bool Waitlist = false);
+/// <param name="RemainingBookings">
+/// For a package that takes whole items per booking (a meeting room): how many more bookings fit ("1 room left"),
+/// whatever the party's size; null when it takes none. 0 while people wait.
+/// </param>
+/// <param name="RemainingPlaces">
+/// For a package that takes items per seat (kayaks): the places all new bookings together can still take ("5 places
+/// left"), which one booking's limit (<paramref name="RemainingSeats"/>) may cap lower; null when it takes none. 0 while people wait.
+/// </param>
+public sealed record SlotDto(
+    DateTimeOffset StartsAtLocal,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    int RemainingSeats,
+    bool Waitlist = false,
+    int? RemainingBookings = null,
+    int? RemainingPlaces = null);
 
-public sealed record AvailabilityDto(Guid PackageId, string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<SlotDto> Slots);
+/// <param name="WholeItemName">
+/// The item each booking takes whole, as the business named it ("Meeting room"), for wording
+/// <see cref="SlotDto.RemainingBookings"/>; of several, the scarcest. Null when bookings take no whole item.
+/// </param>
+public sealed record AvailabilityDto(
+    Guid PackageId, string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<SlotDto> Slots, string? WholeItemName = null);
 
 public static class AvailabilityEndpoints
 {
@@ -120,14 +140,21 @@ public static class AvailabilityEndpoints
 
                 // The hold refuses newcomers while anyone waits here (seats freed meanwhile go to the list), so say so.
                 var waited = facts.WaitedFor.Contains(s.Start);
+                var left = Capacity.Remaining(facts.Uses, facts.Allocations, f, t);
                 return new SlotDto(
                     s.Start.WithOffset(s.Offset).ToDateTimeOffset(),
                     s.Start.ToDateTimeOffset(),
                     s.End.ToDateTimeOffset(),
                     waited ? 0 : Capacity.MaxSeats(facts.Uses, facts.Allocations, f, t, facts.MaxSeats),
-                    waited);
+                    waited,
+                    waited && left.Bookings is not null ? 0 : left.Bookings,
+                    waited && left.Places is not null ? 0 : left.Places);
             })
             .ToList();
-        return new AvailabilityDto(packageId, tenant.TimeZone, from, to, result);
+        var whole = facts.Uses.Where(u => !u.PerSeat)
+            .OrderBy(u => u.Quantity / Math.Max(1, u.Units))
+            .Select(u => facts.ItemNames.GetValueOrDefault(u.InventoryItemId))
+            .FirstOrDefault();
+        return new AvailabilityDto(packageId, tenant.TimeZone, from, to, result, whole);
     }
 }

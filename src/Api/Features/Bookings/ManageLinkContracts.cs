@@ -61,4 +61,4 @@ public sealed record ManagedBooking(
 }
 
 /// <summary>The times the booking's own service could move to: <see cref="AvailabilityDto"/> without the package id.</summary>
-public sealed record ManagedAvailabilityDto(string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<SlotDto> Slots);
+public sealed record ManagedAvailabilityDto(string TimeZone, DateOnly From, DateOnly To, IReadOnlyList<SlotDto> Slots, string? WholeItemName = null);

@@ -68,7 +68,7 @@ public static class ManageLinkEndpoints
         read.TenantId = tenant.Id;
         var result = await AvailabilityEndpoints.GetAvailability(booking.PackageId, from, to, scope, reads, clock, ct);
         return result.Result is Ok<AvailabilityDto> { Value: { } a }
-            ? TypedResults.Ok(new ManagedAvailabilityDto(a.TimeZone, a.From, a.To, a.Slots))
+            ? TypedResults.Ok(new ManagedAvailabilityDto(a.TimeZone, a.From, a.To, a.Slots, a.WholeItemName))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: "This service is no longer offered; contact the business to change the time.");
     }
 

@@ -12,9 +12,10 @@ namespace BookingAws.Api.Features.Catalog;
 
 public sealed record CatalogPackageDto(Guid Id, string Name, string? Description, int DurationMinutes, long PriceMinor, string Currency, int MaxSeats);
 
+/// <param name="WaitlistOfferMinutes">How long a place that comes free is held for the first person waiting (the policy's).</param>
 public sealed record CatalogDto(
     string Slug, string Name, string TimeZone, string Currency, IReadOnlyList<CatalogPackageDto> Packages,
-    IReadOnlyList<OpeningIntervalDto> Hours, IReadOnlyList<ClosureDto> UpcomingClosures);
+    IReadOnlyList<OpeningIntervalDto> Hours, IReadOnlyList<ClosureDto> UpcomingClosures, int WaitlistOfferMinutes = 30);
 
 public static class CatalogEndpoints
 {
@@ -65,6 +66,7 @@ public static class CatalogEndpoints
             tenant.Currency,
             packages.ConvertAll(p => new CatalogPackageDto(p.Id, p.Name, p.Description, p.DurationMinutes, p.PriceMinor, p.Currency, p.MaxSeats)),
             hours.ConvertAll(h => new OpeningIntervalDto(BclConversions.ToDayOfWeek(h.Day), h.Opens.ToTimeOnly(), h.Closes.ToTimeOnly())),
-            closures.ConvertAll(c => new ClosureDto(c.Id, c.StartDate.ToDateOnly(), c.EndDate.ToDateOnly(), c.Reason)));
+            closures.ConvertAll(c => new ClosureDto(c.Id, c.StartDate.ToDateOnly(), c.EndDate.ToDateOnly(), c.Reason)),
+            tenant.Policy.WaitlistOfferMinutes);
     }
 }

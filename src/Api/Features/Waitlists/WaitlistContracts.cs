@@ -41,3 +41,25 @@ public sealed record WaitlistEntryDto(
             withToken ? links.TokenFor(e.Id) : null);
     }
 }
+
+/// <summary>
+/// A waiting-list entry as the business's staff follow it. <c>Status</c>: <c>waiting</c>; <c>offered</c> (a place is
+/// held for them until <c>OfferExpiresAt</c>); then what became of the offer, <c>accepted</c>, <c>expired</c> (it
+/// passed to the next in line) or <c>cancelled</c>; or <c>left</c>, <c>closed</c> (the slot went before a place came
+/// free). <c>Position</c>: 1 is next in line among those waiting for the same slot and package (0 once not waiting).
+/// </summary>
+public sealed record BusinessWaitlistEntryDto(
+    Guid Id,
+    Guid PackageId,
+    string PackageName,
+    DateTimeOffset StartsAt,
+    DateTimeOffset StartsAtLocal,
+    Guid CustomerId,
+    string CustomerName,
+    string CustomerEmail,
+    int Seats,
+    string Status,
+    int Position,
+    DateTimeOffset JoinedAt,
+    Guid? BookingId,
+    DateTimeOffset? OfferExpiresAt);

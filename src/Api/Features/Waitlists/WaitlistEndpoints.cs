@@ -14,12 +14,13 @@ namespace BookingAws.Api.Features.Waitlists;
 /// hold's abuse limits; the entry's token (a signed id, like a manage link's) is the credential to look at or leave it,
 /// and a wrong token is the same 404 as a missing entry.
 /// </summary>
-public static class WaitlistEndpoints
+public static partial class WaitlistEndpoints
 {
     public const string TokenHeader = "X-Waitlist-Token";
 
-    public static void MapWaitlistEndpoints(this RouteGroupBuilder api)
+    public static void MapWaitlistEndpoints(this RouteGroupBuilder api, RouteGroupBuilder dashboard)
     {
+        dashboard.MapGet("/waitlist", ListForBusiness).WithName("ListWaitlist").WithTags("Waitlists");
         api.MapPost("/tenants/{slug}/waitlist", Join).WithName("JoinWaitlist").WithTags("Waitlists").AllowAnonymous();
         var entry = api.MapGroup("/waitlist/{id:guid}").WithTags("Waitlists").AllowAnonymous();
         entry.MapGet("/", Get).WithName("GetWaitlistEntry");

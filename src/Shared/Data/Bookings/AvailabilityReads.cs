@@ -12,6 +12,9 @@ public sealed record AvailabilityFacts(
 {
     /// <summary>Slot starts of this package where someone is on the waiting list: a newcomer's hold there is refused.</summary>
     public HashSet<Instant> WaitedFor { get; } = [];
+
+    /// <summary>The names of the items the package uses, for wording what is left ("1 room left").</summary>
+    public Dictionary<Guid, string> ItemNames { get; } = [];
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] N
         await using var batch = RowScope.Batch(connection);
         batch.BatchCommands.Add(Command("SELECT duration_minutes, max_seats FROM packages WHERE id = $1 AND tenant_id = $2 AND NOT archived", packageId, tenantId));
         batch.BatchCommands.Add(Command(
-            "SELECT u.inventory_item_id, u.units, u.per_seat, i.quantity FROM package_inventory u JOIN inventory_items i ON i.id = u.inventory_item_id WHERE u.package_id = $1",
+            "SELECT u.inventory_item_id, u.units, u.per_seat, i.quantity, i.name FROM package_inventory u JOIN inventory_items i ON i.id = u.inventory_item_id WHERE u.package_id = $1",
             packageId));
         batch.BatchCommands.Add(Command("SELECT day, opens, closes FROM opening_hours WHERE tenant_id = $1", tenantId));
         batch.BatchCommands.Add(Command("SELECT start_date, end_date FROM closures WHERE tenant_id = $1 AND start_date <= $2 AND end_date >= $3", tenantId, last, first));
@@ -64,6 +67,7 @@ public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] N
         while (await reader.ReadAsync(ct))
         {
             facts.Uses.Add(new ItemUse(reader.GetGuid(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetInt32(3)));
+            facts.ItemNames[reader.GetGuid(0)] = reader.GetString(4);
         }
 
         await reader.NextResultAsync(ct);

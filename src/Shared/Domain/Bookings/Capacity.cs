@@ -11,6 +11,9 @@ public readonly record struct ItemUse(Guid InventoryItemId, int Units, bool PerS
     public int UnitsFor(int seats) => PerSeat ? Units * seats : Units;
 }
 
+/// <summary>What is left of a slot in the customer's terms (see <see cref="Capacity.Remaining"/>).</summary>
+public readonly record struct RemainingUnits(int? Bookings, int? Places);
+
 /// <summary>
 /// The capacity rule: at no instant may the units held or booked of an item exceed its quantity. A new
 /// booking fits if, for each item it uses, the peak concurrent use inside its window plus its own
@@ -51,6 +54,38 @@ public static class Capacity
         }
 
         return Math.Max(0, seats);
+    }
+
+    /// <summary>
+    /// What is left of a window in the customer's terms, across bookings rather than for one: the places (seats) all
+    /// new bookings together could still take, when the package uses items per seat (kayaks); and the bookings that
+    /// still fit, when it takes whole items per booking (a room, however many people come). Either is null when the
+    /// package uses no item that way; both are null for a package that uses no inventory. A booking needs its whole
+    /// items and at least one place, so none of one leaves none of the other.
+    /// </summary>
+    public static RemainingUnits Remaining(IReadOnlyCollection<ItemUse> uses, IReadOnlyCollection<Allocation> allocations, Instant from, Instant to)
+    {
+        int? places = null;
+        int? bookings = null;
+        foreach (var use in uses)
+        {
+            var fit = Math.Max(0, use.Quantity - PeakUse(allocations, use.InventoryItemId, from, to)) / Math.Max(1, use.Units);
+            if (use.PerSeat)
+            {
+                places = Math.Min(places ?? int.MaxValue, fit);
+            }
+            else
+            {
+                bookings = Math.Min(bookings ?? int.MaxValue, fit);
+            }
+        }
+
+        if (places is { } p && bookings is { } b)
+        {
+            (places, bookings) = (b == 0 ? 0 : p, Math.Min(b, p));
+        }
+
+        return new RemainingUnits(bookings, places);
     }
 
     public static bool Fits(IReadOnlyCollection<ItemUse> uses, IReadOnlyCollection<Allocation> allocations, Instant from, Instant to, int seats) =>
