@@ -10,6 +10,7 @@ import { renderBookings } from "./views/bookings";
 import { renderAnalytics } from "./views/analytics";
 import { renderCustomers } from "./views/customers";
 import { renderPolicy } from "./views/policy";
+import { renderStaff } from "./views/staff";
 
 export interface Business {
   slug: string;
@@ -126,6 +127,7 @@ async function start(api: Api): Promise<void> {
   const business = businesses.find((b) => b.slug === wanted) ?? businesses[0];
   businessName.textContent = business.name;
   nav.hidden = false;
+  nav.querySelector<HTMLElement>('a[data-view="staff"]')!.parentElement!.hidden = business.role !== "owner";
   const context: ViewContext = {
     api,
     business,
@@ -154,6 +156,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "policy" ? renderPolicy
     : view === "catalogue" ? renderCatalogue
     : view === "hours" ? renderHours
+    : view === "staff" ? renderStaff
     : renderToday;
   try {
     const signal = current.signal;
