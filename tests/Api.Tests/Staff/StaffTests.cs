@@ -7,7 +7,6 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using BookingAws.Api.Features.Dashboard;
 using BookingAws.Api.Features.Staff;
-using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Staff;
