@@ -44,13 +44,13 @@ public sealed partial class DashboardTests
         // The same address again: the API's 409 under the field it is about.
         await email.FillAsync(address.ToUpperInvariant());
         await invite.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
-        await Expect(page.Locator("#staff-invite-email-error")).ToContainTextAsync("already on the business's staff", Loaded2);
+        await Expect(page.Locator("#staff-invite-email-error")).ToContainTextAsync("already on the business's staff", new() { Timeout = 15_000 });
         await email.FillAsync("");
 
-        await row.GetByLabel("Role").SelectOptionAsync("owner");
+        await row.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("owner");
         await row.GetByRole(AriaRole.Button, new() { Name = "Change the role of Kim" }).ClickAsync();
         await Expect(page.GetByTestId("staff-saved")).ToHaveTextAsync("Kim is now an owner.", Loaded2);
-        await Expect(row.GetByLabel("Role")).ToHaveValueAsync("owner");
+        await Expect(row.GetByLabel("Role", new() { Exact = true })).ToHaveValueAsync("owner");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Remove Kim" }).ClickAsync();
         var yes = row.GetByRole(AriaRole.Button, new() { Name = "Yes, remove Kim" });
@@ -78,10 +78,10 @@ public sealed partial class DashboardTests
         var page = await platform.NewPageAsync(phone: true);
         await platform.SignInAsync(page, business, "#/staff");
         var me = page.Locator($"[data-testid=staff-member][data-email='{DashboardFixture.OwnerEmail(business)}']");
-        await me.GetByLabel("Role").SelectOptionAsync("staff", new() { Timeout = 15_000 });
+        await me.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("staff", new() { Timeout = 15_000 });
         await me.GetByRole(AriaRole.Button, new() { Name = "Change the role of Owner" }).ClickAsync();
-        await Expect(me.GetByRole(AriaRole.Alert)).ToContainTextAsync("A business needs at least one owner", Loaded2);
-        await Expect(me.GetByLabel("Role")).ToHaveValueAsync("owner");
+        await Expect(me.GetByRole(AriaRole.Alert)).ToContainTextAsync("A business needs at least one owner", new() { Timeout = 15_000 });
+        await Expect(me.GetByLabel("Role", new() { Exact = true })).ToHaveValueAsync("owner");
         Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page scrolls sideways at phone width");
         await DashboardFixture.ScreenshotAsync(page, "staff-last-owner-phone");
