@@ -51,6 +51,7 @@ public sealed partial class DashboardTests
         await row.GetByRole(AriaRole.Button, new() { Name = "Change the role of Kim" }).ClickAsync();
         await Expect(page.GetByTestId("staff-saved")).ToHaveTextAsync("Kim is now an owner.", Loaded2);
         await Expect(row.GetByLabel("Role", new() { Exact = true })).ToHaveValueAsync("owner");
+        await Expect(row.GetByLabel("Role", new() { Exact = true })).ToBeFocusedAsync();
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Remove Kim" }).ClickAsync();
         var yes = row.GetByRole(AriaRole.Button, new() { Name = "Yes, remove Kim" });
@@ -60,6 +61,7 @@ public sealed partial class DashboardTests
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("staff-saved")).ToHaveTextAsync("Kim was removed.", Loaded2);
         await Expect(page.GetByTestId("staff-member")).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "People" })).ToBeFocusedAsync();
         await DashboardFixture.ScreenshotAsync(page, "staff");
 
         using var owner = await platform.OwnerClientAsync(business);

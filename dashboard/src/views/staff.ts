@@ -40,27 +40,33 @@ export async function renderStaff(main: HTMLElement, ctx: ViewContext, _args: st
   main.replaceChildren(title, statusLine("Loading the staff…"));
   const notice = h("p", { class: "notice", role: "status", "data-testid": "staff-saved" });
   const people = h("section", { "aria-labelledby": "staff-list-title" });
-  const reload = async (message?: string) => {
+  // After a change the list is drawn again: focus goes back to the member's role (or, once they are gone, the
+  // list's heading), not to the top of the page.
+  const reload = async (message?: string, focus?: string) => {
     const members = await ctx.api.get<StaffMember[]>(`${ctx.base}/staff`);
     if (signal.aborted) return;
-    people.replaceChildren(...list(ctx, members, (text) => void reload(text).catch((e: Error) => people.replaceChildren(errorBox(e.message)))));
+    const done = (text: string, after?: string) => void reload(text, after).catch((e: Error) => people.replaceChildren(errorBox(e.message)));
+    people.replaceChildren(...list(ctx, members, done));
     notice.textContent = message ?? "";
+    if (focus) (people.querySelector<HTMLElement>(`#staff-${focus}-role`) ?? people.querySelector<HTMLElement>("#staff-list-title"))?.focus();
   };
   await reload();
   if (signal.aborted) return;
   main.replaceChildren(title, notice, people, inviteForm(ctx, (text) => reload(text)));
 }
 
-function list(ctx: ViewContext, members: StaffMember[], done: (message: string) => void): HTMLElement[] {
+type Done = (message: string, focusMemberId?: string) => void;
+
+function list(ctx: ViewContext, members: StaffMember[], done: Done): HTMLElement[] {
   return [
-    h("h2", { id: "staff-list-title" }, "People"),
+    h("h2", { id: "staff-list-title", tabindex: "-1" }, "People"),
     members.length === 0
       ? statusLine("Nobody works here yet.", "staff-empty")
       : h("ul", { class: "editor-list" }, ...members.map((m) => row(ctx, m, done))),
   ];
 }
 
-function row(ctx: ViewContext, m: StaffMember, done: (message: string) => void): HTMLElement {
+function row(ctx: ViewContext, m: StaffMember, done: Done): HTMLElement {
   const who = memberLabel(m);
   const you = m.email.toLowerCase() === ctx.api.email.trim().toLowerCase();
   const errors = new FieldErrors();
@@ -84,7 +90,7 @@ function row(ctx: ViewContext, m: StaffMember, done: (message: string) => void):
       await ctx.api.request("PUT", `${ctx.base}/staff/${m.id}`, { role: role.value });
       // Stepping down from owner ends this view for the person who did it: start again with what they now have.
       if (you && role.value !== "owner") return location.reload();
-      done(`${who} is now ${role.value === "owner" ? "an owner" : "staff"}.`);
+      done(`${who} is now ${role.value === "owner" ? "an owner" : "staff"}.`, m.id);
     } catch (err) {
       role.value = m.role;
       errors.show(err);
@@ -112,7 +118,7 @@ function row(ctx: ViewContext, m: StaffMember, done: (message: string) => void):
       try {
         await ctx.api.request("DELETE", `${ctx.base}/staff/${m.id}`);
         if (you) return location.reload();
-        done(`${who} was removed.`);
+        done(`${who} was removed.`, m.id);
       } catch (err) {
         confirmBox.hidden = true;
         confirmBox.replaceChildren();
