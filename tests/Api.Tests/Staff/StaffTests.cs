@@ -125,6 +125,12 @@ public sealed class StaffTests(ApiFactory api)
         Assert.Equal("Last owner", removed.GetProperty("title").GetString());
         Assert.Equal(Roles.Owner, (await ListAsync(t)).Single(m => m.Id == t.OwnerId).Role);
 
+        // An owner who has not signed in yet may never come: they do not count, and may themselves be removed.
+        var invited = await (await t.Owner.PostAsJsonAsync(t.Url("/staff"), new StaffInviteRequest($"later-{Guid.NewGuid():N}@example.test", null, Roles.Owner), ApiFactory.Json))
+            .ReadAsync<StaffMemberDto>(HttpStatusCode.Created);
+        await (await t.Owner.PutAsJsonAsync(t.Url(self), new StaffRoleRequest(Roles.Staff), ApiFactory.Json)).ShouldBeProblem(HttpStatusCode.Conflict);
+        await (await t.Owner.DeleteAsync(t.Url($"/staff/{invited.Id}"))).ShouldBe(HttpStatusCode.NoContent);
+
         // Two owners: either may step down, and the one left is the last again.
         var other = await api.AddUserAsync(t, Roles.Owner);
         await (await t.Owner.PutAsJsonAsync(t.Url(self), new StaffRoleRequest(Roles.Staff), ApiFactory.Json)).ShouldBe(HttpStatusCode.OK);

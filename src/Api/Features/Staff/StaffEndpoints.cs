@@ -181,11 +181,13 @@ public static class StaffEndpoints
     }
 
     /// <summary>
-    /// The business's owners, locked until the transaction ends: two owners demoting or removing each other at once
-    /// take turns, and the second sees the first's change, so the business cannot lose its last owner in a race.
+    /// The business's owners, locked until the transaction ends (two owners demoting or removing each other at once
+    /// take turns, and the second sees the first's change, so the business cannot lose its last owner in a race); the
+    /// number of them who have signed in.
     /// </summary>
     private static async Task<int> LockOwnersAsync(BookingDbContext db, Guid tenantId, CancellationToken ct) =>
-        (await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM staff_users WHERE tenant_id = {tenantId} AND role = 'owner' FOR UPDATE").ToListAsync(ct)).Count;
+        (await db.Database.SqlQuery<bool>($"SELECT person_id IS NOT NULL AS \"Value\" FROM staff_users WHERE tenant_id = {tenantId} AND role = 'owner' FOR UPDATE").ToListAsync(ct))
+        .Count(active => active);
 
     private static DomainException AlreadyMember() =>
         new(StatusCodes.Status409Conflict, "Already a member", "This email is already on the business's staff (invited or active).", "email");

@@ -45,9 +45,12 @@ public sealed class StaffUser : ITenantOwned
 
     /// <summary>
     /// Why this member may not stop being an owner (be demoted or removed), or null when they may: a business keeps
-    /// at least one owner, since only an owner can manage its staff, keys and settings. <paramref name="owners"/> is
-    /// the business's owner count, read under a lock so two owners cannot demote each other at once.
+    /// at least one owner who can sign in, since only an owner can manage its staff, keys and settings (an owner still
+    /// invited may never come). <paramref name="activeOwners"/> is the business's count of owners who have signed in,
+    /// read under a lock so two owners cannot demote each other at once.
     /// </summary>
-    public string? RefuseLeavingOwners(int owners) =>
-        IsOwner && owners <= 1 ? "A business needs at least one owner: make someone else an owner first." : null;
+    public string? RefuseLeavingOwners(int activeOwners) =>
+        IsOwner && Status == StaffStatus.Active && activeOwners <= 1
+            ? "A business needs at least one owner who has signed in: make someone else an owner first (an invited owner counts once they sign in)."
+            : null;
 }
