@@ -12,6 +12,7 @@ import { renderCustomers } from "./views/customers";
 import { renderPolicy } from "./views/policy";
 import { renderIntegrations } from "./views/integrations";
 import { renderWaitlist } from "./views/waitlist";
+import { renderStaff } from "./views/staff";
 
 export interface Business {
   slug: string;
@@ -159,6 +160,7 @@ async function route(context: ViewContext, moved: boolean): Promise<void> {
     : view === "hours" ? renderHours
     : view === "integrations" ? renderIntegrations
     : view === "waitlist" ? renderWaitlist
+    : view === "staff" ? renderStaff
     : renderToday;
   try {
     const signal = current.signal;

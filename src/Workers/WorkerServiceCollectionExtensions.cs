@@ -116,6 +116,7 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<PaymentRefundedHandler, PaymentRefunded>(MessageTopology.Notifications)
         .AddMessageHandler<WaitlistOfferHandler, WaitlistOfferMade>(MessageTopology.Notifications)
         .AddMessageHandler<CustomerSignInCodeHandler, CustomerSignInRequested>(MessageTopology.Notifications)
+        .AddMessageHandler<StaffInvitedHandler, StaffInvited>(MessageTopology.Notifications)
         .AddMessageHandler<RemindersDueHandler, RemindersDue>(MessageTopology.Notifications)
         .AddMessageHandler<PaymentReconciliationDueHandler, PaymentReconciliationDue>(MessageTopology.Payments)
         .AddMessageHandler<RetentionPurgeDueHandler, RetentionPurgeDue>(MessageTopology.Analytics)

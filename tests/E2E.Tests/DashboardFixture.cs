@@ -1,6 +1,5 @@
 extern alias emulator;
 
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BookingAws.Shared.Application.Payments;

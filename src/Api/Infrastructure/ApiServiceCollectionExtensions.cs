@@ -12,6 +12,7 @@ using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
 using BookingAws.Api.Features.Payments;
+using BookingAws.Api.Features.Staff;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Features.Waitlists;
 using BookingAws.Api.Features.Webhooks;
@@ -274,6 +275,7 @@ public static class ApiServiceCollectionExtensions
         api.MapDashboardEndpoints(dashboard);
         dashboard.MapApiKeyEndpoints();
         dashboard.MapWebhookEndpoints();
+        dashboard.MapStaffEndpoints();
         // WebSockets only (what the portal uses): one request per connection, which the per-address cap counts.
         app.MapHub<AvailabilityHub>(AvailabilityHub.Path, o => o.Transports = HttpTransportType.WebSockets).AllowAnonymous().WithConnectionCapPerIp();
         return app;

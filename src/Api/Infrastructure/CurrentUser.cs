@@ -122,13 +122,47 @@ public sealed class Caller(IHttpContextAccessor http, BookingDbContext db, Cogni
     private async Task<Membership?> FindMembershipAsync(Expression<Func<StaffUser, bool>> business, CancellationToken ct)
     {
         var person = await PersonAsync(ct);
-        return person is null
-            ? null
-            : await db.StaffUsers.IgnoreQueryFilters()
-                .Where(m => m.PersonId == person.Id)
-                .Where(business)
-                .Select(m => new Membership(m.TenantId, m.Id, m.Role))
-                .FirstOrDefaultAsync(ct);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var personId = person.Id;
+        var found = await FindAsync();
+
+        // Someone invited since they last came (or coming for the first time) takes the invitation up on their first call.
+        return found is null && await JoinInvitationsAsync(person, ct) > 0 ? await FindAsync() : found;
+
+        Task<Membership?> FindAsync() => db.StaffUsers.IgnoreQueryFilters()
+            .Where(m => m.PersonId == personId)
+            .Where(business)
+            .Select(m => new Membership(m.TenantId, m.Id, m.Role))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Links the memberships waiting for the signed-in person's email (owners' invitations) to them; the number
+    /// linked. The email is the one the user pool had verified when the person was first seen, so only someone who
+    /// proved the address can take its invitations up. A person already a member of a business under another
+    /// address keeps that membership, and the invitation stays waiting.
+    /// </summary>
+    public async Task<int> JoinInvitationsAsync(CancellationToken ct) => await PersonAsync(ct) is { } person ? await JoinInvitationsAsync(person, ct) : 0;
+
+    private async Task<int> JoinInvitationsAsync(Person person, CancellationToken ct)
+    {
+        if (person.Email.Length == 0)
+        {
+            return 0;
+        }
+
+        // Across businesses by nature, before any business is in scope; staff_users is a directory without row-level security.
+        return await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            UPDATE staff_users s SET person_id = {person.Id}
+            WHERE s.email = {person.Email} AND s.person_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM staff_users o WHERE o.person_id = {person.Id} AND o.tenant_id = s.tenant_id)
+            """,
+            ct);
     }
 
     /// <summary>Whether the caller is a customer of the business with this slug (they know it exists).</summary>

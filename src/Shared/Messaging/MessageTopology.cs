@@ -54,6 +54,9 @@ public static class MessageTopology
 
         // A customer asked the portal for a sign-in code: the workers email it.
         Route<CustomerSignInRequested>(Notifications),
+
+        // An owner invited someone to their business's staff: the workers email the invitation.
+        Route<StaffInvited>(Notifications),
     ];
 
     /// <summary>EventBridge Scheduler schedules in AWS (local timers stand in for the reminders and retention ones).</summary>

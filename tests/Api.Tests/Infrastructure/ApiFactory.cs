@@ -70,7 +70,7 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// Adds a staff member or a customer: a person in the pool, their membership or customer row, and their
-    /// signed-in client. There is no invite flow yet, and tests need staff and customers.
+    /// signed-in client, without the invitation an owner would send (StaffTests cover that): tests need staff and customers.
     /// </summary>
     public async Task<HttpClient> AddUserAsync(TestTenant tenant, string role, string? email = null)
     {

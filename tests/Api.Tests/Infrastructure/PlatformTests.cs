@@ -77,6 +77,8 @@ public sealed class PlatformTests(ApiFactory api)
         Assert.Contains("/api/v1/tenants/{slug}/packages", paths);
         Assert.Contains("/api/v1/tenants/{slug}/catalog", paths);
         Assert.Contains("/api/v1/tenants/{slug}/api-keys", paths);
+        Assert.Contains("/api/v1/tenants/{slug}/staff", paths);
+        Assert.Contains("/api/v1/tenants/{slug}/staff/{id}", paths);
         Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 

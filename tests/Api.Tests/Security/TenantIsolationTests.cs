@@ -6,6 +6,7 @@ using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Features.Hours;
 using BookingAws.Api.Features.Inventory;
 using BookingAws.Api.Features.Packages;
+using BookingAws.Api.Features.Staff;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
@@ -49,6 +50,8 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["PUT /webhooks/{id:guid}"] = new { url = "https://93.184.215.14/hijacked", eventTypes = new[] { "*" }, enabled = true },
         ["POST /webhooks/{id:guid}/rotate-secret"] = new { },
         ["POST /webhooks/{id:guid}/deliveries/{deliveryId:guid}/redeliver"] = new { },
+        ["POST /staff/"] = new StaffInviteRequest("stolen@example.test", "Stolen", Roles.Owner),
+        ["PUT /staff/{id:guid}"] = new StaffRoleRequest(Roles.Staff),
     };
 
     /// <summary>Required query parameters, so the request is valid apart from who sends it.</summary>
@@ -150,6 +153,6 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var webhook = await (await t.Owner.PostAsJsonAsync(t.Url("/webhooks"), new { url = "https://93.184.215.14/hooks", eventTypes = new[] { "*" } }, ApiFactory.Json))
             .ReadAsync<Features.Webhooks.WebhookEndpointCreated>(HttpStatusCode.Created);
         var delivery = await Webhooks.WebhookEndpointTests.SeedDeliveryAsync(t.Id, webhook.Endpoint.Id);
-        return new() { ["webhooks"] = webhook.Endpoint.Id, ["deliveries"] = delivery, ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty, ["api-keys"] = key.ApiKey.Id };
+        return new() { ["webhooks"] = webhook.Endpoint.Id, ["deliveries"] = delivery, ["bookings"] = booking.Id, ["inventory"] = item.Id, ["packages"] = package.Id, ["closures"] = closure.Id, ["customers"] = customer.Id, [""] = Guid.Empty, ["policy"] = Guid.Empty, ["hours"] = Guid.Empty, ["api-keys"] = key.ApiKey.Id, ["staff"] = t.OwnerId };
     }
 }

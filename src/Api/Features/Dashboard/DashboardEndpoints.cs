@@ -48,6 +48,9 @@ public static class DashboardEndpoints
             return TypedResults.Ok(new List<MyBusinessDto>());
         }
 
+        // A person invited to a business sees it on their first sign-in: the dashboard starts here.
+        await caller.JoinInvitationsAsync(ct);
+
         // Across businesses by nature: the person's own memberships, before any business is in scope.
         using var rowScope = DatabaseScope.System("listing the businesses a signed-in person works at");
         var rows = await db.StaffUsers.IgnoreQueryFilters()

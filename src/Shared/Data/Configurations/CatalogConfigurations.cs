@@ -35,6 +35,9 @@ internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUse
         // A person may work for several businesses: emails and people are unique per business.
         b.HasIndex(u => new { u.TenantId, u.Email }).IsUnique();
         b.HasIndex(u => new { u.PersonId, u.TenantId }).IsUnique().HasFilter("person_id IS NOT NULL");
+
+        // Invitations waiting for their person, found by the email a signing-in person verified.
+        b.HasIndex(u => u.Email).HasFilter("person_id IS NULL");
         b.Property(u => u.Email).HasMaxLength(254);
         b.Property(u => u.Name).HasMaxLength(200);
         b.Property(u => u.Role).HasMaxLength(16);

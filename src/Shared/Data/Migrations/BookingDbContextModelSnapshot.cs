@@ -969,6 +969,10 @@ namespace BookingAws.Shared.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_staff_users");
 
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_staff_users_email")
+                        .HasFilter("person_id IS NULL");
+
                     b.HasIndex("PersonId", "TenantId")
                         .IsUnique()
                         .HasDatabaseName("ix_staff_users_person_id_tenant_id")

@@ -149,6 +149,10 @@ public sealed class BookingLinks(IOptions<BookingLinkOptions> options)
     public string ManageUrl(string tenantSlug, Guid bookingId) =>
         $"{options.Value.PortalBaseUrl.TrimEnd('/')}/?business={Uri.EscapeDataString(tenantSlug)}&booking={bookingId:D}#token={TokenFor(bookingId)}";
 
+    /// <summary>The business dashboard, opened at <paramref name="tenantSlug"/>: served beside the portal under /dashboard/ (CloudFront, or the API without a CDN).</summary>
+    public string DashboardUrl(string tenantSlug) =>
+        $"{options.Value.PortalBaseUrl.TrimEnd('/')}/dashboard/?business={Uri.EscapeDataString(tenantSlug)}";
+
     /// <summary>
     /// The six-digit code that proves a guest reads <paramref name="email"/>: derived from the booking and the
     /// address with the active key, so it is never stored and the workers can email it without the API telling them.
