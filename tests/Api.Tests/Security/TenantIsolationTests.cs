@@ -55,6 +55,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
     private static readonly Dictionary<string, string> Queries = new()
     {
         ["/analytics/daily"] = "?from=2030-01-01&to=2030-01-31",
+        ["/analytics/packages"] = "?from=2030-01-01&to=2030-01-31",
     };
 
     [Fact]
