@@ -78,8 +78,9 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
         return new Business(slug, tenantId, package.GetProperty("id").GetGuid());
     }
 
-    /// <summary>The workers, relaying only this business's events, consuming only availability pushes.</summary>
-    public async Task<IHost> StartWorkersAsync(Business business)
+    /// <summary>The workers, relaying only this business's events, consuming only the <paramref name="queues"/> named
+    /// (availability pushes when none is).</summary>
+    public async Task<IHost> StartWorkersAsync(Business business, params string[] queues)
     {
         var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -100,10 +101,15 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
             ["BookingSweep:Interval"] = "01:00:00",
             ["Workers:Relay:TenantId"] = business.TenantId.ToString(),
             ["Workers:Relay:PollInterval"] = "00:00:00.200",
-            ["Workers:Consumers:Queues:0"] = "availability",
             ["Workers:Consumers:WaitTimeSeconds"] = "1",
             ["Workers:Reminders:LocalTimerEnabled"] = "false",
         };
+        var consumed = queues.Length == 0 ? ["availability"] : queues;
+        for (var i = 0; i < consumed.Length; i++)
+        {
+            settings[$"Workers:Consumers:Queues:{i}"] = consumed[i];
+        }
+
         foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
         {
             var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";

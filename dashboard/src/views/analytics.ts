@@ -74,7 +74,7 @@ export async function renderAnalytics(main: HTMLElement, ctx: ViewContext, _args
     const perPackageChart = canvas(
       "chart-packages",
       "Bookings and cancellations per package",
-      perPackage.map((p) => `${packageLabel(p)}: ${p.bookings} bookings, ${p.cancellations} cancellations`).join("; ") || "no packages",
+      perPackage.map((p) => `${packageLabel(p)}: ${count(p.bookings, "booking")}, ${count(p.cancellations, "cancellation")}`).join("; ") || "no packages",
     );
     const scope = chosen ? `Daily figures of ${chosen.name}` : "Daily figures of all packages";
     output.replaceChildren(
@@ -174,4 +174,8 @@ function packageTable(rows: PackageFigures[], money: (minor: number) => string):
       ),
     ),
   );
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -114,15 +114,20 @@ async function fill(main: HTMLElement, ctx: ViewContext, date: string, body: HTM
         mark === "checked-in" ? "Checked in" : "No-show",
       );
       button.setAttribute("aria-label", `${who} ${mark === "checked-in" ? "checked in" : "no-show"}`);
+      // Busy rather than disabled while the mark is sent, so the keyboard stays on the button through the redraw.
+      let busy = false;
       button.addEventListener("click", async () => {
-        button.disabled = true;
+        if (busy) return;
+        busy = true;
+        button.setAttribute("aria-busy", "true");
         const next = nextAttendance(current, mark);
         try {
           await ctx.api.post(`/api/v1/bookings/${b.id}/attendance`, { status: next });
           notice.textContent = next === "expected" ? `${who}: back to expected.` : `${who}: ${attendanceLabel(next).toLowerCase()}.`;
           await fill(main, ctx, date, body, notice, signal);
         } catch (e) {
-          button.disabled = false;
+          busy = false;
+          button.removeAttribute("aria-busy");
           cell.append(errorBox(e instanceof ApiError ? e.problem.message : (e as Error).message));
         }
       });
