@@ -88,6 +88,16 @@ public sealed class BookingAttendanceTests
     }
 
     [Fact]
+    public void A_booking_moved_to_another_time_is_expected_again_there()
+    {
+        var noShow = Accept(Mark(Confirmed(), BookingAttendance.NoShow, Start + Duration.FromMinutes(5))).Booking;
+
+        var moved = Accept(noShow.Reschedule(Actor.Business, Start + Duration.FromMinutes(10), SlotAt(Start + Duration.FromDays(7)))).Booking;
+
+        Assert.Equal((BookingAttendance.Expected, (Instant?)null, (Guid?)null), (moved.Attendance, moved.AttendanceMarkedAt, moved.AttendanceMarkedBy));
+    }
+
+    [Fact]
     public void A_completed_booking_is_still_marked_on_its_day()
     {
         var completed = Accept(Confirmed().Complete(Start + Duration.FromHours(1))).Booking;
