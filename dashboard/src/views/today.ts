@@ -21,6 +21,7 @@ export async function renderToday(main: HTMLElement, ctx: ViewContext, args: str
   const notice = h("p", { class: "notice", role: "status", id: "today-notice" });
   const body = h("div", {}, statusLine("Loading the day's bookings…"));
   const live = watchWhileOpen(ctx, signal, () => void fill(main, ctx, date, body, notice, signal));
+  signal.addEventListener("abort", () => clearTimeout(redraw), { once: true });
   main.replaceChildren(heading, dayNav, live, notice, body);
   await fill(main, ctx, date, body, notice, signal);
 }
@@ -43,7 +44,6 @@ async function fill(main: HTMLElement, ctx: ViewContext, date: string, body: HTM
   const change = nextAttendanceChange(bookings, now);
   // A timer longer than about 24.8 days fires at once; no day view stays open that long, so cap it at a day.
   if (change !== null) redraw = setTimeout(() => !signal.aborted && again(), Math.min(change - now + 500, 86_400_000));
-  signal.addEventListener("abort", () => clearTimeout(redraw), { once: true });
 
   // A reload (after a mark, a live push or the timer) redraws the rows: keep the keyboard on the button it was on.
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
