@@ -130,7 +130,7 @@ export async function renderAnalytics(main: HTMLElement, ctx: ViewContext, _args
             { label: "Cancellations", data: perPackage.map((p) => p.cancellations), backgroundColor: "#b3261e" },
           ],
         },
-        options: { ...common, indexAxis: "y" },
+        options: common,
       }),
     );
   };
