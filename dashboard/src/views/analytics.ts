@@ -154,7 +154,7 @@ function packageTable(rows: PackageFigures[], money: (minor: number) => string):
       h(
         "thead",
         {},
-        h("tr", {}, ...["Package", "Bookings", "Seats", "Revenue", "Cancellations", "Booked hours"].map((t) => h("th", { scope: "col" }, t))),
+        h("tr", {}, ...["Package", "Bookings", "Seats", "Revenue", "Cancellations", "Booked hours"].map((t, i) => h("th", { scope: "col", class: i > 0 ? "num" : undefined }, t))),
       ),
       h(
         "tbody",
