@@ -91,3 +91,53 @@ export function sellableMinutes(date: string, hours: OpeningInterval[], units: n
   const open = hours.filter((h) => h.day === weekday).reduce((sum, h) => sum + minutesOf(h.closes) - minutesOf(h.opens), 0);
   return open * units;
 }
+
+/** One package's figures over the range (GET …/analytics/packages), busiest first. */
+export interface PackageFigures {
+  packageId: string;
+  name: string;
+  archived: boolean;
+  bookings: number;
+  seats: number;
+  revenueMinor: number;
+  currency: string;
+  cancellations: number;
+  bookedMinutes: number;
+}
+
+/** One row per package; the name as the catalogue has it, "(archived)" when it is no longer sold. */
+export function toPackageCsv(packages: PackageFigures[]): string {
+  const header = ["package", "bookings", "seats", "revenue", "currency", "cancellations", "booked_minutes"];
+  const rows = packages.map((p) => {
+    const digits = fractionDigits(p.currency);
+    return [packageLabel(p), p.bookings, p.seats, (p.revenueMinor / 10 ** digits).toFixed(digits), p.currency, p.cancellations, p.bookedMinutes];
+  });
+  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+export function packageLabel(p: { name: string; archived: boolean }): string {
+  return p.archived ? `${p.name} (archived)` : p.name;
+}
+
+/**
+ * The units whose opening minutes a package could sell: those of the items it uses (every item when no package is
+ * chosen), so a package's utilisation is measured against its own kayaks, not the whole business.
+ */
+export function unitsFor(
+  pkg: { inventory: { inventoryItemId: string }[] } | undefined,
+  items: { id: string; quantity: number }[],
+): number {
+  const used = pkg ? new Set(pkg.inventory.map((i) => i.inventoryItemId)) : null;
+  return items.filter((i) => used === null || used.has(i.id)).reduce((sum, i) => sum + i.quantity, 0);
+}
+
+/** The export's file name: the range, and the package when the daily figures are one package's. */
+export function csvFileName(kind: "daily" | "packages", from: string, to: string, packageName?: string): string {
+  const slug = packageName
+    ?.toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const what = kind === "packages" ? "analytics-packages" : slug ? `analytics-${slug}` : "analytics";
+  return `${what}-${from}-to-${to}.csv`;
+}

@@ -131,12 +131,14 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<AvailabilityPushHandler, BookingCancelled>(MessageTopology.Availability)
         .AddMessageHandler<AvailabilityPushHandler, BookingExpired>(MessageTopology.Availability)
         .AddMessageHandler<AvailabilityPushHandler, BookingRescheduled>(MessageTopology.Availability)
+        .AddMessageHandler<AvailabilityPushHandler, BookingAttendanceMarked>(MessageTopology.Availability)
         .AddMessageHandler<WebhookFanOutHandler, BookingHeld>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingConfirmed>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingCancelled>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingExpired>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingRescheduled>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingCompleted>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, BookingAttendanceMarked>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, PaymentRefunded>(MessageTopology.Webhooks)
         .AddRawMessageHandler<EmailEventsHandler>(MessageTopology.EmailEvents);
 }

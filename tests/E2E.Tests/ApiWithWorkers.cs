@@ -119,7 +119,7 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
             // The tests' receivers listen on 127.0.0.1 (see DashboardFixture, which lets the API register them).
             ["Webhooks:AllowLoopbackTargets"] = "true",
         };
-        var consumed = queues.Length == 0 ? new[] { "availability" } : queues;
+        var consumed = queues.Length == 0 ? ["availability"] : queues;
         for (var i = 0; i < consumed.Length; i++)
         {
             settings[$"Workers:Consumers:Queues:{i}"] = consumed[i];

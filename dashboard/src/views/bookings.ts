@@ -3,7 +3,7 @@ import { ApiError } from "../api";
 import { h, errorBox, statusLine } from "../dom";
 import { addDays, formatDateTime, formatLocalDate, formatMoney, formatTime, minorToInput, parseMoney, statusLabel, todayIn } from "../format";
 import { cancelConsequence, rescheduleConsequence } from "../policy";
-import type { BookingView, PackageView } from "../today";
+import { attendanceLabel, attendanceOf, type BookingView, type PackageView } from "../today";
 import { loadCatalogue, loadCustomers, type Paged } from "./common";
 import { FieldErrors } from "./forms";
 
@@ -103,7 +103,7 @@ export async function renderBookings(main: HTMLElement, ctx: ViewContext, _args:
                 h("td", {}, packages.find((p) => p.id === b.packageId)?.name ?? "—"),
                 h("td", { class: "num" }, b.seats),
                 h("td", { class: "num" }, formatMoney(b.amountMinor, b.currency, ctx.locale)),
-                h("td", {}, statusLabel(b.status)),
+                h("td", {}, statusLabel(b.status), attendanceOf(b) === "expected" ? null : h("span", { class: "hint" }, attendanceLabel(attendanceOf(b)))),
                 h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => void open(b.id) }, "Open")),
               ),
             ),

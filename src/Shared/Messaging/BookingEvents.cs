@@ -87,3 +87,16 @@ public sealed record BookingCompleted(BookingSnapshot Booking) : IBookingEvent
 
     public Guid BookingId => Booking.BookingId;
 }
+
+/// <summary>
+/// Staff marked whether the customer came: <c>Attendance</c> is <c>checked-in</c>, <c>no-show</c> or <c>expected</c> (a mark
+/// undone), <c>PreviousAttendance</c> what it was. <c>MarkedBy</c>: the staff member's membership id or the API key's id.
+/// </summary>
+public sealed record BookingAttendanceMarked(BookingSnapshot Booking, string Attendance, string PreviousAttendance, DateTimeOffset MarkedAt, Guid? MarkedBy) : IBookingEvent
+{
+    public static string WireName => "booking.attendance-marked.v1";
+
+    public Guid TenantId => Booking.TenantId;
+
+    public Guid BookingId => Booking.BookingId;
+}

@@ -46,6 +46,10 @@ public static class MessageTopology
         Route<BookingExpired>(Analytics, Availability, Webhooks),
         Route<BookingRescheduled>(Notifications, Analytics, Availability, Webhooks),
         Route<BookingCompleted>(Analytics, Webhooks),
+
+        // Availability: the dashboards watching the business learn of the mark through the same hub push (a portal on
+        // that day refetches its slots once, which is harmless). Webhooks: a business's own check-in systems want it.
+        Route<BookingAttendanceMarked>(Availability, Webhooks),
         Route<BookingReminderDue>(Notifications),
         Route<PaymentRefunded>(Notifications, Webhooks),
 

@@ -13,7 +13,7 @@ namespace BookingAws.Workers.Handlers;
 /// </summary>
 public sealed class AvailabilityPushHandler(AvailabilityPushCoalescer pushes)
     : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>,
-      IMessageHandler<BookingExpired>, IMessageHandler<BookingRescheduled>
+      IMessageHandler<BookingExpired>, IMessageHandler<BookingRescheduled>, IMessageHandler<BookingAttendanceMarked>
 {
     public string Name => "availability.push";
 
@@ -24,6 +24,9 @@ public sealed class AvailabilityPushHandler(AvailabilityPushCoalescer pushes)
     public Task HandleAsync(BookingCancelled message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
 
     public Task HandleAsync(BookingExpired message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
+
+    // Frees nothing, but the dashboards showing the day watch through the same push and reload on it.
+    public Task HandleAsync(BookingAttendanceMarked message, IncomingMessage envelope, CancellationToken cancellationToken) => PushAsync(message?.Booking, null, cancellationToken);
 
     // The old time was freed as well.
     public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) =>

@@ -24,7 +24,7 @@ public sealed class WebhookFanOutHandler(
     IOptions<WebhookOptions> options,
     WebhookWakeup wakeup)
     : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>, IMessageHandler<BookingExpired>,
-      IMessageHandler<BookingRescheduled>, IMessageHandler<BookingCompleted>, IMessageHandler<PaymentRefunded>
+      IMessageHandler<BookingRescheduled>, IMessageHandler<BookingCompleted>, IMessageHandler<BookingAttendanceMarked>, IMessageHandler<PaymentRefunded>
 {
     public string Name => "webhooks.fan-out";
 
@@ -39,6 +39,8 @@ public sealed class WebhookFanOutHandler(
     public Task HandleAsync(BookingRescheduled message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
 
     public Task HandleAsync(BookingCompleted message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
+
+    public Task HandleAsync(BookingAttendanceMarked message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
 
     public Task HandleAsync(PaymentRefunded message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
 

@@ -10,6 +10,7 @@ using BookingAws.Api.Features.Staff;
 using BookingAws.Api.Features.Tenants;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Api.Tests.Infrastructure;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Staff;
 using BookingAws.Shared.Domain.Tenants;
 using Microsoft.AspNetCore.Authorization;
@@ -59,6 +60,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
     {
         ["/analytics/daily"] = "?from=2030-01-01&to=2030-01-31",
         ["/waitlist"] = "?from=2030-01-01&to=2030-01-31",
+        ["/analytics/packages"] = "?from=2030-01-01&to=2030-01-31",
     };
 
     [Fact]
@@ -102,6 +104,51 @@ public sealed class TenantIsolationTests(ApiFactory api)
         var tenant = await (await victim.Owner.GetAsync(victim.Url())).ReadAsync<TenantDto>();
         Assert.Equal(("Kayak", 3, false), (Assert.Single(items).Name, items[0].Quantity, items[0].Archived));
         Assert.NotEqual("Hijacked", tenant.Name);
+    }
+
+    /// <summary>Sample bodies for the endpoints that name a booking by id rather than a business by slug.</summary>
+    private static readonly Dictionary<string, object> BookingBodies = new()
+    {
+        ["POST /api/v1/bookings/{id:guid}/cancel"] = new CancelRequest("hijacked"),
+        ["POST /api/v1/bookings/{id:guid}/reschedule"] = new RescheduleRequest(Bookings.BookingScenario.SlotOnDay(5, 10)),
+        ["POST /api/v1/bookings/{id:guid}/attendance"] = new AttendanceRequest(BookingAttendance.NoShow),
+    };
+
+    [Fact]
+    public async Task Every_signed_in_endpoint_naming_a_booking_by_id_is_404_for_another_business_and_401_without_a_token()
+    {
+        var victim = await api.CreateTenantAsync();
+        var booking = (await SeedAsync(victim))["bookings"];
+        var stranger = (await api.CreateTenantAsync()).Owner;
+        var strangerKey = await KeyAsync(await api.CreateTenantAsync(), ApiKeyScopes.Write);
+        var anonymous = api.CreateClient();
+
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/bookings/{id:guid}", StringComparison.Ordinal) == true)
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.Contains(("POST", "/api/v1/bookings/{id:guid}/attendance"), endpoints);
+        foreach (var (method, pattern) in endpoints)
+        {
+            foreach (var (client, expected) in new[] { (stranger, HttpStatusCode.NotFound), (strangerKey, HttpStatusCode.NotFound), (anonymous, HttpStatusCode.Unauthorized) })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), pattern.Replace("{id:guid}", booking.ToString(), StringComparison.Ordinal));
+                if (method == "POST")
+                {
+                    Assert.True(BookingBodies.TryGetValue($"{method} {pattern}", out var body), $"Add a sample body for {method} {pattern} to this test.");
+                    request.Content = JsonContent.Create(body, options: ApiFactory.Json);
+                }
+
+                var response = await client.SendAsync(request);
+                Assert.True(response.StatusCode == expected, $"{method} {pattern}: expected {(int)expected}, got {(int)response.StatusCode}");
+            }
+        }
+
+        // Nothing the rejected calls carried reached the booking.
+        var after = await (await victim.Owner.GetAsync($"/api/v1/bookings/{booking}")).ReadAsync<BookingDto>();
+        Assert.Equal((BookingStatus.Held, BookingAttendance.Expected), (after.Status, after.Attendance));
     }
 
     /// <summary>A client calling with a new API key of <paramref name="t"/>.</summary>

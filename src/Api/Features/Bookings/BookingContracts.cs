@@ -17,6 +17,9 @@ public sealed record CancelRequest([StringLength(500)] string? Reason);
 
 public sealed record RescheduleRequest(DateTimeOffset StartsAt);
 
+/// <summary>Whether the customer came: <c>checked-in</c>, <c>no-show</c>, or <c>expected</c> to undo a mark.</summary>
+public sealed record AttendanceRequest(string? Status);
+
 /// <summary>The six-digit code emailed to a guest's address when they booked.</summary>
 public sealed record EmailProofRequest([Required, StringLength(12)] string Code);
 
@@ -27,8 +30,11 @@ public sealed record EmailProofRequest([Required, StringLength(12)] string Code)
 /// is what a cancellation by the customer would give back at the time of the response (null when the
 /// customer can no longer cancel). <c>Refunds</c> are the money given back so far (empty when none).
 /// <c>AwaitingEmailProof</c>: a guest's hold that waits for the code emailed to the guest; until it is entered the
-/// booking cannot be paid or confirmed and is in no customer's history. <c>Business</c> and <c>PackageName</c> are
-/// given in a customer's own list (<c>/me/bookings</c>), which spans businesses; null elsewhere.
+/// booking cannot be paid or confirmed and is in no customer's history. <c>Attendance</c> is what staff marked on the
+/// day (<c>expected</c>, <c>checked-in</c>, <c>no-show</c>), <c>AttendanceMarkedAt</c> when; <c>CheckInFrom</c> and
+/// <c>AttendanceUntil</c> say when staff may mark it (a no-show from the start), null when the booking's state allows no mark.
+/// <c>Business</c> and <c>PackageName</c> are given in a customer's own list (<c>/me/bookings</c>), which spans
+/// businesses; null elsewhere.
 /// </summary>
 public sealed record BookingDto(
     Guid Id,
@@ -52,6 +58,10 @@ public sealed record BookingDto(
     long? RefundIfCancelledMinor = null,
     IReadOnlyList<RefundDto>? Refunds = null,
     bool AwaitingEmailProof = false,
+    string Attendance = BookingAttendance.Expected,
+    DateTimeOffset? AttendanceMarkedAt = null,
+    DateTimeOffset? CheckInFrom = null,
+    DateTimeOffset? AttendanceUntil = null,
     long? RefundableMinor = null,
     BookingBusinessDto? Business = null,
     string? PackageName = null)
@@ -61,6 +71,8 @@ public sealed record BookingDto(
     {
         var b = booking.WithPolicyOr(currentPolicy);
         var deadlines = b.DeadlinesFor(now);
+        var zone = DateTimeZoneProviders.Tzdb[timeZone];
+        var attendance = b.AttendanceWindowIn(zone);
         return new(
             b.Id,
             b.Status,
@@ -69,7 +81,7 @@ public sealed record BookingDto(
             b.Seats,
             b.StartsAt.ToDateTimeOffset(),
             b.EndsAt.ToDateTimeOffset(),
-            b.StartsAt.InZone(DateTimeZoneProviders.Tzdb[timeZone]).ToDateTimeOffset(),
+            b.StartsAt.InZone(zone).ToDateTimeOffset(),
             timeZone,
             b.ExpiresAt?.ToDateTimeOffset(),
             b.AmountMinor,
@@ -82,7 +94,11 @@ public sealed record BookingDto(
             deadlines.ReschedulableUntil?.ToDateTimeOffset(),
             deadlines.RefundIfCancelledMinor,
             refunds ?? [],
-            b.AwaitsEmailProof);
+            b.AwaitsEmailProof,
+            b.Attendance,
+            b.AttendanceMarkedAt?.ToDateTimeOffset(),
+            attendance?.CheckInFrom.ToDateTimeOffset(),
+            attendance?.Until.ToDateTimeOffset());
     }
 }
 

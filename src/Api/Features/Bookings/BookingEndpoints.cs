@@ -28,6 +28,7 @@ public static partial class BookingEndpoints
         bookings.MapPost("/{id:guid}/cancel", Cancel).WithName("CancelBooking");
         bookings.MapPost("/{id:guid}/reschedule", Reschedule).WithName("RescheduleBooking");
         bookings.MapPost("/{id:guid}/refund", Refund).WithName("RefundBooking");
+        bookings.MapPost("/{id:guid}/attendance", MarkAttendance).WithName("MarkBookingAttendance");
         api.MapGet("/me/bookings", Mine).WithName("ListMyBookings").WithTags("Bookings").RequireAuthorization(Policies.Customer)
             .AddEndpointFilter(new SystemScopeFilter("a signed-in person's own bookings, across businesses"));
         bookings.AddEndpointFilter<BookingScopeFilter>();

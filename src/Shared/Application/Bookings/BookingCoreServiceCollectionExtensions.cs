@@ -10,7 +10,7 @@ public static class BookingCoreServiceCollectionExtensions
 {
     /// <summary>
     /// The booking core both hosts use: the use cases (hold, prove a guest's email, confirm, cancel,
-    /// reschedule, expire, complete), their persistence, and payments (Stripe options validated on start; the host that
+    /// reschedule, mark attendance, expire, complete), their persistence, and payments (Stripe options validated on start; the host that
     /// receives webhooks also needs <c>Stripe:WebhookSecret</c>). Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddBookingCore(this IServiceCollection services, bool receivesWebhooks = false)
@@ -30,6 +30,7 @@ public static class BookingCoreServiceCollectionExtensions
         services.TryAddSingleton<ConfirmBooking>();
         services.TryAddSingleton<CancelBooking>();
         services.TryAddSingleton<RescheduleBooking>();
+        services.TryAddSingleton<MarkBookingAttendance>();
         services.TryAddSingleton<ExpireHolds>();
         services.TryAddSingleton<CompleteBookings>();
         services.TryAddSingleton<EmailProofStore>();

@@ -121,7 +121,7 @@ public sealed class BookingChange : IAsyncDisposable
             """
             UPDATE bookings SET status = $3, starts_at = $4, ends_at = $5, expires_at = $6::timestamptz, updated_at = $7, confirmed_at = $8::timestamptz,
               cancelled_at = $9::timestamptz, cancelled_by = $10, cancel_reason = $11, payment_intent_id = $12, receipt_number = $13::int,
-              email_proof = $14,
+              email_proof = $14, attendance = $15, attendance_marked_at = $16::timestamptz, attendance_marked_by = $17::uuid,
               calendar_sequence = calendar_sequence + CASE WHEN starts_at <> $4 OR ends_at <> $5 OR (status <> $3 AND $3 = 'cancelled') THEN 1 ELSE 0 END
             WHERE tenant_id = $1 AND id = $2
             """,
@@ -138,7 +138,10 @@ public sealed class BookingChange : IAsyncDisposable
             (object?)b.CancelReason ?? DBNull.Value,
             (object?)b.PaymentIntentId ?? DBNull.Value,
             (object?)b.ReceiptNumber ?? DBNull.Value,
-            (object?)b.EmailProof ?? DBNull.Value));
+            (object?)b.EmailProof ?? DBNull.Value,
+            b.Attendance,
+            (object?)b.AttendanceMarkedAt ?? DBNull.Value,
+            (object?)b.AttendanceMarkedBy ?? DBNull.Value));
 
     /// <summary>The booking's allocations stop being a hold's: they count until the window ends (again, for a hold
     /// that lapsed unswept, so the cached availability changes too).</summary>

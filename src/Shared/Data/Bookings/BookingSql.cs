@@ -13,7 +13,8 @@ internal static class BookingSql
 {
     public const string BookingColumns =
         "id, tenant_id, package_id, customer_id, status, seats, starts_at, ends_at, expires_at, amount_minor, currency, " +
-        "created_at, updated_at, confirmed_at, cancelled_at, cancelled_by, cancel_reason, payment_intent_id, receipt_number, policy_snapshot, email_proof";
+        "created_at, updated_at, confirmed_at, cancelled_at, cancelled_by, cancel_reason, payment_intent_id, receipt_number, policy_snapshot, email_proof, " +
+        "attendance, attendance_marked_at, attendance_marked_by";
 
     public const string TenantColumns =
         "id, slug, name, time_zone, currency, created_at, policy_lead_time_minutes, policy_horizon_days, policy_slot_step_minutes, " +
@@ -90,6 +91,9 @@ internal static class BookingSql
         ReceiptNumber = r.IsDBNull(18) ? null : r.GetInt32(18),
         Policy = FromJson(r.IsDBNull(19) ? null : r.GetString(19)),
         EmailProof = r.IsDBNull(20) ? null : r.GetString(20),
+        Attendance = r.GetString(21),
+        AttendanceMarkedAt = r.IsDBNull(22) ? null : r.GetFieldValue<Instant>(22),
+        AttendanceMarkedBy = r.IsDBNull(23) ? null : r.GetGuid(23),
     };
 
     /// <summary>The booking row, locked for the rest of the transaction; its policy filled in if missing.</summary>

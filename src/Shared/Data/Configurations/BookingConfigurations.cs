@@ -20,6 +20,9 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         b.Property(x => x.PaymentIntentId).HasMaxLength(255);
         b.Property(x => x.EmailProof).HasMaxLength(16);
 
+        // Rows are inserted by SQL that predates attendance (holds, waiting-list offers): they start out expected.
+        b.Property(x => x.Attendance).HasMaxLength(16).HasDefaultValue(BookingAttendance.Expected);
+
         // Wrong one-time codes so far; counted by SQL only (the model needs no more than the limit).
         b.Property<int>("EmailProofFailures").HasDefaultValue(0);
 
@@ -47,6 +50,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
             t.HasCheckConstraint("ck_bookings_status", "status IN ('held','confirmed','completed','cancelled','expired')");
             t.HasCheckConstraint("ck_bookings_seats", "seats > 0");
             t.HasCheckConstraint("ck_bookings_window", "starts_at < ends_at");
+            t.HasCheckConstraint("ck_bookings_attendance", "attendance IN ('expected','checked-in','no-show')");
         });
         b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Package>().WithMany().HasForeignKey(x => x.PackageId).OnDelete(DeleteBehavior.Restrict);

@@ -115,6 +115,22 @@ namespace BookingAws.Shared.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
 
+                    b.Property<string>("Attendance")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("expected")
+                        .HasColumnName("attendance");
+
+                    b.Property<Instant?>("AttendanceMarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attendance_marked_at");
+
+                    b.Property<Guid?>("AttendanceMarkedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("attendance_marked_by");
+
                     b.Property<int>("CalendarSequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
@@ -248,6 +264,8 @@ namespace BookingAws.Shared.Data.Migrations
 
                     b.ToTable("bookings", null, t =>
                         {
+                            t.HasCheckConstraint("ck_bookings_attendance", "attendance IN ('expected','checked-in','no-show')");
+
                             t.HasCheckConstraint("ck_bookings_seats", "seats > 0");
 
                             t.HasCheckConstraint("ck_bookings_status", "status IN ('held','confirmed','completed','cancelled','expired')");

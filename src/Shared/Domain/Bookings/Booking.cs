@@ -34,6 +34,9 @@ public sealed partial class Booking : ITenantOwned
     private int? receiptNumber;
     private PolicySnapshot? policy;
     private string? emailProof;
+    private string attendance = BookingAttendance.Expected;
+    private Instant? attendanceMarkedAt;
+    private Guid? attendanceMarkedBy;
 
     public Guid Id { get; init; }
     public Guid TenantId { get; init; }
@@ -76,6 +79,34 @@ public sealed partial class Booking : ITenantOwned
 
     /// <summary>A guest's hold waiting for the one-time code sent to the address it gave.</summary>
     public bool AwaitsEmailProof => EmailProof == EmailProofState.Pending;
+
+    /// <summary>Whether the customer came, as the business's staff marked it (<see cref="BookingAttendance"/>).</summary>
+    public string Attendance { get => attendance; init => attendance = value; }
+
+    /// <summary>When the attendance was last marked (or undone); null while nobody has touched it.</summary>
+    public Instant? AttendanceMarkedAt { get => attendanceMarkedAt; init => attendanceMarkedAt = value; }
+
+    /// <summary>
+    /// Who marked it last: the staff member's membership id, or the business's API key id when a key did. Not a
+    /// foreign key, since keys and memberships both act for the business.
+    /// </summary>
+    public Guid? AttendanceMarkedBy { get => attendanceMarkedBy; init => attendanceMarkedBy = value; }
+}
+
+/// <summary>
+/// Whether the customer of a confirmed booking came, as staff mark it on the day: expected until someone marks it
+/// checked in or a no-show (and back to expected to undo a mistake). Stored as this text.
+/// </summary>
+public static class BookingAttendance
+{
+    public const string Expected = "expected";
+    public const string CheckedIn = "checked-in";
+    public const string NoShow = "no-show";
+
+    /// <summary>Customers arrive early: check-in opens this long before the start.</summary>
+    public static readonly Duration CheckInOpensBefore = Duration.FromHours(1);
+
+    public static bool IsKnown(string? attendance) => attendance is Expected or CheckedIn or NoShow;
 }
 
 /// <summary>

@@ -41,6 +41,18 @@ public abstract record BookingRefusal
 
     /// <summary>A code was sent for a booking that has no address waiting to be proven (or has proven it already).</summary>
     public sealed record NothingToProve : BookingRefusal;
+
+    /// <summary>Only the business's staff mark attendance; the customer (or the system) may not.</summary>
+    public sealed record BusinessOnly : BookingRefusal;
+
+    /// <summary>The booking already has the attendance asked for: nothing to change, nothing to publish.</summary>
+    public sealed record AttendanceUnchanged : BookingRefusal;
+
+    /// <summary><paramref name="Attendance"/> may be marked only from <paramref name="From"/> (check-in an hour before the start, a no-show once it started).</summary>
+    public sealed record AttendanceNotYet(string Attendance, Instant From) : BookingRefusal;
+
+    /// <summary>Attendance could be marked until <paramref name="Until"/>, the end of the booking's day, which has passed.</summary>
+    public sealed record AttendanceClosed(Instant Until) : BookingRefusal;
 }
 
 /// <summary>

@@ -159,7 +159,8 @@ public sealed partial class Booking
 
     /// <summary>
     /// Moves a confirmed booking to <paramref name="slot"/> (offered, with capacity: the caller's checks).
-    /// A customer may do so only until <see cref="RescheduleDeadline"/>; the business at any time.
+    /// A customer may do so only until <see cref="RescheduleDeadline"/>; the business at any time. Attendance belongs
+    /// to the time it was marked for: at the new time the customer is expected again.
     /// </summary>
     public BookingDecision<BookingRescheduled> Reschedule(Actor actor, Instant now, Slot slot)
     {
@@ -171,6 +172,9 @@ public sealed partial class Booking
         var next = Next(Status, now);
         next.startsAt = slot.Start;
         next.endsAt = slot.End;
+        next.attendance = BookingAttendance.Expected;
+        next.attendanceMarkedAt = null;
+        next.attendanceMarkedBy = null;
         return new BookingDecision<BookingRescheduled>.Accepted(
             next, new BookingRescheduled(next.ToSnapshot(), StartsAt.ToDateTimeOffset(), EndsAt.ToDateTimeOffset()));
     }
