@@ -26,4 +26,14 @@ public static class PlatformDatabase
 
     /// <summary>A pool of owner connections on the primary, for test setup and independent checks (a ledger) that span businesses.</summary>
     public static NpgsqlDataSource OwnerSource => OwnerDataSource.Value;
+
+    /// <summary>
+    /// Waits until the replica has replayed everything the primary has written so far: for a test whose subject is
+    /// not replica lag but that reads what it just set up from the replica (and may cache what it reads).
+    /// </summary>
+    public static async Task ReplicaCaughtUpAsync()
+    {
+        await using var command = OwnerSource.CreateCommand("SELECT coalesce(bool_and(replay_lsn >= pg_current_wal_lsn()), false) FROM pg_stat_replication");
+        Assert.True(await Eventually.Until(async () => (bool)(await command.ExecuteScalarAsync())!, c => c), "the replica did not catch up");
+    }
 }

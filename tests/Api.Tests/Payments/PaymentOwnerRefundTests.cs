@@ -66,7 +66,7 @@ public sealed class PaymentOwnerRefundTests(PaymentsFixture fixture) : PaymentTe
         await (await RefundAsync(s, paid.Id, new { amountMinor = 100 })).ShouldBeProblem(HttpStatusCode.BadRequest, "reason");
 
         Assert.Empty(await Fixture.RefundsAsync(paid.Payment!.PaymentIntentId!));
-        Assert.Null((await s.GetAsync(unpaid.Id)).RefundableMinor);
+        Assert.Null((await s.VisibleAsync(unpaid.Id)).RefundableMinor);
     }
 
     private static Task<HttpResponseMessage> RefundAsync(PaymentScenario s, Guid bookingId, object body) =>
