@@ -112,6 +112,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         ["POST /api/v1/bookings/{id:guid}/cancel"] = new CancelRequest("hijacked"),
         ["POST /api/v1/bookings/{id:guid}/reschedule"] = new RescheduleRequest(Bookings.BookingScenario.SlotOnDay(5, 10)),
         ["POST /api/v1/bookings/{id:guid}/attendance"] = new AttendanceRequest(BookingAttendance.NoShow),
+        ["POST /api/v1/bookings/{id:guid}/refund"] = new RefundRequest(null, "hijacked"),
     };
 
     [Fact]
