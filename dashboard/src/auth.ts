@@ -131,7 +131,8 @@ export function readNewPasswordResult(status: number, body: unknown, email: stri
   if (type === "InvalidPasswordException") {
     // Cognito says which rule: "Password does not conform to policy: Password not long enough".
     const reason = message.replace(/^Password does not conform to policy:\s*/i, "").trim();
-    throw new AuthFieldError("newPassword", reason ? `Cognito refused this password: ${reason}. ${PASSWORD_RULES}` : `Cognito refused this password. ${PASSWORD_RULES}`);
+    // The rules themselves are already the field's hint.
+    throw new AuthFieldError("newPassword", reason ? `The sign-in service refused this password: ${reason}.` : "The sign-in service refused this password.");
   }
   if (type === "NotAuthorizedException" || type === "CodeMismatchException" || type === "ExpiredCodeException") {
     throw new AuthFieldError("session", "This sign-in has expired. Sign in again with the password from your invitation.");

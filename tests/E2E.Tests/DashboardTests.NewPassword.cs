@@ -105,7 +105,7 @@ public sealed partial class DashboardTests
         await newPassword.FillAsync(ChosenPassword);
         await page.GetByLabel("New password again", new() { Exact = true }).FillAsync(ChosenPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save password and sign in" }).ClickAsync();
-        await Expect(page.Locator("#new-password-error")).ToContainTextAsync("Cognito refused this password: Password must have symbol characters.", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#new-password-error")).ToHaveTextAsync("The sign-in service refused this password: Password must have symbol characters.", new() { Timeout = 15_000 });
         await Expect(newPassword).ToBeFocusedAsync();
         Assert.Empty(await DashboardFixture.AxeViolationsAsync(page));
         await DashboardFixture.ScreenshotAsync(page, "new-password-refused");
