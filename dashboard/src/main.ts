@@ -1,5 +1,17 @@
 import "./style.css";
-import { passwordSignIn, readAuthResult, type DashboardConfig } from "./auth";
+import {
+  AuthFieldError,
+  checkNewPassword,
+  newPasswordResponse,
+  passwordSignIn,
+  PASSWORD_RULES,
+  readAuthResult,
+  readNewPasswordChallenge,
+  readNewPasswordResult,
+  type AuthRequest,
+  type DashboardConfig,
+  type NewPasswordChallenge,
+} from "./auth";
 import { Api, ApiError, loadConfig, loadSession, saveSession } from "./api";
 import { h, errorBox, statusLine } from "./dom";
 import { renderToday } from "./views/today";
@@ -13,6 +25,7 @@ import { renderPolicy } from "./views/policy";
 import { renderIntegrations } from "./views/integrations";
 import { renderWaitlist } from "./views/waitlist";
 import { renderStaff } from "./views/staff";
+import { FieldErrors } from "./views/forms";
 
 export interface Business {
   slug: string;
@@ -56,7 +69,7 @@ function signOut(message?: string): void {
   showSignIn(message);
 }
 
-function showSignIn(message?: string): void {
+function showSignIn(message?: string, knownEmail = ""): void {
   const error = h("div", { class: "error-box", role: "alert", id: "sign-in-error", hidden: !message }, message ?? "");
   const email = h("input", { id: "email", name: "email", type: "email", autocomplete: "username", required: true });
   const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
@@ -80,15 +93,11 @@ function showSignIn(message?: string): void {
     button.disabled = true;
     button.textContent = "Signing in…";
     try {
-      const { url, init } = passwordSignIn(config, email.value, password.value);
-      let status = 0;
-      let body: unknown = null;
-      try {
-        const response = await fetch(url, init);
-        status = response.status;
-        body = await response.json().catch(() => null);
-      } catch {
-        // status 0: unreachable
+      const { status, body } = await send(passwordSignIn(config, email.value, password.value));
+      const challenge = readNewPasswordChallenge(status, body, email.value);
+      if (challenge) {
+        showNewPassword(email.value.trim(), challenge);
+        return;
       }
       const session = readAuthResult(status, body, email.value.trim(), null);
       saveSession(session);
@@ -102,7 +111,66 @@ function showSignIn(message?: string): void {
     }
   });
   main.replaceChildren(form);
-  email.focus();
+  email.value = knownEmail;
+  if (knownEmail) password.focus();
+  else email.focus();
+}
+
+/** Cognito's answer; status 0 when it cannot be reached. */
+async function send({ url, init }: AuthRequest): Promise<{ status: number; body: unknown }> {
+  try {
+    const response = await fetch(url, init);
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch {
+    return { status: 0, body: null };
+  }
+}
+
+/** First sign-in with a temporary password: the person chooses their own, then goes on as after any sign-in. */
+function showNewPassword(email: string, challenge: NewPasswordChallenge): void {
+  const errors = new FieldErrors();
+  const password = h("input", { name: "new-password", type: "password", autocomplete: "new-password", required: true });
+  const confirm = h("input", { name: "confirm-password", type: "password", autocomplete: "new-password", required: true });
+  const button = h("button", { type: "submit", class: "primary" }, "Save password and sign in");
+  const form = h(
+    "form",
+    { class: "sign-in", "aria-labelledby": "new-password-title", novalidate: true, "data-testid": "new-password" },
+    h("h1", { id: "new-password-title" }, "Choose a new password"),
+    h("p", {}, `You signed in as ${email} with a temporary password. Choose your own to continue.`),
+    errors.field("newPassword", "new-password", "New password", password, PASSWORD_RULES),
+    errors.field("confirm", "confirm-password", "New password again", confirm),
+    errors.summary,
+    button,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const refused = checkNewPassword(password.value, confirm.value);
+    if (refused) {
+      errors.showFields({ [refused.field ?? ""]: [refused.message] }, refused.message);
+      return;
+    }
+    errors.clear();
+    button.disabled = true;
+    button.textContent = "Saving…";
+    try {
+      const { status, body } = await send(newPasswordResponse(config, challenge, password.value));
+      const session = readNewPasswordResult(status, body, email);
+      saveSession(session);
+      await start(new Api(config, session, signOut));
+    } catch (err) {
+      button.disabled = false;
+      button.textContent = "Save password and sign in";
+      if (err instanceof AuthFieldError && err.field === "session") {
+        showSignIn(err.message, email);
+        return;
+      }
+      const field = err instanceof AuthFieldError ? err.field : null;
+      errors.showFields(field ? { [field]: [(err as Error).message] } : {}, (err as Error).message);
+      if (!field) button.focus();
+    }
+  });
+  main.replaceChildren(form);
+  password.focus();
 }
 
 async function start(api: Api): Promise<void> {
