@@ -140,5 +140,8 @@ public static class WorkerServiceCollectionExtensions
         .AddMessageHandler<WebhookFanOutHandler, BookingCompleted>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, BookingAttendanceMarked>(MessageTopology.Webhooks)
         .AddMessageHandler<WebhookFanOutHandler, PaymentRefunded>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, PaymentSucceeded>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, CustomerCreated>(MessageTopology.Webhooks)
+        .AddMessageHandler<WebhookFanOutHandler, CustomerUpdated>(MessageTopology.Webhooks)
         .AddRawMessageHandler<EmailEventsHandler>(MessageTopology.EmailEvents);
 }

@@ -53,6 +53,14 @@ public static class MessageTopology
         Route<BookingReminderDue>(Notifications),
         Route<PaymentRefunded>(Notifications, Webhooks),
 
+        // Webhooks only: the guest's confirmation email already says the booking is paid, and analytics counts the
+        // confirmation.
+        Route<PaymentSucceeded>(Webhooks),
+
+        // A business's CRM or mailing list follows its customers (guests created by a hold or a waiting list too).
+        Route<CustomerCreated>(Webhooks),
+        Route<CustomerUpdated>(Webhooks),
+
         // The offer email of a waiting list (the offer's held booking travels as BookingHeld beside it).
         Route<WaitlistOfferMade>(Notifications),
 

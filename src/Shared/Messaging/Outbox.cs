@@ -25,6 +25,23 @@ public static class Outbox
         return command;
     }
 
+    /// <summary>The row for an EF Core unit of work: saved by the same <c>SaveChanges</c>, so in the same transaction.</summary>
+    public static OutboxMessage Message<TEvent>(TEvent evt, Instant occurredAt)
+        where TEvent : ITenantEvent
+    {
+        var activity = Activity.Current;
+        return new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = evt.TenantId,
+            Type = TEvent.WireName,
+            Payload = JsonSerializer.Serialize(evt, Json),
+            OccurredAt = occurredAt,
+            TraceParent = activity?.Id,
+            CorrelationId = activity?.GetBaggageItem("correlation.id"),
+        };
+    }
+
     /// <summary>The VALUES list for <see cref="Columns"/> with parameters numbered from <paramref name="first"/>.</summary>
     public static string ValuesSql(int first) =>
         $"${first}, ${first + 1}, ${first + 2}, ${first + 3}, ${first + 4}, ${first + 5}, ${first + 6}, 0";

@@ -24,7 +24,8 @@ public sealed class WebhookFanOutHandler(
     IOptions<WebhookOptions> options,
     WebhookWakeup wakeup)
     : IMessageHandler<BookingHeld>, IMessageHandler<BookingConfirmed>, IMessageHandler<BookingCancelled>, IMessageHandler<BookingExpired>,
-      IMessageHandler<BookingRescheduled>, IMessageHandler<BookingCompleted>, IMessageHandler<BookingAttendanceMarked>, IMessageHandler<PaymentRefunded>
+      IMessageHandler<BookingRescheduled>, IMessageHandler<BookingCompleted>, IMessageHandler<BookingAttendanceMarked>, IMessageHandler<PaymentRefunded>,
+      IMessageHandler<PaymentSucceeded>, IMessageHandler<CustomerCreated>, IMessageHandler<CustomerUpdated>
 {
     public string Name => "webhooks.fan-out";
 
@@ -44,7 +45,13 @@ public sealed class WebhookFanOutHandler(
 
     public Task HandleAsync(PaymentRefunded message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
 
-    private async Task FanOutAsync(IBookingEvent evt, IncomingMessage envelope, CancellationToken ct)
+    public Task HandleAsync(PaymentSucceeded message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
+
+    public Task HandleAsync(CustomerCreated message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
+
+    public Task HandleAsync(CustomerUpdated message, IncomingMessage envelope, CancellationToken cancellationToken) => FanOutAsync(message, envelope, cancellationToken);
+
+    private async Task FanOutAsync(ITenantEvent evt, IncomingMessage envelope, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(envelope);

@@ -31,6 +31,7 @@ public sealed class PaymentFlowTests(PaymentsFixture fixture) : PaymentTest(fixt
         Assert.Equal(intent.Id, confirmed.PaymentIntentId);
         Assert.Equal(1, confirmed.ReceiptNumber);
         Assert.Single(await s.OutboxAsync("booking.confirmed.v1", hold.Id));
+        Assert.Equal(5000, Assert.Single(await s.OutboxAsync("payment.succeeded.v1", hold.Id)).GetProperty("amountMinor").GetInt64());
 
         var second = await s.HoldAsync(s.Slot(2, 11));
         await Fixture.PayAsync(second.Payment!.PaymentIntentId!);
@@ -103,5 +104,8 @@ public sealed class PaymentFlowTests(PaymentsFixture fixture) : PaymentTest(fixt
         var told = Assert.Single(await Eventually.Until(() => s.OutboxAsync("payment.refunded.v1", hold.Id), e => e.Count > 0));
         Assert.Equal(BookingRefundReasons.Describe(BookingRefundReasons.HoldCancelled), told.GetProperty("reason").GetString());
         Assert.Equal(BookingStatus.Cancelled, (await s.GetAsync(hold.Id)).Status);
+
+        // Given back, never accepted: a business's webhooks hear of the refund only.
+        Assert.Empty(await s.OutboxAsync("payment.succeeded.v1", hold.Id));
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Domain.Customers;
+using BookingAws.Shared.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -67,13 +68,15 @@ public static class CustomerEndpoints
             CreatedAt = clock.GetCurrentInstant(),
         };
         db.Customers.Add(customer);
+        db.OutboxMessages.Add(Outbox.Message(
+            new CustomerCreated(customer.TenantId, customer.Id, customer.Email, customer.Name, customer.CreatedAt.ToDateTimeOffset()), customer.CreatedAt));
         await db.SaveChangesAsync(ct);
         await reads.RecordWriteAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{scope.Tenant.Slug}/customers/{customer.Id}", CustomerDto.From(customer));
     }
 
     public static async Task<Results<Ok<CustomerDto>, NotFound>> Update(
-        Guid id, CustomerRequest request, BookingDbContext db, ReadSession reads, CancellationToken ct)
+        Guid id, CustomerRequest request, BookingDbContext db, ReadSession reads, IClock clock, CancellationToken ct)
     {
         var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (customer is null)
@@ -85,6 +88,8 @@ public static class CustomerEndpoints
         customer.Name = request.Name.Trim();
         customer.Phone = request.Phone?.Trim();
         customer.Notes = request.Notes;
+        var now = clock.GetCurrentInstant();
+        db.OutboxMessages.Add(Outbox.Message(new CustomerUpdated(customer.TenantId, customer.Id, customer.Email, customer.Name, now.ToDateTimeOffset()), now));
         await db.SaveChangesAsync(ct);
         await reads.RecordWriteAsync(ct);
         return TypedResults.Ok(CustomerDto.From(customer));

@@ -310,7 +310,7 @@ public sealed class PaymentService(
         switch (booking.Status)
         {
             case BookingStatus.Held or BookingStatus.Expired:
-                var outcome = await confirm.PaidAsync(booking.TenantId, booking.Id, intent.Id, ct);
+                var outcome = await confirm.PaidAsync(booking.TenantId, booking.Id, intent.Id, Received(booking, intent), booking.Currency.Trim(), ct);
                 if (outcome is ChangeOutcome.Done)
                 {
                     await payments.MarkSettledAsync(booking.TenantId, booking.Id, ct);

@@ -115,6 +115,11 @@ public sealed class BookingChange : IAsyncDisposable
         pending.BatchCommands.Add(Outbox.Insert(decision.Event, now));
     }
 
+    /// <summary>Queues an event beside the change's own (a payment that confirmed the booking).</summary>
+    public void Publish<TEvent>(TEvent evt, Instant now)
+        where TEvent : ITenantEvent =>
+        pending.BatchCommands.Add(Outbox.Insert(evt, now));
+
     /// <summary>Writes the booking's new state with no event (a guest proving the address of a paid hold changes nothing anyone listens for).</summary>
     public void SaveState(Booking b) =>
         pending.BatchCommands.Add(Command(

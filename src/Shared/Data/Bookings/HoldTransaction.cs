@@ -83,11 +83,11 @@ public sealed class HoldTransaction(
         }
 
         var customerId = found[0] as Guid?;
+        CustomerCreated? createdCustomer = null;
         if (customerId is null && command.Customer.CustomerId is null)
         {
-            // A first-time guest: create the customer in this transaction.
-            await using var create = Command(connection, UpsertGuestSql, Guid.CreateVersion7(), tenant.Id, Email(command.Customer), command.Customer.Name!.Trim(), now);
-            customerId = (Guid?)await create.ExecuteScalarAsync(ct);
+            // A first-time guest: create the customer in this transaction (its event rides in the final batch).
+            (customerId, createdCustomer) = await UpsertGuestAsync(connection, tenant.Id, Email(command.Customer), command.Customer.Name!.Trim(), now, ct);
         }
 
         if (customerId is null)
@@ -119,6 +119,11 @@ public sealed class HoldTransaction(
             // The person proved this email to the user pool, so the business's customer of that email is them.
             batch.BatchCommands.Add(Command(
                 "UPDATE customers SET person_id = $3 WHERE tenant_id = $1 AND email = $2 AND person_id IS NULL", tenant.Id, Email(command.Customer), personId));
+        }
+
+        if (createdCustomer is not null)
+        {
+            batch.BatchCommands.Add(Outbox.Insert(createdCustomer, now));
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
@@ -210,13 +215,29 @@ public sealed class HoldTransaction(
 
     // DO UPDATE rather than DO NOTHING + SELECT: under READ COMMITTED a SELECT in the same statement cannot
     // see a row a concurrent transaction just inserted, while DO UPDATE always returns the row. Only
-    // first-time guests get here; returning ones were found without a write.
-    internal const string UpsertGuestSql =
+    // first-time guests get here; returning ones were found without a write. xmax = 0 only on a row this
+    // statement inserted (an updated row carries our transaction id): a guest another request created meanwhile
+    // is not announced twice.
+    private const string UpsertGuestSql =
         """
         INSERT INTO customers (id, tenant_id, email, name, created_at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (tenant_id, email) DO UPDATE SET email = EXCLUDED.email
-        RETURNING id
+        RETURNING id, (xmax = 0) AS inserted
         """;
+
+    /// <summary>
+    /// Creates (or finds, if a concurrent request just did) a guest's customer inside the caller's transaction; the
+    /// <see cref="CustomerCreated"/> to publish with it when this statement inserted the row, for the caller's batch.
+    /// </summary>
+    internal static async Task<(Guid Id, CustomerCreated? Created)> UpsertGuestAsync(
+        NpgsqlConnection connection, Guid tenantId, string email, string name, Instant now, CancellationToken ct)
+    {
+        await using var create = Command(connection, UpsertGuestSql, Guid.CreateVersion7(), tenantId, email, name, now);
+        await using var reader = await create.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var id = reader.GetGuid(0);
+        return (id, reader.GetBoolean(1) ? new CustomerCreated(tenantId, id, email, name, now.ToDateTimeOffset()) : null);
+    }
 
     private static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, Guid tenantId, HoldCommand command, CancellationToken ct)
     {

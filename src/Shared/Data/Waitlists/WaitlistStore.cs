@@ -2,6 +2,7 @@ using BookingAws.Shared.Caching;
 using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Waitlists;
+using BookingAws.Shared.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
@@ -93,10 +94,10 @@ public sealed class WaitlistStore(
             return new JoinWaitlistOutcome.AlreadyWaiting();
         }
 
+        CustomerCreated? createdCustomer = null;
         if (customerId is null)
         {
-            await using var create = Command(connection, HoldTransaction.UpsertGuestSql, Guid.CreateVersion7(), tenant.Id, email, command.Customer.Name!.Trim(), now);
-            customerId = (Guid?)await create.ExecuteScalarAsync(ct);
+            (customerId, createdCustomer) = await HoldTransaction.UpsertGuestAsync(connection, tenant.Id, email, command.Customer.Name!.Trim(), now, ct);
         }
 
         var entry = new WaitlistEntry
@@ -127,6 +128,11 @@ public sealed class WaitlistStore(
             entry.Status,
             entry.GuestMustProveEmail,
             now);
+        if (createdCustomer is not null)
+        {
+            insert.BatchCommands.Add(Outbox.Insert(createdCustomer, now));
+        }
+
         insert.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await insert.ExecuteNonQueryAsync(ct);
         return new JoinWaitlistOutcome.Joined(new WaitlistEntryView(entry, waiting + 1, tenant.TimeZone));
