@@ -79,7 +79,11 @@ const EVENT_LABELS: Record<string, string> = {
   "booking.expired.v1": "An unpaid hold expires",
   "booking.rescheduled.v1": "A booking is moved",
   "booking.completed.v1": "A booking has taken place",
+  "booking.attendance-marked.v1": "A booking is marked checked in or no-show",
+  "payment.succeeded.v1": "A payment succeeds",
   "payment.refunded.v1": "A payment is refunded",
+  "customer.created.v1": "A customer is added",
+  "customer.updated.v1": "A customer's details change",
 };
 
 /** Words for an event type; a type the API offers that has no words yet is shown by its wire name. */
