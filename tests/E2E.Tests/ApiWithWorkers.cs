@@ -1,11 +1,8 @@
-extern alias workers;
-
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Amazon.Runtime;
-using Amazon.SQS;
 using BookingAws.Shared.Identity;
+using BookingAws.Tests.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -90,58 +87,15 @@ public class ApiWithWorkers : WebApplicationFactory<Program>
 
     /// <summary>The workers, relaying only this business's events and sending only its webhooks, consuming only the
     /// <paramref name="queues"/> named (availability pushes when none is).</summary>
-    public async Task<IHost> StartWorkersAsync(Business business, params string[] queues)
+    public Task<IHost> StartWorkersAsync(Business business, params string[] queues)
     {
-        var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { AuthenticationRegion = "us-east-1", ServiceURL = sqsUrl });
-        var settings = new Dictionary<string, string?>
+        return InProcessWorkers.StartAsync(Services.GetRequiredService<IConfiguration>(), business.TenantId, "e2e", queues.Length == 0 ? ["availability"] : queues, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Primary"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Primary"),
-            ["ConnectionStrings:Replica"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Replica"),
-            ["ConnectionStrings:Redis"] = Services.GetRequiredService<IConfiguration>().GetConnectionString("Redis"),
-            ["Sqs:ServiceUrl"] = sqsUrl,
-            ["Ses:ServiceUrl"] = Environment.GetEnvironmentVariable("Ses__ServiceUrl") ?? "http://127.0.0.1:58005",
-            ["Ses:Region"] = "us-east-1",
-            ["Ses:FromAddress"] = "bookings@bookingaws.local",
-            ["Stripe:ApiKey"] = "sk_test_local",
-            ["Links:SigningKey"] = Services.GetRequiredService<IConfiguration>()["Links:SigningKey"],
             ["Links:PortalBaseUrl"] = BaseAddress.ToString(),
-            ["PaymentReconciliation:TimerEnabled"] = "false",
-            ["BookingSweep:Interval"] = "01:00:00",
-            ["Workers:Relay:TenantId"] = business.TenantId.ToString(),
-            ["Workers:Relay:PollInterval"] = "00:00:00.200",
-            ["Workers:Consumers:WaitTimeSeconds"] = "1",
-            ["Workers:Reminders:LocalTimerEnabled"] = "false",
-            ["Webhooks:TenantId"] = business.TenantId.ToString(),
-            ["Webhooks:PollInterval"] = "00:00:00.200",
 
             // The tests' receivers listen on 127.0.0.1 (see DashboardFixture, which lets the API register them).
             ["Webhooks:AllowLoopbackTargets"] = "true",
-        };
-        var consumed = queues.Length == 0 ? ["availability"] : queues;
-        for (var i = 0; i < consumed.Length; i++)
-        {
-            settings[$"Workers:Consumers:Queues:{i}"] = consumed[i];
-        }
-
-        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability", "Webhooks" })
-        {
-            var name = $"e2e-{suffix}-{concern.ToLowerInvariant()}";
-            await sqs.CreateQueueAsync($"{name}-dlq");
-            await sqs.CreateQueueAsync(name);
-            settings[$"Sqs:Queues:{concern}"] = name;
-        }
-
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "local");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "local");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        workers::BookingAws.Workers.WorkerServiceCollectionExtensions.AddWorkerServices(builder);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
+        });
     }
 
     private static async Task<JsonElement> Read(HttpResponseMessage response)

@@ -1,15 +1,12 @@
-extern alias workers;
-
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Amazon.Runtime;
-using Amazon.SQS;
 using BookingAws.Api.Features.Dashboard;
 using BookingAws.Api.Features.Staff;
 using BookingAws.Api.Tests.Identity;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Shared.Domain.Staff;
+using BookingAws.Tests.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -233,49 +230,7 @@ public sealed class StaffTests(ApiFactory api)
             TimeSpan.FromSeconds(40));
     }
 
-    /// <summary>The workers' real registration, relaying only this business's events and consuming its own notifications queue.</summary>
-    private async Task<IHost> StartWorkersAsync(TestTenant t)
-    {
-        var configuration = api.Services.GetRequiredService<IConfiguration>();
-        var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { AuthenticationRegion = "us-east-1", ServiceURL = sqsUrl });
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Primary"] = configuration.GetConnectionString("Primary"),
-            ["ConnectionStrings:Replica"] = configuration.GetConnectionString("Replica"),
-            ["ConnectionStrings:Redis"] = configuration.GetConnectionString("Redis"),
-            ["Sqs:ServiceUrl"] = sqsUrl,
-            ["Ses:ServiceUrl"] = Environment.GetEnvironmentVariable("Ses__ServiceUrl") ?? "http://127.0.0.1:58005",
-            ["Ses:Region"] = "us-east-1",
-            ["Ses:FromAddress"] = "bookings@bookingaws.local",
-            ["Stripe:ApiKey"] = "sk_test_local",
-            ["Links:SigningKey"] = configuration["Links:SigningKey"],
-            ["Links:PortalBaseUrl"] = "https://bookings.example.test",
-            ["PaymentReconciliation:TimerEnabled"] = "false",
-            ["BookingSweep:Interval"] = "01:00:00",
-            ["Workers:Relay:TenantId"] = t.Id.ToString(),
-            ["Workers:Relay:PollInterval"] = "00:00:00.200",
-            ["Workers:Consumers:Queues:0"] = "notifications",
-            ["Workers:Consumers:WaitTimeSeconds"] = "1",
-            ["Workers:Reminders:LocalTimerEnabled"] = "false",
-        };
-        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability" })
-        {
-            var name = $"staff-{suffix}-{concern.ToLowerInvariant()}";
-            await sqs.CreateQueueAsync($"{name}-dlq");
-            await sqs.CreateQueueAsync(name);
-            settings[$"Sqs:Queues:{concern}"] = name;
-        }
-
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "local");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "local");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        workers::BookingAws.Workers.WorkerServiceCollectionExtensions.AddWorkerServices(builder);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    /// <summary>The workers, relaying only this business's events and consuming their own notifications queue.</summary>
+    private Task<IHost> StartWorkersAsync(TestTenant t) =>
+        InProcessWorkers.StartAsync(api.Services.GetRequiredService<IConfiguration>(), t.Id, "staff", ["notifications"]);
 }

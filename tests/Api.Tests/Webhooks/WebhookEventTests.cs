@@ -1,16 +1,13 @@
-extern alias workers;
-
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Amazon.Runtime;
-using Amazon.SQS;
 using BookingAws.Api.Features.Bookings;
 using BookingAws.Api.Features.Customers;
 using BookingAws.Api.Tests.Bookings;
 using BookingAws.Api.Tests.Infrastructure;
 using BookingAws.Api.Tests.Payments;
 using BookingAws.Shared.Webhooks;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Tests.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,56 +122,14 @@ public sealed class WebhookEventTests(PaymentsFixture fixture) : PaymentTest(fix
         return new Hooks(s.TenantId, receiver, secret, await StartWorkersAsync(s.TenantId));
     }
 
-    /// <summary>The workers' real registration, relaying only this business's events and consuming its own webhooks queue.</summary>
-    private async Task<IHost> StartWorkersAsync(Guid tenantId)
-    {
-        var configuration = Fixture.Api.Services.GetRequiredService<IConfiguration>();
-        var sqsUrl = Environment.GetEnvironmentVariable("Sqs__ServiceUrl") ?? "http://127.0.0.1:59324";
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { AuthenticationRegion = "us-east-1", ServiceURL = sqsUrl });
-        var settings = new Dictionary<string, string?>
+    /// <summary>The workers, relaying only this business's events and consuming their own webhooks queue.</summary>
+    private Task<IHost> StartWorkersAsync(Guid tenantId) =>
+        InProcessWorkers.StartAsync(Fixture.Api.Services.GetRequiredService<IConfiguration>(), tenantId, "events", ["webhooks"], new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Primary"] = configuration.GetConnectionString("Primary"),
-            ["ConnectionStrings:Replica"] = configuration.GetConnectionString("Replica"),
-            ["ConnectionStrings:Redis"] = configuration.GetConnectionString("Redis"),
-            ["Sqs:ServiceUrl"] = sqsUrl,
-            ["Ses:ServiceUrl"] = Environment.GetEnvironmentVariable("Ses__ServiceUrl") ?? "http://127.0.0.1:58005",
-            ["Ses:Region"] = "us-east-1",
-            ["Ses:FromAddress"] = "bookings@bookingaws.local",
-            ["Stripe:ApiKey"] = "sk_test_local",
-            ["Links:SigningKey"] = configuration["Links:SigningKey"],
-            ["Links:PortalBaseUrl"] = "https://bookings.example.test",
-            ["PaymentReconciliation:TimerEnabled"] = "false",
-            ["BookingSweep:Interval"] = "01:00:00",
-            ["Workers:Relay:TenantId"] = tenantId.ToString(),
-            ["Workers:Relay:PollInterval"] = "00:00:00.200",
-            ["Workers:Consumers:Queues:0"] = "webhooks",
-            ["Workers:Consumers:WaitTimeSeconds"] = "1",
-            ["Workers:Reminders:LocalTimerEnabled"] = "false",
-
             // The explicit test setting: the receiver listens on loopback.
             ["Webhooks:AllowLoopbackTargets"] = "true",
-            ["Webhooks:PollInterval"] = "00:00:00.200",
             ["Webhooks:Timeout"] = "00:00:02",
-        };
-        foreach (var concern in new[] { "Notifications", "Analytics", "Payments", "Availability", "Webhooks" })
-        {
-            var name = $"events-{suffix}-{concern.ToLowerInvariant()}";
-            await sqs.CreateQueueAsync($"{name}-dlq");
-            await sqs.CreateQueueAsync(name);
-            settings[$"Sqs:Queues:{concern}"] = name;
-        }
-
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "local");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "local");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        workers::BookingAws.Workers.WorkerServiceCollectionExtensions.AddWorkerServices(builder);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+        });
 
     private sealed class Hooks(Guid tenantId, WebhookReceiver receiver, string secret, IHost workers) : IAsyncDisposable
     {
