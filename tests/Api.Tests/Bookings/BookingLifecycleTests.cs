@@ -31,8 +31,10 @@ public sealed class BookingLifecycleTests(ApiFactory api)
         Assert.Equal(BookingStatus.Held, booking.Status);
         Assert.Equal(5000, booking.AmountMinor);
         Assert.InRange(booking.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
-        var evt = Assert.Single(await Ledger.OutboxAsync(api.Services, s.Tenant.Id));
-        Assert.Equal(BookingHeld.WireName, evt.Type);
+        // The guest is new to the business, so the hold also announces the customer (for webhooks).
+        var outbox = await Ledger.OutboxAsync(api.Services, s.Tenant.Id);
+        Assert.Equal([BookingHeld.WireName, CustomerCreated.WireName], outbox.Select(m => m.Type).Order());
+        var evt = outbox.Single(m => m.Type == BookingHeld.WireName);
         Assert.Equal(booking.Id, JsonSerializer.Deserialize<BookingHeld>(evt.Payload, Outbox.Json)!.BookingId);
     }
 
@@ -46,7 +48,9 @@ public sealed class BookingLifecycleTests(ApiFactory api)
         Assert.Equal(BookingStatus.Confirmed, booking.Status);
         Assert.Null(booking.ExpiresAt);
         Assert.False(booking.AwaitingEmailProof);
-        Assert.Equal([BookingHeld.WireName, BookingConfirmed.WireName], (await Ledger.OutboxAsync(api.Services, s.Tenant.Id)).Select(m => m.Type).Order().Reverse());
+        Assert.Equal(
+            [BookingConfirmed.WireName, BookingHeld.WireName, CustomerCreated.WireName],
+            (await Ledger.OutboxAsync(api.Services, s.Tenant.Id)).Select(m => m.Type).Order());
     }
 
     [Fact]
