@@ -64,19 +64,32 @@ wrk -t2 -c32 -d"${WARMUP}s" -s bench/holds.lua "http://127.0.0.1:$PORT" >/dev/nu
 
 # API CPU per hold: the API's own work (user + system seconds over the run / holds answered). Unlike the rate,
 # it hardly moves when something else shares the cores, so it compares two builds on a busy host.
-declare -A API_RPS API_P50 API_P99 API_CPU PG_TPS
+# The servers' CPU per hold too: on a shared host a slower rate with the same API CPU is the database's (or
+# Redis's) extra work per hold, which the primary's and replica's figures then show.
+pg_pid() { cat ".platform/pids/pg-$1.pid" 2>/dev/null || echo 0; }
+server_cpu_seconds() {
+  echo "$(tree_cpu_seconds "$(pg_pid primary)") $(tree_cpu_seconds "$(pg_pid replica)") $(tree_cpu_seconds "$(cat .platform/pids/redis.pid 2>/dev/null || echo 0)")"
+}
+declare -A API_RPS API_P50 API_P99 API_CPU PG_TPS SERVERS_CPU
 for c in 32 128; do
   # Every measured run starts from the seeded tables, as every pgbench run does.
   remove_measured_rows >/dev/null
   settle
   cpu_before=$(cpu_seconds "$API_PID")
+  servers_before=$(server_cpu_seconds)
   line=$(wrk -t2 -c"$c" -d"${DURATION}s" --latency -s bench/holds.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
   cpu_after=$(cpu_seconds "$API_PID")
+  servers_after=$(server_cpu_seconds)
   API_RPS[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
   API_CPU[$c]=$(echo "($cpu_after - $cpu_before) * 1000 / (${API_RPS[$c]} * $DURATION)" | bc -l)
+  holds=$(echo "${API_RPS[$c]} * $DURATION" | bc -l)
+  read -r p0 r0 k0 <<<"$servers_before"
+  read -r p1 r1 k1 <<<"$servers_after"
+  SERVERS_CPU[$c]=$(printf 'primary_cpu_ms=%.3f replica_cpu_ms=%.3f redis_cpu_ms=%.3f' \
+    "$(echo "($p1 - $p0) * 1000 / $holds" | bc -l)" "$(echo "($r1 - $r0) * 1000 / $holds" | bc -l)" "$(echo "($k1 - $k0) * 1000 / $holds" | bc -l)")
   API_P50[$c]=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")
   API_P99[$c]=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")
-  echo "api   c=$c: $line api_cpu_ms_per_hold=$(printf '%.3f' "${API_CPU[$c]}")"
+  echo "api   c=$c: $line api_cpu_ms_per_hold=$(printf '%.3f' "${API_CPU[$c]}") per hold: ${SERVERS_CPU[$c]}"
   if ! grep -q 'errors=0 non2xx=0' <<<"$line"; then
     echo "WARNING: some requests failed or were not 201; requests/s above counts them (see /tmp/bench-api.log)"
   fi

@@ -98,3 +98,11 @@ wait_live() { # base-url
 # Resident memory (MB) and CPU seconds (user + system) of a process.
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# CPU seconds of a server and its children (a PostgreSQL cluster's backends, WAL sender and receiver), counting
+# children that have exited; a server's share of the cores the API competes with.
+tree_cpu_seconds() {
+  # Fields counted after the "(comm) ", which may hold spaces: f[2] ppid, f[12..15] utime stime cutime cstime.
+  # cat, not awk's own file list: a process that exits meanwhile is skipped rather than ending the read.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v hz="$(getconf CLK_TCK)" -v root="$1" '{ rest = $0; sub(/^[^(]*\(.*\) /, "", rest)
+    split(rest, f, " "); if ($1 == root || f[2] == root) s += f[12] + f[13] + f[14] + f[15] } END { printf "%.2f", s / hz }'
+}
