@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Tests.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -66,7 +67,6 @@ public sealed class FreshDatabase : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(Admin.ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await ScratchDatabases.DropAsync(connection, Name);
     }
 }

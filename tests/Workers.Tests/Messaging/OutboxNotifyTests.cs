@@ -1,5 +1,6 @@
 using BookingAws.Shared.Data;
 using BookingAws.Shared.Messaging;
+using BookingAws.Tests.Common;
 using BookingAws.Workers.Outbox;
 using BookingAws.Workers.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -126,8 +127,7 @@ public sealed class OutboxNotifyTests
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_owner.ConnectionString) { Database = "postgres" }.ConnectionString);
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await ScratchDatabases.DropAsync(connection, Name);
         }
     }
 }
