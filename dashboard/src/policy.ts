@@ -4,18 +4,23 @@
 import { formatDateTime, formatMoney } from "./format";
 import type { BookingView } from "./today";
 
+// Said for the business's own cancellation, which always refunds in full what was paid online and not yet
+// refunded (refundableMinor); the customer's policy window is named only as context. Not the customer's
+// refund (refundIfCancelledMinor), which is 0 or absent once their window has passed.
 export function cancelConsequence(b: BookingView, zone: string, now: Date, locale?: string): string {
   if (b.status === "held") return "The hold is released and the places go back on sale. Nothing was paid, so nothing is refunded.";
   if (b.status !== "confirmed") return "This booking can no longer be cancelled.";
   const money = (minor: number) => formatMoney(minor, b.currency, locale);
-  const refund = b.refundIfCancelledMinor;
   const until = b.cancellableUntil ? new Date(b.cancellableUntil) : null;
-  const window = until && until > now ? ` Free cancellation ends ${formatDateTime(b.cancellableUntil!, zone, locale)}.` : until ? " The free cancellation window has passed." : "";
+  const window = until && until > now
+    ? ` The customer's own free cancellation ends ${formatDateTime(b.cancellableUntil!, zone, locale)}.`
+    : until ? " The customer's own free cancellation window has passed." : "";
   if (b.amountMinor === 0) return `The places go back on sale; the booking was free.${window}`;
-  if (refund === undefined || refund === null) return `The places go back on sale. The refund is worked out when you cancel.${window}`;
-  if (refund === 0) return `The customer gets no refund of the ${money(b.amountMinor)} paid.${window}`;
-  if (refund >= b.amountMinor) return `The customer is refunded in full: ${money(refund)}.${window}`;
-  return `The customer is refunded ${money(refund)} of the ${money(b.amountMinor)} paid.${window}`;
+  const left = b.refundableMinor;
+  if (left === undefined || left === null) return `The places go back on sale. A cancellation by the business refunds in full what was paid online.${window}`;
+  if (left <= 0) return `The places go back on sale. Nothing paid online is left to refund.${window}`;
+  if (left >= b.amountMinor) return `The customer is refunded in full: ${money(left)}.${window}`;
+  return `The customer is refunded the ${money(left)} not yet refunded of the ${money(b.amountMinor)} paid.${window}`;
 }
 
 export function rescheduleConsequence(b: BookingView, zone: string, now: Date, locale?: string): string {
