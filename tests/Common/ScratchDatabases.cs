@@ -7,7 +7,7 @@ public static class ScratchDatabases
 {
     /// <summary>
     /// Drops <paramref name="name"/> over <paramref name="connection"/> (open, to another database), ending its sessions.
-    /// PostgreSQL 15's FORCE refuses when an autovacuum worker (running as the superuser) has just started on the new
+    /// PostgreSQL 15's FORCE refuses when an autovacuum worker (a process of no role the owner may signal) has just started on the new
     /// tables; the worker is short, so this waits for it rather than failing the test that owned the database.
     /// </summary>
     public static async Task DropAsync(NpgsqlConnection connection, string name)
