@@ -81,8 +81,8 @@ for c in 32 128; do
   cpu_after=$(cpu_seconds "$API_PID")
   servers_after=$(server_cpu_seconds)
   API_RPS[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
-  API_CPU[$c]=$(echo "($cpu_after - $cpu_before) * 1000 / (${API_RPS[$c]} * $DURATION)" | bc -l)
   holds=$(echo "${API_RPS[$c]} * $DURATION" | bc -l)
+  API_CPU[$c]=$(echo "($cpu_after - $cpu_before) * 1000 / $holds" | bc -l)
   read -r p0 r0 k0 <<<"$servers_before"
   read -r p1 r1 k1 <<<"$servers_after"
   SERVERS_CPU[$c]=$(printf 'primary_cpu_ms=%.3f replica_cpu_ms=%.3f redis_cpu_ms=%.3f' \
