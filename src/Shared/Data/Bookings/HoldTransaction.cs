@@ -156,9 +156,12 @@ public sealed class HoldTransaction(
         const string Key = "FROM (VALUES (1)) AS one (x) LEFT JOIN idempotency_keys k ON k.tenant_id = $1 AND k.key = $2";
         var byId = command.Customer.CustomerId is not null;
         var customer = byId ? "SELECT id FROM customers WHERE id = $3 AND tenant_id = $1" : "SELECT id FROM customers WHERE tenant_id = $1 AND email = $3";
+        // By customer only: a customer belongs to one business (found above by it). A b.tenant_id condition let the
+        // generic plan of this prepared statement AND the business's whole booking index with the customer's, a scan
+        // of every booking the business has on every hold.
         var active = cap <= 0
             ? "0::bigint"
-            : $"(SELECT count(*) FROM bookings b WHERE b.tenant_id = $1 AND b.customer_id = ({customer}) AND b.status = '{BookingStatus.Held}' AND b.expires_at > $4)";
+            : $"(SELECT count(*) FROM bookings b WHERE b.customer_id = ({customer}) AND b.status = '{BookingStatus.Held}' AND b.expires_at > $4)";
         object who = byId ? command.Customer.CustomerId!.Value : Email(command.Customer);
 
         // While anyone waits for the slot its free seats are theirs (offers are made under the same locks). Read
