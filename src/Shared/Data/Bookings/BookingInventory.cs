@@ -45,6 +45,11 @@ internal static class BookingInventory
         }
 
         batch.BatchCommands.Add(Command("SELECT id, quantity FROM inventory_items WHERE id = ANY($1) AND tenant_id = $2 ORDER BY id FOR UPDATE", ids, tenantId));
+
+        // The allocations read has one index it can use, so its generic plan is the plan; but PostgreSQL, seeing a
+        // cheaper estimate with the actual window, re-plans it on every execution (about a tenth of the database's
+        // work per hold). Generic for this one statement: SET LOCAL and RESET return nothing, so the reader is unchanged.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
         batch.BatchCommands.Add(Command(
             """
             SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocations
@@ -56,6 +61,7 @@ internal static class BookingInventory
             window.To,
             now,
             (object?)excluding ?? DBNull.Value));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET plan_cache_mode"));
 
         var quantities = new Dictionary<Guid, int>();
         var allocations = new List<Allocation>();
