@@ -16,6 +16,8 @@ SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocat
    AND (held_until IS NULL OR held_until > now());
 \endpipeline
 \startpipeline
+-- As the API's final batch: the outbox trigger stands aside, the relay is woken after COMMIT (src/Shared/Messaging/OutboxWaker.cs).
+SET LOCAL bookingaws.outbox_wake = 'after_commit';
 WITH ids AS (
   SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 13))::uuid AS booking,
          (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(replace(gen_random_uuid()::text, '-', ''), 13))::uuid AS message),

@@ -7,6 +7,8 @@
 \set day random(2, 61)
 \set slot random(0, 25)
 BEGIN;
+-- As the API's hold: the outbox trigger stands aside, the relay is woken after COMMIT (src/Shared/Messaging/OutboxWaker.cs).
+SET LOCAL bookingaws.outbox_wake = 'after_commit';
 SELECT id, quantity FROM inventory_items WHERE id = (SELECT item FROM bench_items WHERE n = :n) ORDER BY id FOR UPDATE;
 SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocations
  WHERE inventory_item_id = (SELECT item FROM bench_items WHERE n = :n)

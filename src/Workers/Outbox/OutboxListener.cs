@@ -1,4 +1,5 @@
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Messaging;
 using Npgsql;
 
 namespace BookingAws.Workers.Outbox;
@@ -28,7 +29,7 @@ public sealed class OutboxWakeup : IDisposable
 
 /// <summary>
 /// Holds one connection on the primary that LISTENs on <c>outbox_messages</c>, which the table's trigger
-/// NOTIFYs at every commit that wrote a row, and wakes the relay on each notification. When the connection is
+/// NOTIFYs at every commit that wrote a row (the hold's, just after: <see cref="OutboxWaker"/>), and wakes the relay on each notification. When the connection is
 /// lost (failover, restart, network) it reconnects with back-off; meanwhile the relay's poll carries on alone,
 /// and every (re)connection wakes the relay once for rows written while nobody listened.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed partial class OutboxListener(
     TimeProvider time,
     ILogger<OutboxListener> logger) : BackgroundService
 {
-    public const string Channel = "outbox_messages";
+    public const string Channel = OutboxWaker.Channel;
 
     /// <summary>A connection quiet this long is checked with a query: a half-open TCP connection would otherwise
     /// wait for notifications forever.</summary>

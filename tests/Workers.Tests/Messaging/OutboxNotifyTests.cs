@@ -25,16 +25,9 @@ public sealed class OutboxNotifyTests
     public async Task A_committed_outbox_row_is_published_at_once_and_again_after_the_listening_connection_is_killed()
     {
         await using var database = await OwnDatabase.CreateAsync();
-        var queues = await Platform.CreateQueuesAsync();
         var tenantId = Guid.NewGuid();
-        var settings = WorkerHost.Settings(queues, tenantId);
-        settings["ConnectionStrings:Primary"] = database.App;
-        settings["ConnectionStrings:Replica"] = database.App;
-        settings["Workers:Relay:PollInterval"] = "00:01:00";
-        settings["Workers:Consumers:Enabled"] = "false";
-        await using var workers = await WorkerHost.StartAsync(settings);
+        await using var workers = await StartListeningRelayAsync(database, tenantId);
         var listener = workers.Services.GetRequiredService<OutboxListener>();
-        await Eventually.TrueAsync(() => Task.FromResult(listener.BackendPid != 0), "the relay to listen");
 
         var first = await database.WriteOutboxAsync(tenantId);
         await Eventually.TrueAsync(() => database.SentAsync(first), "the row to be published on NOTIFY, long before the one-minute poll");
@@ -45,6 +38,48 @@ public sealed class OutboxNotifyTests
         await Eventually.TrueAsync(() => Task.FromResult(listener.BackendPid is not 0 && listener.BackendPid != killed), "the listener to reconnect", seconds: 40);
         var second = await database.WriteOutboxAsync(tenantId);
         await Eventually.TrueAsync(() => database.SentAsync(second), "the row to be published on NOTIFY after the reconnect");
+    }
+
+    [Fact]
+    public async Task A_hold_shaped_commit_skips_the_trigger_and_the_waker_s_notify_after_it_wakes_the_relay()
+    {
+        await using var database = await OwnDatabase.CreateAsync();
+        await using var listen = await database.ListenAsync();
+
+        // The trigger still wakes for every other writer...
+        await database.WriteOutboxAsync(Guid.NewGuid());
+        Assert.True(await listen.WaitAsync(TimeSpan.FromSeconds(10)), "an ordinary outbox insert notifies at commit");
+
+        // ...but not for a transaction that will wake the relay after its commit (the hold's batch).
+        await database.WriteOutboxAsync(Guid.NewGuid(), skipTrigger: true);
+        Assert.False(await listen.WaitAsync(TimeSpan.FromSeconds(2)), "the hold-shaped commit must not NOTIFY at commit");
+
+        // The waker's NOTIFY reaches a LISTENing relay: the row is published long before the one-minute poll.
+        var tenantId = Guid.NewGuid();
+        await using var workers = await StartListeningRelayAsync(database, tenantId);
+        var held = await database.WriteOutboxAsync(tenantId, skipTrigger: true);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(await database.SentAsync(held), "nothing woke the relay yet");
+
+        var waker = workers.Services.GetRequiredService<OutboxWaker>();
+        var sent = waker.Sent;
+        waker.AfterCommit();
+        await Eventually.TrueAsync(() => database.SentAsync(held), "the row to be published on the waker's NOTIFY");
+        Assert.True(waker.Sent > sent);
+    }
+
+    /// <summary>The workers' relay on <paramref name="database"/>, its poll a minute, once it LISTENs.</summary>
+    private static async Task<WorkerHost> StartListeningRelayAsync(OwnDatabase database, Guid tenantId)
+    {
+        var settings = WorkerHost.Settings(await Platform.CreateQueuesAsync(), tenantId);
+        settings["ConnectionStrings:Primary"] = database.App;
+        settings["ConnectionStrings:Replica"] = database.App;
+        settings["Workers:Relay:PollInterval"] = "00:01:00";
+        settings["Workers:Consumers:Enabled"] = "false";
+        var workers = await WorkerHost.StartAsync(settings);
+        var listener = workers.Services.GetRequiredService<OutboxListener>();
+        await Eventually.TrueAsync(() => Task.FromResult(listener.BackendPid != 0), "the relay to listen");
+        return workers;
     }
 
     /// <summary>A migrated database of its own, the app connecting as its own role as in production; dropped at the end.</summary>
@@ -92,18 +127,35 @@ public sealed class OutboxNotifyTests
             return new OwnDatabase(owner, app, provider.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary));
         }
 
-        public async Task<Guid> WriteOutboxAsync(Guid tenantId)
+        /// <summary>One outbox row in a transaction of its own; <paramref name="skipTrigger"/> as the hold's batch does.</summary>
+        public async Task<Guid> WriteOutboxAsync(Guid tenantId, bool skipTrigger = false)
         {
             var now = DateTimeOffset.UtcNow;
             var evt = new BookingHeld(new BookingSnapshot(Guid.NewGuid(), tenantId, Guid.NewGuid(), Guid.NewGuid(), "held", 1, now.AddDays(1), now.AddDays(1).AddHours(1), 0, "GBP"), now);
             await using var connection = await _appData.OpenConnectionAsync();
             await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            if (skipTrigger)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxWaker.SkipTriggerSql));
+            }
+
             batch.BatchCommands.Add(Shared.Messaging.Outbox.Insert(evt, SystemClock.Instance.GetCurrentInstant()));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await batch.ExecuteNonQueryAsync();
             // Ids are version 7 GUIDs: the newest sorts last.
             await using var id = new NpgsqlCommand("SELECT id FROM outbox_messages WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1", connection);
             id.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
             return (Guid)(await id.ExecuteScalarAsync())!;
+        }
+
+        /// <summary>A connection LISTENing on the outbox channel, as the relay's.</summary>
+        public async Task<NpgsqlConnection> ListenAsync()
+        {
+            var connection = await _appData.OpenConnectionAsync();
+            await using var listen = new NpgsqlCommand($"LISTEN {OutboxWaker.Channel}", connection);
+            await listen.ExecuteNonQueryAsync();
+            return connection;
         }
 
         public async Task<bool> SentAsync(Guid id)

@@ -1,6 +1,7 @@
 using BookingAws.Shared.Application.Payments;
 using BookingAws.Shared.Data.Bookings;
 using BookingAws.Shared.Data.Waitlists;
+using BookingAws.Shared.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +22,8 @@ public static class BookingCoreServiceCollectionExtensions
         }
 
         services.TryAddSingleton<BookingCatalogCache>();
+        services.TryAddSingleton<OutboxWaker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWaker>());
         services.TryAddSingleton<HoldTransaction>();
         services.TryAddSingleton<BookingChanges>();
         services.TryAddSingleton<BookingSweeps>();

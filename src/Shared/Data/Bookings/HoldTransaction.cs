@@ -17,7 +17,7 @@ namespace BookingAws.Shared.Data.Bookings;
 /// <see cref="Booking.Hold"/>.
 /// </summary>
 public sealed class HoldTransaction(
-    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock, IActiveHoldCap? activeHoldCap = null, CacheInvalidation? cache = null)
+    [FromKeyedServices(DataSources.Primary)] NpgsqlDataSource db, BookingCatalogCache catalog, IClock clock, IActiveHoldCap? activeHoldCap = null, CacheInvalidation? cache = null, OutboxWaker? outboxWaker = null)
 {
     public async Task<HoldOutcome> RunAsync(HoldCommand command, Func<Booking, Tenant, string> renderResponse, CancellationToken ct)
     {
@@ -111,6 +111,12 @@ public sealed class HoldTransaction(
         var body = renderResponse(booking, tenant);
 
         await using var batch = new NpgsqlBatch(connection);
+        if (outboxWaker is not null)
+        {
+            // The relay is woken after COMMIT, not by the trigger at it (see OutboxWaker: a NOTIFY at commit queues every hold's commit).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxWaker.SkipTriggerSql));
+        }
+
         batch.BatchCommands.Add(made.Held is { } held
             ? InsertHold(booking, uses.Uses, window, context.PolicySnapshotJson!, held, command, body)
             : InsertHold(booking, uses.Uses, window, context.PolicySnapshotJson!, made.Confirmed!, command, body));
@@ -138,6 +144,8 @@ public sealed class HoldTransaction(
             await RollbackAsync(connection, ct);
             return await ReplayAsync(connection, tenant.Id, command, ct) ?? throw new InvalidOperationException("Idempotency key vanished.");
         }
+
+        outboxWaker?.AfterCommit();
 
         // Not awaited: the hold's answer does not wait for the batch (it never throws); a page refetches on the push.
         _ = cache?.BookingsChangedAsync(tenant.Id, [(window.From, window.To)], CancellationToken.None);
