@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BookingAws.Api.Infrastructure;
 using BookingAws.Shared.Data;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ public sealed record PackageInventoryDto(Guid InventoryItemId, [Range(1, 10_000)
 public sealed record PackageRequest(
     [Required, StringLength(200, MinimumLength = 1)] string Name,
     [StringLength(4000)] string? Description,
-    [Range(5, 24 * 60 * 14)] int DurationMinutes,
+    [Range(5, OccupiedWindow.MaxDurationMinutes)] int DurationMinutes,
     [Range(0, 100_000_000)] long PriceMinor,
     [Range(1, 1000)] int MaxSeats,
     [Required, MinLength(1)] List<PackageInventoryDto> Inventory);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BookingAws.Shared.Domain.Bookings;
 using BookingAws.Shared.Domain.Tenants;
 using NodaTime;
 
@@ -22,8 +23,8 @@ public sealed record BookingPolicyDto(
     [Range(0, 60 * 24 * 30)] int LeadTimeMinutes,
     [Range(1, 730)] int HorizonDays,
     [Range(5, 24 * 60)] int SlotStepMinutes,
-    [Range(0, 24 * 60)] int BufferBeforeMinutes,
-    [Range(0, 24 * 60)] int BufferAfterMinutes,
+    [Range(0, OccupiedWindow.MaxBufferMinutes)] int BufferBeforeMinutes,
+    [Range(0, OccupiedWindow.MaxBufferMinutes)] int BufferAfterMinutes,
     [Range(1, 24 * 60)] int HoldMinutes,
     [Range(0, 24 * 365)] int RescheduleWindowHours,
     [Range(0, 24 * 365)] int CancellationWindowHours,

@@ -43,12 +43,13 @@ public sealed class AvailabilityReads([FromKeyedServices(DataSources.Replica)] N
             """
             SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocations
             WHERE inventory_item_id IN (SELECT inventory_item_id FROM package_inventory WHERE package_id = $1)
-              AND occupied_from < $3 AND occupied_to > $2 AND (held_until IS NULL OR held_until > $4)
+              AND occupied_from < $3 AND occupied_from >= $5 AND occupied_to > $2 AND (held_until IS NULL OR held_until > $4)
             """,
             packageId,
             from,
             to,
-            now));
+            now,
+            new OccupiedWindow(from, to).EarliestOverlappingFrom));
         batch.BatchCommands.Add(Command(
             "SELECT DISTINCT starts_at FROM waitlist_entries WHERE package_id = $1 AND status = 'waiting' AND starts_at >= $2 AND starts_at < $3",
             packageId,

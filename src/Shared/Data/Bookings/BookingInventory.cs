@@ -53,14 +53,15 @@ internal static class BookingInventory
         batch.BatchCommands.Add(Command(
             """
             SELECT inventory_item_id, units, occupied_from, occupied_to FROM booking_allocations
-            WHERE inventory_item_id = ANY($1) AND occupied_from < $3 AND occupied_to > $2
+            WHERE inventory_item_id = ANY($1) AND occupied_from < $3 AND occupied_from >= $6 AND occupied_to > $2
               AND (held_until IS NULL OR held_until > $4) AND booking_id IS DISTINCT FROM $5::uuid
             """,
             ids,
             window.From,
             window.To,
             now,
-            (object?)excluding ?? DBNull.Value));
+            (object?)excluding ?? DBNull.Value,
+            window.EarliestOverlappingFrom));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET plan_cache_mode"));
 
         var quantities = new Dictionary<Guid, int>();

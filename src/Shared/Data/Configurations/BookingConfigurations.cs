@@ -70,6 +70,9 @@ internal sealed class BookingAllocationConfiguration : IEntityTypeConfiguration<
         {
             t.HasCheckConstraint("ck_booking_allocations_units", "units > 0");
             t.HasCheckConstraint("ck_booking_allocations_window", "occupied_from < occupied_to");
+
+            // The overlap reads rely on it (OccupiedWindow.MaxSpan): a longer row could be missed and oversold.
+            t.HasCheckConstraint("ck_booking_allocations_span", $"occupied_to - occupied_from <= interval '{(int)OccupiedWindow.MaxSpan.TotalMinutes} minutes'");
         });
         b.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<InventoryItem>().WithMany().HasForeignKey(x => x.InventoryItemId).OnDelete(DeleteBehavior.Restrict);

@@ -312,6 +312,8 @@ namespace BookingAws.Shared.Data.Migrations
 
                     b.ToTable("booking_allocations", null, t =>
                         {
+                            t.HasCheckConstraint("ck_booking_allocations_span", "occupied_to - occupied_from <= interval '23040 minutes'");
+
                             t.HasCheckConstraint("ck_booking_allocations_units", "units > 0");
 
                             t.HasCheckConstraint("ck_booking_allocations_window", "occupied_from < occupied_to");
