@@ -129,7 +129,7 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
             connection,
             """
             WITH due AS (
-                SELECT b.id, b.tenant_id FROM bookings b
+                SELECT b.id, b.tenant_id, p.settled_at FROM bookings b
                 LEFT JOIN booking_payments p ON p.booking_id = b.id
                 WHERE b.amount_minor > 0 AND b.updated_at > $2
                   AND ($4::uuid IS NULL OR b.tenant_id = $4)
@@ -144,9 +144,14 @@ public sealed class PaymentStore([FromKeyedServices(DataSources.Primary)] Npgsql
                     OR EXISTS (SELECT 1 FROM payment_refunds r WHERE r.booking_id = b.id AND r.stripe_refund_id IS NULL))
                 ORDER BY b.id LIMIT $3
                 FOR UPDATE OF b SKIP LOCKED)
-            INSERT INTO booking_payments (booking_id, tenant_id, lease_until, created_at, updated_at)
-            SELECT id, tenant_id, $5, $1, $1 FROM due
+            INSERT INTO booking_payments (booking_id, tenant_id, lease_until, settled_at, created_at, updated_at)
+            SELECT id, tenant_id, $5, settled_at, $1, $1 FROM due
             ON CONFLICT (booking_id) DO UPDATE SET lease_until = EXCLUDED.lease_until
+                -- Checked again on the newest row (EXCLUDED.settled_at is what this statement's snapshot saw): another
+                -- instance may have leased or settled the booking and committed after that snapshot, when the booking's
+                -- row lock it held is already free; it is then not claimed twice.
+                WHERE (booking_payments.lease_until IS NULL OR booking_payments.lease_until < $1)
+                  AND booking_payments.settled_at IS NOT DISTINCT FROM EXCLUDED.settled_at
             RETURNING tenant_id, booking_id
             """,
             now,
