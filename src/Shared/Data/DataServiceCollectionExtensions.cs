@@ -34,7 +34,7 @@ public static class DataServiceCollectionExtensions
             replica = WithSystemScope(replica);
         }
 
-        services.AddKeyedSingleton(DataSources.Primary, (_, _) => BuildDataSource(primary, "primary"));
+        services.AddKeyedSingleton(DataSources.Primary, (_, _) => BuildDataSource(WriterRecheckedSoon(primary), "primary"));
         services.AddKeyedSingleton(DataSources.Replica, (_, _) => BuildDataSource(ReadsPreferringReplica(replica, primary), "replica"));
 
         services.AddDbContext<BookingDbContext>((sp, o) => Configure(o, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.Primary)));
@@ -66,6 +66,27 @@ public static class DataServiceCollectionExtensions
         r.Host = $"{r.Host}:{r.Port},{primaryHosts}";
         r.TargetSessionAttributes = "prefer-standby";
         return r.ConnectionString;
+    }
+
+    /// <summary>
+    /// How long a writer host found unreachable is skipped, in seconds. Npgsql marks a host offline when a connection
+    /// to it breaks and skips it for <c>Host Recheck Seconds</c> (10 by default); with every host of a multi-host
+    /// writer offline it fails at once with "no suitable host". The API answers such failures 503 with
+    /// <c>Retry-After: 2</c>, so the writer must be tried again before that retry arrives, not up to 10 s later.
+    /// </summary>
+    public const int WriterRecheckSeconds = 1;
+
+    /// <summary>A multi-host writer connection string with <see cref="WriterRecheckSeconds"/>, unless it sets its own.</summary>
+    public static string WriterRecheckedSoon(string primary)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(primary);
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) != true || primary.Contains("Recheck", StringComparison.OrdinalIgnoreCase))
+        {
+            return primary;
+        }
+
+        builder.HostRecheckSeconds = WriterRecheckSeconds;
+        return builder.ConnectionString;
     }
 
     /// <summary>The connection string with the system scope as the session's default (a startup option: no round trip).</summary>

@@ -25,4 +25,16 @@ public class ReadConnectionTests
         Assert.Equal("127.0.0.1:55433,127.0.0.1:55432,127.0.0.1:55433", reads.Host);
         Assert.Equal("prefer-standby", reads.TargetSessionAttributes);
     }
+
+    [Theory]
+    [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;Target Session Attributes=read-write", 1)]
+    [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;Host Recheck Seconds=5", 5)]
+    [InlineData("Host=10.0.0.1;Port=5432;Database=b;Username=app", 10)]
+    public void A_multi_host_writer_is_tried_again_within_the_retry_after_the_api_gives_unless_it_says_otherwise(string primary, int recheck)
+    {
+        var writer = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.WriterRecheckedSoon(primary));
+
+        Assert.Equal(recheck, writer.HostRecheckSeconds);
+        Assert.Equal(new NpgsqlConnectionStringBuilder(primary).Host, writer.Host);
+    }
 }
