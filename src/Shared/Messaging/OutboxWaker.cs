@@ -29,21 +29,21 @@ public sealed partial class OutboxWaker(
 
     private readonly SemaphoreSlim _pending = new(0, 1);
 
-    /// <summary>Counts NOTIFYs sent (for tests and operators).</summary>
-    public long Sent => Interlocked.Read(ref _sent);
+    // 1 while a NOTIFY is due and not yet sent: later commits need not release the loop again (it is on the hold's
+    // path, so no exception per call).
+    private int _due;
 
     private long _sent;
+
+    /// <summary>Counts NOTIFYs sent (for tests and operators).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
 
     /// <summary>Asks for a NOTIFY soon; never waits and never throws.</summary>
     public void AfterCommit()
     {
-        try
+        if (Interlocked.Exchange(ref _due, 1) == 0)
         {
             _pending.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // One is already due: it covers this commit too.
         }
     }
 
@@ -60,6 +60,9 @@ public sealed partial class OutboxWaker(
             try
             {
                 await _pending.WaitAsync(stoppingToken);
+
+                // Cleared before sending: a commit after this asks again, one before it is covered by this NOTIFY.
+                Volatile.Write(ref _due, 0);
                 await using (var notify = db.CreateCommand($"SELECT pg_notify('{Channel}', '')"))
                 {
                     await notify.ExecuteNonQueryAsync(stoppingToken);
