@@ -1,7 +1,9 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using BookingAws.Api.Features.Catalog;
 using BookingAws.Api.Tests.Bookings;
+using Npgsql;
 
 namespace BookingAws.Api.Tests.Infrastructure;
 
@@ -25,7 +27,9 @@ public sealed class ReplicaLossTests : IClassFixture<ApiOverCuttableReplica>
         foreach (var response in before)
         {
             // Asserted before the cut too: an empty answer here is a stale read, not the fallback to the primary.
-            Assert.Single((await response.ReadAsync<CatalogDto>()).Packages);
+            // This once failed (an empty catalogue) and has not been reproduced since: the message says what each side held.
+            var catalogue = await response.ReadAsync<CatalogDto>();
+            Assert.True(catalogue.Packages.Count == 1, $"{catalogue.Packages.Count} packages in the catalogue; {await WhereThePackageIsAsync(s.Tenant.Id)}");
         }
 
         var ready = await (await anonymous.GetAsync("/health/ready")).ReadAsync<JsonElement>(HttpStatusCode.OK);
@@ -44,6 +48,38 @@ public sealed class ReplicaLossTests : IClassFixture<ApiOverCuttableReplica>
         Assert.Equal("Degraded", degraded.GetProperty("status").GetString());
         Assert.Equal("Degraded", Check(degraded, "replica"));
         Assert.Equal("Healthy", Check(degraded, "primary"));
+    }
+
+    /// <summary>The tenant's packages as the replica (owner and app role under the scope) and the primary see them, with replay positions.</summary>
+    private static async Task<string> WhereThePackageIsAsync(Guid tenant)
+    {
+        var sb = new StringBuilder();
+        await using (var owner = NpgsqlDataSource.Create(PlatformDatabase.OwnerOnReplica))
+        {
+            await using var c = owner.CreateCommand($"SELECT count(*), min(xmin::text), pg_is_wal_replay_paused(), pg_last_wal_replay_lsn()::text FROM packages WHERE tenant_id = '{tenant}'");
+            await using var r = await c.ExecuteReaderAsync();
+            await r.ReadAsync();
+            sb.Append($"replica-owner count={r.GetInt64(0)} xmin={r.GetValue(1)} paused={r.GetValue(2)} replay={r.GetValue(3)}; ");
+        }
+
+        await using (var primary = NpgsqlDataSource.Create(PlatformDatabase.Owner))
+        {
+            await using var c = primary.CreateCommand($"SELECT count(*), min(xmin::text), pg_current_wal_lsn()::text, (SELECT string_agg(application_name || ':' || replay_lsn::text, ',') FROM pg_stat_replication) FROM packages WHERE tenant_id = '{tenant}'");
+            await using var r = await c.ExecuteReaderAsync();
+            await r.ReadAsync();
+            sb.Append($"primary count={r.GetInt64(0)} xmin={r.GetValue(1)} lsn={r.GetValue(2)} repl={r.GetValue(3)}; ");
+        }
+
+        await using (var app = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("ConnectionStrings__Replica")!))
+        {
+            await using var connection = await app.OpenConnectionAsync();
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"CALL set_row_scope('tenant', '{tenant}')"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT count(*) FROM packages WHERE tenant_id = '{tenant}'"));
+            sb.Append($"replica-app count={await batch.ExecuteScalarAsync()}; ");
+        }
+
+        return sb.ToString();
     }
 
     private static string? Check(JsonElement report, string name) => report.GetProperty("checks").GetProperty(name).GetProperty("status").GetString();
