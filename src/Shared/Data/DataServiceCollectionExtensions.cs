@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,7 +81,8 @@ public static class DataServiceCollectionExtensions
     public static string WriterRecheckedSoon(string primary)
     {
         var builder = new NpgsqlConnectionStringBuilder(primary);
-        if (builder.Host?.Contains(',', StringComparison.Ordinal) != true || primary.Contains("Recheck", StringComparison.OrdinalIgnoreCase))
+        var given = new DbConnectionStringBuilder { ConnectionString = primary };
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) != true || given.ContainsKey("Host Recheck Seconds") || given.ContainsKey("HostRecheckSeconds"))
         {
             return primary;
         }

@@ -29,6 +29,8 @@ public class ReadConnectionTests
     [Theory]
     [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;Target Session Attributes=read-write", 1)]
     [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;Host Recheck Seconds=5", 5)]
+    [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;HostRecheckSeconds=5", 5)]
+    [InlineData("Host=10.0.0.1:5432,10.0.0.2:5432;Database=b;Username=app;Password=Recheck", 1)]
     [InlineData("Host=10.0.0.1;Port=5432;Database=b;Username=app", 10)]
     public void A_multi_host_writer_is_tried_again_within_the_retry_after_the_api_gives_unless_it_says_otherwise(string primary, int recheck)
     {
